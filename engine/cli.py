@@ -1,0 +1,230 @@
+"""The headless command line: human output with tqdm, or one JSON object per line."""
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+from argparse import Namespace
+from contextlib import contextmanager
+
+from .errors import WenanError
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
+
+
+def run(args: Namespace) -> int:
+    handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models,
+               "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
+    try:
+        return handler(args)
+    except WenanError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+
+
+def _json(obj: dict) -> None:
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+@contextmanager
+def _ctrl_c_cancels(cancel: threading.Event):
+    """Ctrl+C asks the engine to stop at the next step, so it can save a checkpoint."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, lambda *_: cancel.set())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _r(value: float | None, digits: int = 4) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+# ---- train ----
+
+def cmd_train(args: Namespace) -> int:
+    from .train import TrainConfig, train
+
+    cfg = TrainConfig(
+        data=args.data, name=args.name, base=args.base, text_column=args.text_column,
+        prompt_column=args.prompt_column, val_fraction=args.val_fraction, mask_pii=not args.no_mask_pii,
+        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, grad_accum=args.grad_accum,
+        block_size=args.block_size, lr=args.lr, method=args.method, device=args.device, seed=args.seed,
+        checkpoint_every_steps=args.checkpoint_every,
+    )
+    return _run_training(cfg, resume=args.resume, as_json=args.json)
+
+
+def _run_training(cfg, resume: bool, as_json: bool) -> int:
+    from .train import train
+
+    cancel = threading.Event()
+    bar = None
+
+    def on_event(e) -> None:
+        nonlocal bar
+        if as_json:
+            if e.phase != "done":
+                _json({"event": "progress", "phase": e.phase, "step": e.step, "total_steps": e.total_steps,
+                       "epoch": _r(e.epoch, 3), "loss": _r(e.loss), "val_loss": _r(e.val_loss),
+                       "tokens_per_s": _r(e.tokens_per_s, 1), "eta_s": _r(e.eta_s, 1),
+                       "device": e.device, "method": e.method})
+            return
+        if e.phase == "preparing" and e.device:
+            print(f"Device: {e.device} · method: {e.method}", file=sys.stderr)
+        if e.total_steps and bar is None:
+            from tqdm import tqdm
+            bar = tqdm(total=e.total_steps, initial=e.step, unit="step", dynamic_ncols=True, file=sys.stderr)
+        if bar is not None:
+            bar.update(e.step - bar.n)
+            bar.set_postfix_str(" ".join(filter(None, [
+                e.phase if e.phase != "training" else "",
+                f"loss {e.loss:.3f}" if e.loss is not None else "",
+                f"val {e.val_loss:.3f}" if e.val_loss is not None else "",
+                f"{e.tokens_per_s:,.0f} tok/s" if e.tokens_per_s else ""])))
+
+    with _ctrl_c_cancels(cancel):
+        try:
+            result = train(cfg, on_event=on_event, cancel=cancel, resume=resume)
+        finally:
+            if bar is not None:
+                bar.close()
+    if result.cancelled:
+        msg = f"Stopped at step {result.step}/{result.total_steps}. Continue with: train ... --name {cfg.name} --resume"
+        if as_json:
+            _json({"event": "cancelled", "model": cfg.name, "step": result.step, "total_steps": result.total_steps})
+        print(msg, file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if as_json:
+        _json({"event": "done", "model": result.name, "path": str(result.path), "val_loss": _r(result.val_loss),
+               "train_loss": _r(result.train_loss), "tokens_per_s": _r(result.tokens_per_s, 1),
+               "steps": result.step, "device": result.device, "method": result.method})
+    else:
+        print(f"Saved model \"{result.name}\" to {result.path}")
+        print(f"Validation loss {result.val_loss:.3f} · {result.tokens_per_s:,.0f} tokens/s on {result.device}")
+    return EXIT_OK
+
+
+# ---- generate ----
+
+def cmd_generate(args: Namespace) -> int:
+    from dataclasses import replace
+
+    from .generate import GenerateConfig, generate, with_preset
+
+    cfg = GenerateConfig(prompt=args.prompt, n=args.n)
+    if args.preset:
+        cfg = with_preset(cfg, args.preset)
+    overrides = {k: getattr(args, k) for k in ("max_new_tokens", "temperature", "top_p", "top_k",
+                                                 "repetition_penalty", "seed") if getattr(args, k) is not None}
+    cfg = replace(cfg, **overrides)
+    cancel = threading.Event()
+    live = not args.json and cfg.n == 1
+
+    def on_text(e) -> None:
+        if live:
+            print(e.delta, end="", flush=True)
+
+    with _ctrl_c_cancels(cancel):
+        result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
+    if args.json:
+        for index, text in zip(result.indices, result.variants):
+            _json({"event": "variant", "index": index, "text": text})
+        _json({"event": "done", "elapsed_s": _r(result.elapsed_s, 3), "first_text_s": _r(result.first_text_s, 3),
+               "seed": result.seed, "cancelled": result.cancelled})
+    elif live:
+        print()
+    else:
+        for number, text in enumerate(result.variants, 1):
+            print(f"[{number}] {text}\n")
+        print(f"seed {result.seed} · {result.elapsed_s:.1f} s · AI-generated / AI生成", file=sys.stderr)
+    return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
+
+
+# ---- models ----
+
+def cmd_models(args: Namespace) -> int:
+    from . import library
+
+    action = getattr(args, "action", None)
+    if action == "rename":
+        info = library.rename_model(args.old, args.new)
+        print(f"Renamed to \"{info.name}\"")
+    elif action == "delete":
+        library.delete_model(args.model)
+        print(f"Deleted \"{args.model}\"")
+    elif action == "export":
+        print(library.export_model(args.model, args.out))
+    elif action == "import":
+        print(f"Imported \"{library.import_model(args.zip, args.name).name}\"")
+    elif args.json:
+        for m in library.list_models():
+            _json({"name": m.name, "path": str(m.path), **{k: m.meta.get(k) for k in (
+                "created_at", "method", "format", "base", "metrics", "training", "data")}})
+    else:
+        models = library.list_models()
+        if not models:
+            print("No models yet. Train one with: train FILE --name NAME")
+        for m in models:
+            val = (m.meta.get("metrics") or {}).get("val_loss")
+            base = m.meta.get("base", {})
+            print(f"{m.name:24} {m.meta.get('method', '?'):5} base={base.get('name') or base.get('path') or base.get('kind')}"
+                  f"  val_loss={val:.3f}" if val is not None else f"{m.name:24}", f" {m.meta.get('created_at', '')}")
+    return EXIT_OK
+
+
+# ---- doctor ----
+
+def cmd_doctor(args: Namespace) -> int:
+    import platform
+
+    import torch
+    import transformers
+
+    from . import __version__, paths
+    from .device import choose_device
+
+    choice = choose_device("auto")
+    rows = [
+        ("Wenan Studio", __version__),
+        ("Python", platform.python_version()),
+        ("OS", platform.platform()),
+        ("torch", torch.__version__),
+        ("transformers", transformers.__version__),
+        ("Device", f"{choice.kind} ({choice.dtype})"),
+        ("GPU", choice.name if choice.kind != "cpu" else "none"),
+        ("Data folder", str(paths.data_dir())),
+        ("Offline", "HF_HUB_OFFLINE=" + __import__("os").environ.get("HF_HUB_OFFLINE", "")),
+    ]
+    for pkg in ("peft", "accelerate", "tokenizers", "safetensors"):
+        rows.insert(5, (pkg, __import__(pkg).__version__))
+    for key, value in rows:
+        print(f"{key:14} {value}")
+    return EXIT_OK
+
+
+# ---- demo ----
+
+def cmd_demo(args: Namespace) -> int:
+    from . import library, paths
+    from .generate import GenerateConfig, generate
+    from .train import TrainConfig
+
+    name = "sample-demo"
+    if library.exists(name):
+        library.delete_model(name)
+    cfg = TrainConfig(data=str(paths.sample_file()), name=name, max_steps=args.max_steps)
+    print(f"Training \"{name}\" on {paths.sample_file().name} ({args.max_steps} steps)...", file=sys.stderr)
+    code = _run_training(cfg, resume=False, as_json=False)
+    if code != EXIT_OK:
+        return code
+    for opening in ("这款保温杯", "青禾小铺", "Our bamboo towel"):
+        started = time.perf_counter()
+        result = generate(name, GenerateConfig(prompt=opening, n=3, max_new_tokens=80, seed=7))
+        print(f"\n== {opening} ({time.perf_counter() - started:.1f} s, AI-generated / AI生成) ==")
+        for number, text in enumerate(result.variants, 1):
+            print(f"[{number}] {text}")
+    return EXIT_OK

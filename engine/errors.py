@@ -1,0 +1,118 @@
+"""User-facing errors. Each carries a message key and parameters so that the
+CLI prints it in plain words and the desktop app can show it in either language.
+"""
+from __future__ import annotations
+
+import locale
+import os
+
+# key -> (English, Simplified Chinese). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # data files
+    "file_missing": ("The file {path} does not exist. Check the path and try again.",
+                     "文件 {path} 不存在。请检查路径后重试。"),
+    "file_is_dir": ("{path} is a folder, not a file. Choose a data file inside it.",
+                    "{path} 是文件夹而不是文件。请选择其中的数据文件。"),
+    "file_empty": ("The file {path} is empty. Choose a file that contains your copy.",
+                   "文件 {path} 是空的。请选择包含文案的文件。"),
+    "file_binary": ("{path} looks like a binary file, not text. Save it as .txt, .csv, .xlsx or .jsonl and try again.",
+                    "{path} 看起来是二进制文件而不是文本。请另存为 .txt、.csv、.xlsx 或 .jsonl 后重试。"),
+    "file_blank": ("{path} contains only blank lines. Add some copy to it and try again.",
+                   "{path} 只有空行。请加入文案后重试。"),
+    "file_too_large": ("{path} is {size_mb:.0f} MB, more than the {limit_mb:.0f} MB this computer can load. Split it into smaller files.",
+                       "{path} 大小为 {size_mb:.0f} MB，超过本机可加载的 {limit_mb:.0f} MB。请拆分为较小的文件。"),
+    "file_undecodable": ("{path} could not be read as text: bytes at line {line}, byte offset {offset} are not valid in any supported encoding. Re-save the file as UTF-8.",
+                         "无法以文本方式读取 {path}：第 {line} 行（字节偏移 {offset}）的内容不是受支持的编码。请另存为 UTF-8 后重试。"),
+    "file_format": ("{path} has an unsupported format ({suffix}). Use .txt, .csv, .tsv, .xlsx or .jsonl.",
+                    "{path} 的格式（{suffix}）不受支持。请使用 .txt、.csv、.tsv、.xlsx 或 .jsonl。"),
+    "column_missing": ("The column \"{column}\" is not in {path}. Available columns: {available}.",
+                       "{path} 中没有“{column}”列。可用的列：{available}。"),
+    "no_text_column": ("Could not tell which column of {path} holds the copy. Choose it with --text-column. Columns: {available}.",
+                       "无法判断 {path} 中哪一列是文案。请用 --text-column 指定。可用的列：{available}。"),
+    "jsonl_bad_line": ("Line {line} of {path} is not valid JSON with a \"text\", \"prompt\"/\"completion\" or \"instruction\"/\"output\" field. Fix that line and try again.",
+                       "{path} 第 {line} 行不是含有 \"text\"、\"prompt\"/\"completion\" 或 \"instruction\"/\"output\" 字段的有效 JSON。请修正该行后重试。"),
+    "xlsx_unreadable": ("{path} could not be opened as an Excel workbook. Open it in Excel and save it again as .xlsx.",
+                        "无法以 Excel 工作簿打开 {path}。请用 Excel 打开并另存为 .xlsx。"),
+    "too_few_samples": ("Only {count} usable samples remain in {path} after cleaning; at least {minimum} are needed. Add more copy.",
+                        "清洗后 {path} 中只剩 {count} 条可用样本，至少需要 {minimum} 条。请补充更多文案。"),
+    # models
+    "model_missing": ("No model folder at {path}. Choose a folder that holds config.json and the weights.",
+                      "{path} 处没有模型文件夹。请选择包含 config.json 和权重的文件夹。"),
+    "model_no_config": ("{path} is not a model folder: config.json is missing.",
+                        "{path} 不是模型文件夹：缺少 config.json。"),
+    "model_pickle_only": ("{path} only has pickle weights (.bin/.pt). They can run code when loaded, so Wenan Studio refuses them. Convert the model to safetensors first.",
+                          "{path} 只有 pickle 格式的权重（.bin/.pt）。这种文件在加载时可以执行代码，因此文案工坊拒绝加载。请先将模型转换为 safetensors 格式。"),
+    "model_no_weights": ("{path} has no weights (*.safetensors). The download may be incomplete; copy the whole model folder again.",
+                         "{path} 中没有权重文件（*.safetensors）。可能下载不完整，请重新复制整个模型文件夹。"),
+    "model_broken": ("The model in {path} could not be loaded: {reason}. Copy the folder again or choose another model.",
+                     "无法加载 {path} 中的模型：{reason}。请重新复制该文件夹或换一个模型。"),
+    "model_not_causal": ("{path} is not a text-generation model (architecture {arch}). Choose a causal language model.",
+                         "{path} 不是文本生成模型（架构 {arch}）。请选择因果语言模型。"),
+    "model_unknown": ("There is no model named \"{name}\" in the library. Run \"models\" to see the names.",
+                      "模型库中没有名为“{name}”的模型。运行 “models” 查看可用名称。"),
+    "model_exists": ("A model named \"{name}\" already exists. Choose another name or delete it first.",
+                     "已存在名为“{name}”的模型。请换一个名称或先删除它。"),
+    "model_name_invalid": ("\"{name}\" cannot be used as a model name. Use letters, digits, Chinese characters, '-', '_' or '.'.",
+                           "“{name}”不能用作模型名称。请使用字母、数字、汉字、“-”、“_”或“.”。"),
+    "model_zip_invalid": ("{path} is not a Wenan Studio model archive.",
+                          "{path} 不是文案工坊的模型压缩包。"),
+    "lora_base_missing": ("This LoRA model needs its base model at {base}, which is no longer there. Put the base model back in that folder.",
+                          "此 LoRA 模型需要位于 {base} 的基础模型，但该文件夹已不存在。请把基础模型放回原处。"),
+    # devices and training
+    "device_unavailable": ("The device \"{device}\" is not available on this computer. Use --device auto.",
+                           "本机没有“{device}”设备。请使用 --device auto。"),
+    "out_of_memory": ("The {device} ran out of memory. Try a smaller batch size (now {batch_size}) or block size (now {block_size}), or use LoRA.",
+                      "{device} 内存不足。请减小批大小（当前 {batch_size}）或块长度（当前 {block_size}），或改用 LoRA。"),
+    "no_checkpoint": ("There is no interrupted training named \"{name}\" to resume. Start it without --resume.",
+                      "没有名为“{name}”的中断训练可以继续。请去掉 --resume 重新开始。"),
+    "resume_mismatch": ("The interrupted training \"{name}\" used different data or settings ({what}). Resume with the same file and options, or start again under a new name.",
+                        "中断的训练“{name}”使用的数据或设置不同（{what}）。请使用相同的文件和选项继续，或换个名称重新开始。"),
+    "bad_value": ("Invalid value for {option}: {value}. {hint}",
+                  "{option} 的值无效：{value}。{hint}"),
+    "no_space": ("The disk is full while writing {path}. Free some space and try again.",
+                 "写入 {path} 时磁盘已满。请释放一些空间后重试。"),
+    "not_writable": ("Cannot write to {path}. Choose a folder you can write to.",
+                     "无法写入 {path}。请选择有写入权限的文件夹。"),
+}
+
+
+def current_language() -> str:
+    """'zh' or 'en', from WENAN_LANG or else the system locale."""
+    lang = os.environ.get("WENAN_LANG") or (locale.getlocale()[0] or "") or os.environ.get("LANG", "")
+    return "zh" if lang.lower().startswith("zh") else "en"
+
+
+class WenanError(Exception):
+    """Base of every error a user may see. `str(err)` is the plain message."""
+
+    exit_code = 2
+
+    def __init__(self, key: str, **params):
+        self.key = key
+        self.params = params
+        super().__init__(self.message())
+
+    def message(self, lang: str | None = None) -> str:
+        en, zh = MESSAGES[self.key]
+        template = zh if (lang or current_language()) == "zh" else en
+        return template.format(**self.params)
+
+
+class DataFileError(WenanError):
+    """The user's data file cannot be used."""
+
+
+class ModelLoadError(WenanError):
+    """A model folder or library entry cannot be used."""
+
+
+class TrainingError(WenanError):
+    """Training cannot start or continue."""
+
+
+class OutOfMemoryError(TrainingError):
+    """The device ran out of memory; the message says what to shrink."""
+
+
+class ConfigError(WenanError):
+    """An option has an invalid value."""

@@ -1,0 +1,26 @@
+"""Events the engine sends to its caller: small, frozen, safe to pass between threads."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TrainEvent:
+    phase: str                 # "preparing" | "training" | "evaluating" | "saving" | "done"
+    step: int = 0              # optimizer steps done
+    total_steps: int = 0
+    epoch: float = 0.0         # fractional epochs done
+    loss: float | None = None  # recent mean training loss
+    val_loss: float | None = None  # latest validation loss
+    tokens_per_s: float | None = None
+    elapsed_s: float = 0.0
+    eta_s: float | None = None
+    device: str = ""           # the device actually used, as the user sees it
+    method: str = ""           # "full" | "lora"
+
+
+@dataclass(frozen=True)
+class TextEvent:
+    """New text for one generated variant; `delta` is never half a character."""
+    index: int
+    delta: str

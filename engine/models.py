@@ -1,0 +1,169 @@
+"""Base models: a scratch GPT-2 sized to the data, or a local Hugging Face folder.
+
+Everything loads from local folders only: `local_files_only=True`,
+`trust_remote_code=False`, and safetensors weights only, because pickle
+weights can run arbitrary code when loaded.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ModelLoadError
+
+EOS = "<|endoftext|>"
+PROMPT = "<|prompt|>"
+COPY = "<|copy|>"
+
+PICKLE_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+@dataclass(frozen=True)
+class ScratchSize:
+    n_layer: int
+    n_head: int
+    n_embd: int
+
+
+# Scratch model size by training tokens. bench/scratch_size.py measures the rule:
+# below ~50k tokens a bigger model only memorises faster (higher validation loss at
+# equal time); each tier is the smallest that stopped improving at the next data size.
+SCRATCH_TIERS: tuple[tuple[int, ScratchSize], ...] = (
+    (50_000, ScratchSize(n_layer=4, n_head=4, n_embd=128)),
+    (500_000, ScratchSize(n_layer=6, n_head=4, n_embd=256)),
+    (5_000_000, ScratchSize(n_layer=8, n_head=6, n_embd=384)),
+    (10**18, ScratchSize(n_layer=12, n_head=8, n_embd=512)),
+)
+
+
+def scratch_size(train_tokens: int) -> ScratchSize:
+    return next(size for limit, size in SCRATCH_TIERS if train_tokens < limit)
+
+
+def scratch_vocab_size(chars: int) -> int:
+    """Grows with the square root of the corpus: small data can't support many merges."""
+    vocab = int(math.sqrt(max(chars, 1)) * 8)
+    return max(512, min(16_384, (vocab + 63) // 64 * 64))
+
+
+def train_tokenizer(texts: list[str], vocab_size: int):
+    """A byte-level BPE tokenizer (no unknown tokens) trained on the user's own text."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=2,
+        special_tokens=[EOS, PROMPT, COPY],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tok.train_from_iterator(texts, trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        bos_token=EOS,
+        eos_token=EOS,
+        pad_token=EOS,
+        additional_special_tokens=[PROMPT, COPY],
+        model_max_length=1024,
+        clean_up_tokenization_spaces=False,
+    )
+
+
+def build_scratch_model(tokenizer, train_tokens: int, block_size: int, seed: int):
+    """A randomly initialised GPT-2 whose size follows the amount of data."""
+    import torch
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    size = scratch_size(train_tokens)
+    config = GPT2Config(
+        vocab_size=len(tokenizer),
+        n_positions=block_size,
+        n_layer=size.n_layer,
+        n_head=size.n_head,
+        n_embd=size.n_embd,
+        # Small data overfits quickly; dropout keeps validation loss falling longer.
+        resid_pdrop=0.1, embd_pdrop=0.1, attn_pdrop=0.1,
+        bos_token_id=tokenizer.eos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        pad_token_id=tokenizer.pad_token_id,
+        tie_word_embeddings=True,
+    )
+    torch.manual_seed(seed)
+    return GPT2LMHeadModel(config)
+
+
+def check_model_folder(path: str | Path) -> Path:
+    """Validate a local Hugging Face folder before anything heavy is loaded."""
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise ModelLoadError("model_missing", path=str(folder))
+    if not (folder / "config.json").is_file():
+        raise ModelLoadError("model_no_config", path=str(folder))
+    names = [p.name for p in folder.iterdir()]
+    if not any(n.endswith(".safetensors") for n in names):
+        if any(n.endswith(PICKLE_SUFFIXES) for n in names):
+            raise ModelLoadError("model_pickle_only", path=str(folder))
+        raise ModelLoadError("model_no_weights", path=str(folder))
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ModelLoadError("model_broken", path=str(folder), reason=f"config.json: {err}") from err
+    if not isinstance(config, dict) or "model_type" not in config:
+        raise ModelLoadError("model_broken", path=str(folder), reason="config.json has no model_type")
+    return folder
+
+
+def load_tokenizer(folder: Path):
+    from transformers import AutoTokenizer
+
+    try:
+        tok = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+    except Exception as err:  # transformers raises many types for a broken folder
+        raise ModelLoadError("model_broken", path=str(folder), reason=f"tokenizer: {_short(err)}") from err
+    if tok.pad_token is None:
+        tok.pad_token = tok.eos_token
+    return tok
+
+
+def load_causal_lm(folder: Path, dtype=None):
+    """Load weights from a checked folder; safetensors only, no remote code."""
+    from transformers import AutoConfig, AutoModelForCausalLM
+    from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
+
+    try:
+        config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
+    except Exception as err:
+        raise ModelLoadError("model_broken", path=str(folder), reason=_short(err)) from err
+    if config.model_type not in MODEL_FOR_CAUSAL_LM_MAPPING_NAMES:
+        arch = ",".join(getattr(config, "architectures", None) or [config.model_type])
+        raise ModelLoadError("model_not_causal", path=str(folder), arch=arch)
+    try:
+        return AutoModelForCausalLM.from_pretrained(
+            folder, local_files_only=True, trust_remote_code=False, use_safetensors=True,
+            dtype=dtype or "float32",
+        )
+    except Exception as err:
+        raise ModelLoadError("model_broken", path=str(folder), reason=_short(err)) from err
+
+
+def count_parameters(folder: Path) -> int:
+    """Parameter count read from safetensors headers, without loading the weights."""
+    from safetensors import safe_open
+
+    total = 0
+    for file in folder.glob("*.safetensors"):
+        with safe_open(file, framework="pt") as f:
+            for key in f.keys():
+                total += math.prod(f.get_slice(key).get_shape())
+    return total
+
+
+def _short(err: BaseException) -> str:
+    text = str(err).strip().splitlines()
+    return (text[0] if text else type(err).__name__)[:300]

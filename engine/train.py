@@ -1,0 +1,335 @@
+"""Fine-tuning: one readable loop, resumable at any step.
+
+The caller passes an event callback and a cancel flag; nothing here knows about
+threads, Qt or the terminal. Multi-device runs work unchanged under
+`accelerate launch`: each process takes its own slice of every batch.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import math
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from . import __version__, checkpoint, library
+from .atomic import atomic_dir
+from .batching import PromptStyle, encode_blocks
+from .cleaning import CleanOptions
+from .dataio import load_data
+from .device import available_memory, choose_device, is_out_of_memory
+from .errors import OutOfMemoryError, TrainingError
+from .events import TrainEvent
+from .setup import prepare_base
+
+# Settings that must match for --resume to continue the same run.
+_RESUME_KEYS = ("base", "text_column", "prompt_column", "val_fraction", "epochs", "max_steps",
+                "batch_size", "grad_accum", "block_size", "lr", "method", "seed", "mask_pii")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str                         # the seller's file
+    name: str                         # the library name of the result
+    base: str = "scratch"             # "scratch", a local Hugging Face folder, or a library model
+    text_column: str | None = None    # csv/xlsx: the copy; guessed when None
+    prompt_column: str | None = None  # csv/xlsx: optional prompt, which makes prompt->copy pairs
+    val_fraction: float = 0.05        # held out for validation loss
+    mask_pii: bool = True             # mask phone numbers, e-mails and ID numbers before training
+    epochs: float | None = None       # None: 3 for pretrained bases, more for scratch (see _default_epochs)
+    max_steps: int | None = None      # overrides epochs
+    batch_size: int = 8               # blocks per optimizer step and process, before accumulation
+    grad_accum: int = 1               # micro-batches per optimizer step
+    block_size: int | None = None     # tokens per block; None: 128 scratch, 256 pretrained
+    lr: float | None = None           # None: 1e-3 scratch, 5e-5 full fine-tune, 2e-4 LoRA
+    weight_decay: float = 0.1
+    warmup_frac: float = 0.05         # share of steps spent warming up the learning rate
+    min_lr_frac: float = 0.1          # cosine decays to this share of the peak
+    grad_clip: float = 1.0
+    method: str = "auto"              # "auto" | "full" | "lora"
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    device: str = "auto"              # "auto" | "cuda" | "mps" | "cpu"
+    seed: int = 1337
+    eval_every: int | None = None     # None: about 10 evaluations per run
+    eval_max_batches: int = 50        # caps the cost of one evaluation
+    checkpoint_every_s: float = 300.0 # a resumable checkpoint at least this often
+    checkpoint_every_steps: int | None = None
+    reserve_gui_core: bool = False    # leave one CPU core to the desktop app's event loop
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    name: str
+    path: Path | None                 # the library folder; None when cancelled
+    cancelled: bool
+    step: int
+    total_steps: int
+    train_loss: float | None
+    val_loss: float | None
+    tokens_per_s: float
+    device: str
+    method: str
+
+
+def _default_epochs(scratch: bool, train_tokens: int) -> float:
+    if not scratch:
+        return 3.0
+    # A model learning from nothing needs a few hundred thousand tokens of updates.
+    return float(min(40, max(3, round(400_000 / max(train_tokens, 1)))))
+
+
+def _lr_lambda(warmup: int, total: int, min_frac: float) -> Callable[[int], float]:
+    def f(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, total - warmup)
+        return min_frac + (1 - min_frac) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+    return f
+
+
+class _Throttle:
+    """Passes on at most ~10 progress events a second; phase changes always go through."""
+
+    def __init__(self, on_event: Callable[[TrainEvent], None], interval: float = 0.1):
+        self.on_event, self.interval, self.last, self.phase = on_event, interval, 0.0, None
+
+    def __call__(self, event: TrainEvent, force: bool = False) -> None:
+        now = time.monotonic()
+        if force or event.phase != self.phase or now - self.last >= self.interval:
+            self.last, self.phase = now, event.phase
+            self.on_event(event)
+
+
+def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e: None,
+          cancel: threading.Event | None = None, resume: bool = False) -> TrainResult:
+    """Train `cfg.name` from `cfg.data`; returns when done, cancelled (checkpoint kept) or failed."""
+    import torch
+    from accelerate import Accelerator
+
+    cancel = cancel or threading.Event()
+    emit = _Throttle(on_event)
+    started = time.monotonic()
+    name = library.check_name(cfg.name)
+    emit(TrainEvent("preparing"))
+
+    # ---- what to resume, and checks that nothing conflicts ----
+    previous = checkpoint.read_state(name) if resume else None
+    if resume and previous is None:
+        raise TrainingError("no_checkpoint", name=name)
+    if library.exists(name):
+        raise TrainingError("model_exists", name=name)
+    if not resume:
+        checkpoint.discard_run(name)
+
+    data = load_data(cfg.data, text_column=cfg.text_column, prompt_column=cfg.prompt_column,
+                     clean=CleanOptions(mask_pii=cfg.mask_pii), min_samples=2)
+    if previous:
+        old = previous["meta"]
+        changed = [k for k in _RESUME_KEYS if old["config"].get(k) != getattr(cfg, k)]
+        if old["data_sha256"] != data.sha256:
+            changed.insert(0, "data file")
+        if changed:
+            raise TrainingError("resume_mismatch", name=name, what=", ".join(changed))
+
+    # ---- device, base model, method ----
+    device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
+    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
+    device_label = device.name if accelerator.num_processes == 1 else f"{device.name} × {accelerator.num_processes}"
+    train_samples, val_samples = data.split(cfg.val_fraction, seed=cfg.seed)
+    base = prepare_base(cfg, data, train_samples, resume_dir=checkpoint.run_dir(name) if previous else None,
+                        free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype)
+    model, tokenizer, method = base.model, base.tokenizer, base.method
+    block = base.block_size
+    emit(TrainEvent("preparing", device=device_label, method=method), force=True)
+
+    train_ids, train_labels = encode_blocks(tokenizer, base.style, train_samples, block)
+    val_ids, val_labels = encode_blocks(tokenizer, base.style, val_samples, block)
+    n_blocks = train_ids.shape[0]
+    world, rank = accelerator.num_processes, accelerator.process_index
+    per_step = cfg.batch_size * cfg.grad_accum * world
+    steps_per_epoch = max(1, math.ceil(n_blocks / per_step))
+    epochs = cfg.epochs or _default_epochs(base.scratch, train_ids.numel())
+    total_steps = cfg.max_steps or max(1, math.ceil(epochs * steps_per_epoch))
+    eval_every = cfg.eval_every or max(1, total_steps // 10)
+    lr = cfg.lr or (1e-3 if base.scratch else 2e-4 if method == "lora" else 5e-5)
+
+    # ---- optimizer: weight decay on matrices only, as in nanoGPT ----
+    params = [p for p in model.parameters() if p.requires_grad]
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
+              {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
+    optimizer = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.95),
+                                  fused=device.kind == "cuda" or None)
+    warmup = max(1, int(cfg.warmup_frac * total_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _lr_lambda(warmup, total_steps, cfg.min_lr_frac))
+    model, optimizer = accelerator.prepare(model, optimizer)
+    raw_model = accelerator.unwrap_model(model)
+
+    state = {"step": 0, "best_val": None, "best_step": None, "train_loss": None, "val_loss": None,
+             "elapsed_s": 0.0, "history": []}
+    torch.manual_seed(cfg.seed + rank)
+    if previous:
+        state = checkpoint.load_checkpoint(name, raw_model, optimizer, scheduler)
+    meta = {"config": dataclasses.asdict(cfg), "data_sha256": data.sha256, "method": method,
+            "base": base.record, "style": base.style.kind, "block_size": block, "lr": lr,
+            "total_steps": total_steps, "app_version": __version__}
+    is_main = accelerator.is_main_process
+
+    # ---- data position: a fixed permutation per epoch, so step k always sees the same batch ----
+    perms: dict[int, torch.Tensor] = {}
+
+    def batch(micro_index: int, ids: torch.Tensor, labels: torch.Tensor):
+        start = micro_index * cfg.batch_size * world + rank * cfg.batch_size
+        picks = []
+        for pos in range(start, start + cfg.batch_size):
+            epoch, i = divmod(pos, n_blocks)
+            if epoch not in perms:
+                perms[epoch] = torch.randperm(n_blocks, generator=torch.Generator().manual_seed(cfg.seed + epoch))
+            picks.append(perms[epoch][i])
+        idx = torch.stack(picks)
+        return ids[idx].to(accelerator.device), labels[idx].to(accelerator.device)
+
+    @torch.no_grad()
+    def evaluate() -> float:
+        model.eval()
+        losses = []
+        for start in range(0, val_ids.shape[0], cfg.batch_size)[: cfg.eval_max_batches]:
+            x = val_ids[start:start + cfg.batch_size].to(accelerator.device)
+            y = val_labels[start:start + cfg.batch_size].to(accelerator.device)
+            with accelerator.autocast():
+                losses.append(model(input_ids=x, labels=y).loss.float())
+        model.train()
+        mean = torch.stack(losses).mean()
+        return accelerator.reduce(mean, reduction="mean").item()
+
+    def progress(phase: str, tokens_per_s: float | None, session_start: float, session_step0: int) -> TrainEvent:
+        done = state["step"] - session_step0
+        elapsed_session = time.monotonic() - session_start
+        eta = elapsed_session / done * (total_steps - state["step"]) if done > 0 else None
+        return TrainEvent(phase, state["step"], total_steps, state["step"] / steps_per_epoch,
+                          state["train_loss"], state["val_loss"], tokens_per_s,
+                          state["elapsed_s"] + elapsed_session, eta, device_label, method)
+
+    def save(phase_event: TrainEvent) -> None:
+        emit(dataclasses.replace(phase_event, phase="saving"), force=True)
+        if is_main:
+            checkpoint.save_checkpoint(name, raw_model, optimizer, scheduler, state, meta)
+        accelerator.wait_for_everyone()
+
+    # ---- the loop ----
+    model.train()
+    session_start, session_step0 = time.monotonic(), state["step"]
+    last_save, tokens_done, tokens_per_s = time.monotonic(), 0, None
+    loss_sum, loss_count = torch.zeros((), device=accelerator.device), 0
+    try:
+        while state["step"] < total_steps:
+            if cancel.is_set():
+                break
+            # forward/backward/update, with gradient accumulation
+            for micro in range(cfg.grad_accum):
+                x, y = batch(state["step"] * cfg.grad_accum + micro, train_ids, train_labels)
+                with accelerator.no_sync(model) if micro < cfg.grad_accum - 1 else contextlib.nullcontext():
+                    with accelerator.autocast():
+                        loss = model(input_ids=x, labels=y).loss / cfg.grad_accum
+                    accelerator.backward(loss)
+                loss_sum += loss.detach()
+                tokens_done += x.numel() * world
+            if cfg.grad_clip:
+                accelerator.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            state["step"] += 1
+            loss_count += 1
+
+            # timing and logging; .item() is a device sync, so only read the loss when reporting
+            now = time.monotonic()
+            final = state["step"] == total_steps
+            if now - emit.last >= emit.interval or final or state["step"] % eval_every == 0:
+                state["train_loss"] = accelerator.reduce(loss_sum / loss_count, reduction="mean").item()
+                loss_sum.zero_(); loss_count = 0
+                tokens_per_s = tokens_done / max(now - session_start, 1e-9)
+                state["history"].append([state["step"], round(state["train_loss"], 5), None])
+                emit(progress("training", tokens_per_s, session_start, session_step0))
+
+            # evaluate, and keep the best weights
+            if state["step"] % eval_every == 0 or final:
+                emit(progress("evaluating", tokens_per_s, session_start, session_step0), force=True)
+                state["val_loss"] = evaluate()
+                state["history"].append([state["step"], None, round(state["val_loss"], 5)])
+                if state["best_val"] is None or state["val_loss"] < state["best_val"]:
+                    state["best_val"], state["best_step"] = state["val_loss"], state["step"]
+                    if is_main:
+                        checkpoint.save_best(name, raw_model, state["step"], meta)
+                emit(progress("training", tokens_per_s, session_start, session_step0), force=True)
+
+            # periodic checkpoint
+            due_steps = cfg.checkpoint_every_steps and state["step"] % cfg.checkpoint_every_steps == 0
+            if not final and (due_steps or time.monotonic() - last_save >= cfg.checkpoint_every_s):
+                state["elapsed_s"] += time.monotonic() - session_start
+                session_start, session_step0, tokens_done = time.monotonic(), state["step"], 0
+                save(progress("saving", tokens_per_s, session_start, session_step0))
+                last_save = time.monotonic()
+    except Exception as err:
+        if is_out_of_memory(err):
+            if device.kind == "cuda":
+                torch.cuda.empty_cache()
+            raise OutOfMemoryError("out_of_memory", device=device.name, batch_size=cfg.batch_size,
+                                   block_size=block) from err
+        raise
+
+    state["elapsed_s"] += time.monotonic() - session_start
+    if state["step"] < total_steps:  # cancelled: keep a checkpoint to resume from
+        save(progress("saving", tokens_per_s, time.monotonic(), state["step"]))
+        return TrainResult(name, None, True, state["step"], total_steps, state["train_loss"],
+                           state["val_loss"], tokens_per_s or 0.0, device_label, method)
+
+    # ---- the finished model goes into the library in one rename ----
+    emit(progress("saving", tokens_per_s, time.monotonic(), state["step"]), force=True)
+    path = None
+    if is_main:
+        best = checkpoint.best_folder(name)
+        if best is not None:
+            checkpoint.load_weights(raw_model, best)
+        wenan = {
+            "name": name, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "app_version": __version__, "base": base.record, "method": method, "style": base.style.kind,
+            "format": "pairs" if data.is_pairs else "text", "block_size": block,
+            "data": {"file": Path(cfg.data).name, "sha256": data.sha256, "samples": len(data.samples),
+                     "train_samples": len(train_samples), "val_samples": len(val_samples),
+                     "train_tokens": int(train_ids.numel()), "encoding": data.encoding},
+            "hyperparameters": dict(meta["config"], lr=lr, block_size=block, total_steps=total_steps),
+            "metrics": {"train_loss": state["train_loss"], "val_loss": state["best_val"],
+                        "perplexity": math.exp(min(state["best_val"], 50)) if state["best_val"] is not None else None,
+                        "best_step": state["best_step"]},
+            "training": {"finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                         "duration_s": round(state["elapsed_s"], 1), "device": device_label,
+                         "steps": state["step"], "tokens_per_s": round(tokens_per_s or 0.0, 1)},
+            "history": _thin(state["history"], 600),
+        }
+        path = library.model_path(name)
+        with atomic_dir(path) as tmp:
+            raw_model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            (tmp / library.META_FILE).write_text(json.dumps(wenan, ensure_ascii=False, indent=2), encoding="utf-8")
+        checkpoint.discard_run(name)
+    accelerator.wait_for_everyone()
+    result = TrainResult(name, path, False, state["step"], total_steps, state["train_loss"],
+                         state["best_val"], tokens_per_s or 0.0, device_label, method)
+    emit(progress("done", tokens_per_s, time.monotonic(), state["step"]), force=True)
+    return result
+
+
+
+def _thin(points: list, limit: int) -> list:
+    """Keep the loss history small enough for wenan.json; validation points are all kept."""
+    train = [p for p in points if p[1] is not None]
+    step = max(1, math.ceil(len(train) / limit))
+    keep = {id(p) for p in train[::step]} | {id(train[-1])} if train else set()
+    return [p for p in points if p[1] is None or id(p) in keep]

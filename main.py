@@ -1,0 +1,94 @@
+"""Wenan Studio: `python main.py` opens the app; subcommands run headless."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit code 2, as for any bad input
+        self.exit(2, f"{self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="wenan", description="Wenan Studio (文案工坊): offline marketing copy from your own writing.")
+    p.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    t = sub.add_parser("train", help="learn from a file of your copy")
+    t.add_argument("data", help=".txt, .csv, .tsv, .xlsx or .jsonl")
+    t.add_argument("--name", required=True, help="name of the model in the library")
+    t.add_argument("--base", default="scratch", help="scratch, a local model folder, or a library model")
+    g = t.add_mutually_exclusive_group()
+    g.add_argument("--epochs", type=float)
+    g.add_argument("--max-steps", type=int)
+    t.add_argument("--batch-size", type=int, default=8)
+    t.add_argument("--grad-accum", type=int, default=1)
+    t.add_argument("--block-size", type=int)
+    t.add_argument("--lr", type=float)
+    t.add_argument("--method", choices=("auto", "full", "lora"), default="auto")
+    t.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    t.add_argument("--text-column")
+    t.add_argument("--prompt-column")
+    t.add_argument("--val-fraction", type=float, default=0.05)
+    t.add_argument("--seed", type=int, default=1337)
+    t.add_argument("--no-mask-pii", action="store_true", help="keep phone numbers, e-mails and ID numbers")
+    t.add_argument("--checkpoint-every", type=int, metavar="STEPS", help="also save a checkpoint every STEPS steps")
+    t.add_argument("--resume", action="store_true", help="continue an interrupted training of the same name")
+    t.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
+
+    gen = sub.add_parser("generate", help="draft copy with a trained model")
+    gen.add_argument("name", help="a library model (or a local model folder)")
+    gen.add_argument("--prompt", required=True)
+    gen.add_argument("-n", type=int, default=3, help="number of variants")
+    gen.add_argument("--preset", choices=("safe", "balanced", "creative"))
+    gen.add_argument("--max-new-tokens", type=int)
+    gen.add_argument("--temperature", type=float)
+    gen.add_argument("--top-p", type=float)
+    gen.add_argument("--top-k", type=int)
+    gen.add_argument("--repetition-penalty", type=float)
+    gen.add_argument("--seed", type=int)
+    gen.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    gen.add_argument("--json", action="store_true")
+
+    m = sub.add_parser("models", help="list, rename, delete, export or import models")
+    m.add_argument("--json", action="store_true")
+    msub = m.add_subparsers(dest="action", parser_class=_Parser)
+    r = msub.add_parser("rename")
+    r.add_argument("old")
+    r.add_argument("new")
+    d = msub.add_parser("delete")
+    d.add_argument("model")
+    e = msub.add_parser("export")
+    e.add_argument("model")
+    e.add_argument("--out", required=True, help="the .zip to write")
+    i = msub.add_parser("import")
+    i.add_argument("zip")
+    i.add_argument("--name")
+
+    sub.add_parser("doctor", help="versions, device and data folder")
+    demo = sub.add_parser("demo", help="train on the bundled sample, then draft copy")
+    demo.add_argument("--max-steps", type=int, default=300)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.version:
+        from engine import __version__
+        print(__version__)
+        return 0
+    if args.command is None:
+        build_parser().print_help()
+        return 0
+    from engine import cli
+    return cli.run(args)
+
+
+def entry() -> None:
+    """Console-script entry point (`wenan`)."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
