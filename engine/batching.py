@@ -23,7 +23,7 @@ class PromptStyle:
     def for_tokenizer(tokenizer) -> "PromptStyle":
         if getattr(tokenizer, "chat_template", None):
             return PromptStyle("chat")
-        if PROMPT in getattr(tokenizer, "additional_special_tokens", []):
+        if PROMPT in tokenizer.get_vocab():
             return PromptStyle("scratch")
         return PromptStyle("plain")
 

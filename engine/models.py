@@ -38,6 +38,14 @@ SCRATCH_TIERS: tuple[tuple[int, ScratchSize], ...] = (
 )
 
 
+def quiet_transformers() -> None:
+    """The engine prints nothing itself: silence library warnings and progress bars."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+
+
 def scratch_size(train_tokens: int) -> ScratchSize:
     return next(size for limit, size in SCRATCH_TIERS if train_tokens < limit)
 
@@ -53,6 +61,7 @@ def train_tokenizer(texts: list[str], vocab_size: int):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
+    quiet_transformers()
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
@@ -122,6 +131,7 @@ def check_model_folder(path: str | Path) -> Path:
 def load_tokenizer(folder: Path):
     from transformers import AutoTokenizer
 
+    quiet_transformers()
     try:
         tok = AutoTokenizer.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
     except Exception as err:  # transformers raises many types for a broken folder
@@ -136,6 +146,7 @@ def load_causal_lm(folder: Path, dtype=None):
     from transformers import AutoConfig, AutoModelForCausalLM
     from transformers.models.auto.modeling_auto import MODEL_FOR_CAUSAL_LM_MAPPING_NAMES
 
+    quiet_transformers()
     try:
         config = AutoConfig.from_pretrained(folder, local_files_only=True, trust_remote_code=False)
     except Exception as err:

@@ -226,6 +226,8 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     model.train()
     session_start, session_step0 = time.monotonic(), state["step"]
     last_save, tokens_done, tokens_per_s = time.monotonic(), 0, None
+    window: list[tuple[float, int]] = [(session_start, 0)]
+    run_tokens, run_started = 0, time.monotonic()  # for the average the result reports
     loss_sum, loss_count = torch.zeros((), device=accelerator.device), 0
     try:
         while state["step"] < total_steps:
@@ -240,6 +242,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                     accelerator.backward(loss)
                 loss_sum += loss.detach()
                 tokens_done += x.numel() * world
+                run_tokens += x.numel() * world
             if cfg.grad_clip:
                 accelerator.clip_grad_norm_(model.parameters(), cfg.grad_clip)
             optimizer.step()
@@ -254,7 +257,9 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
             if now - emit.last >= emit.interval or final or state["step"] % eval_every == 0:
                 state["train_loss"] = accelerator.reduce(loss_sum / loss_count, reduction="mean").item()
                 loss_sum.zero_(); loss_count = 0
-                tokens_per_s = tokens_done / max(now - session_start, 1e-9)
+                window.append((now, tokens_done))
+                (t0, n0), window[:] = window[0], window[-20:]  # rate over the last ~2 s, not since the start
+                tokens_per_s = (tokens_done - n0) / (now - t0) if now > t0 else tokens_per_s
                 state["history"].append([state["step"], round(state["train_loss"], 5), None])
                 emit(progress("training", tokens_per_s, session_start, session_step0))
 
@@ -274,6 +279,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
             if not final and (due_steps or time.monotonic() - last_save >= cfg.checkpoint_every_s):
                 state["elapsed_s"] += time.monotonic() - session_start
                 session_start, session_step0, tokens_done = time.monotonic(), state["step"], 0
+                window[:] = [(session_start, 0)]
                 save(progress("saving", tokens_per_s, session_start, session_step0))
                 last_save = time.monotonic()
     except Exception as err:
@@ -285,10 +291,11 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         raise
 
     state["elapsed_s"] += time.monotonic() - session_start
+    average_tps = run_tokens / max(time.monotonic() - run_started, 1e-9)
     if state["step"] < total_steps:  # cancelled: keep a checkpoint to resume from
         save(progress("saving", tokens_per_s, time.monotonic(), state["step"]))
         return TrainResult(name, None, True, state["step"], total_steps, state["train_loss"],
-                           state["val_loss"], tokens_per_s or 0.0, device_label, method)
+                           state["val_loss"], average_tps, device_label, method)
 
     # ---- the finished model goes into the library in one rename ----
     emit(progress("saving", tokens_per_s, time.monotonic(), state["step"]), force=True)
@@ -310,7 +317,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                         "best_step": state["best_step"]},
             "training": {"finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                          "duration_s": round(state["elapsed_s"], 1), "device": device_label,
-                         "steps": state["step"], "tokens_per_s": round(tokens_per_s or 0.0, 1)},
+                         "steps": state["step"], "tokens_per_s": round(average_tps, 1)},
             "history": _thin(state["history"], 600),
         }
         path = library.model_path(name)
@@ -321,7 +328,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         checkpoint.discard_run(name)
     accelerator.wait_for_everyone()
     result = TrainResult(name, path, False, state["step"], total_steps, state["train_loss"],
-                         state["best_val"], tokens_per_s or 0.0, device_label, method)
+                         state["best_val"], average_tps, device_label, method)
     emit(progress("done", tokens_per_s, time.monotonic(), state["step"]), force=True)
     return result
 

@@ -1,0 +1,245 @@
+"""Training speed: the engine's train() against the classic Hugging Face GPT-2 fine-tuning recipe.
+
+Both sides start from the same model folder (the scratch-sized GPT-2 the engine
+would build for the bundled sample, with the engine's own tokenizer, saved once
+with save_pretrained), train on the same texts (the engine's 95/5 split of
+resources/samples/shop_copy.txt), with the same batch, block (128), optimizer
+steps, peak learning rate, warm-up, cosine-to-10% schedule, AdamW betas, weight
+decay and gradient clipping, on the same number of torch threads.
+
+Baseline ("classic"): `transformers.Trainer` with the default optimizer, no
+saving, no evaluation, no reporting, `dataloader_num_workers=0`; the training
+text tokenized whole and cut into consecutive 128-token blocks (what the removed
+`TextDataset` did), collated by `DataCollatorForLanguageModeling(tok, mlm=False)`.
+
+Measured:
+  tokens/s   = optimizer steps × batch × block / loop time. Loop time is, for the
+               engine, TrainResult.tokens_per_s's window (first step to last step,
+               including its in-loop evaluation and best-weights saves); for the
+               classic side, Trainer's on_train_begin → on_train_end (optimizer and
+               dataloader already built). Neither includes model loading. The
+               whole-call times (engine: train(); classic: from_pretrained +
+               tokenizing + Trainer() + train()) are reported too.
+  held-out   = mean cross-entropy over every token of the validation texts, blocked
+               the same way for both and scored by one function after training.
+  FLOP/s     = tokens/s × [6·(N_nonemb + V·d) + 12·L·d·T], the standard 6N estimate
+               plus the tied LM-head matmul (V·d) and attention scores/values (12·L·d·T),
+               as a fraction of the measured fp32 torch.mm peak on the same threads.
+
+Run: .venv/bin/python bench/train_speed.py [--steps 150] [--repeat 3] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import time
+
+import workspace  # noqa: F401  -- sets WENAN_HOME and offline mode before engine/transformers load
+
+TARGET_SPEEDUP = 1.5
+
+
+def token_blocks(tokenizer, texts: list[str], block: int, keep_tail: bool):
+    """Tokenize the texts whole (EOS between samples, as the engine packs them) and cut
+    consecutive `block`-token pieces, like TextDataset; the tail is kept only for scoring."""
+    import torch
+
+    eos = tokenizer.eos_token
+    ids = tokenizer(eos + eos.join(texts) + eos, add_special_tokens=False)["input_ids"]
+    blocks = [torch.tensor(ids[i:i + block]) for i in range(0, len(ids) - block + 1, block)]
+    if keep_tail and len(ids) % block > 1:
+        blocks.append(torch.tensor(ids[len(ids) - len(ids) % block:]))
+    return blocks
+
+
+def heldout_loss(model, blocks) -> float:
+    """Mean next-token cross-entropy over every predicted token of every block."""
+    import torch
+    import torch.nn.functional as F
+
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for x in blocks:
+            logits = model(input_ids=x[None]).logits[0, :-1].float()
+            total += F.cross_entropy(logits, x[1:], reduction="sum").item()
+            count += x.numel() - 1
+    return total / count
+
+
+def flops_per_token(config) -> tuple[int, float]:
+    """(non-embedding params, training FLOPs per token) for a GPT-2 config."""
+    d, L, V, T = config.n_embd, config.n_layer, config.vocab_size, config.n_positions
+    per_layer = 12 * d * d + 13 * d  # attention (4·d² + 4·d) + MLP (8·d² + 5·d) + two LayerNorms (4·d)
+    non_embedding = L * per_layer + 2 * d  # plus the final LayerNorm
+    return non_embedding, 6 * (non_embedding + V * d) + 12 * L * d * T
+
+
+def build_base(folder, train_texts, all_texts, block: int):
+    """The model the engine would build from scratch for this data, saved as a plain HF folder."""
+    from engine.models import build_scratch_model
+
+    tokenizer = workspace.engine_tokenizer(all_texts)
+    train_tokens = sum(len(ids) + 1 for ids in tokenizer(train_texts)["input_ids"])
+    model = build_scratch_model(tokenizer, train_tokens, block, workspace.SEED)
+    return workspace.save_model_folder(folder, model, tokenizer), model.config
+
+
+def run_engine(args, folder, run: int, threads_seen: set) -> dict:
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from engine.train import TrainConfig, train
+
+    cfg = TrainConfig(
+        data=str(workspace.SAMPLE), name=f"engine-{run}", base=str(folder), method="full",
+        max_steps=args.steps, batch_size=args.batch_size, block_size=args.block, lr=args.lr, seed=workspace.SEED,
+        # "final": one evaluation at the end, so the weights scored are the last step's, as on the classic side
+        eval_every=args.steps if args.engine_eval == "final" else None,
+    )
+    t0 = time.perf_counter()
+    result = train(cfg, on_event=lambda e: threads_seen.add(torch.get_num_threads()))
+    call_s = time.perf_counter() - t0
+    meta = json.loads((result.path / "wenan.json").read_text(encoding="utf-8"))
+    model = AutoModelForCausalLM.from_pretrained(result.path, local_files_only=True)
+    tokens = result.step * args.batch_size * args.block
+    return {"tokens_per_s": result.tokens_per_s, "loop_s": tokens / result.tokens_per_s, "call_s": call_s,
+            "steps": result.step, "best_step": meta["metrics"]["best_step"], "model": model}
+
+
+def run_classic(args, folder, train_texts, run: int, threads_seen: set) -> dict:
+    import torch
+    from transformers import (AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling, Trainer,
+                              TrainerCallback, TrainingArguments)
+
+    class LoopClock(TrainerCallback):
+        def on_train_begin(self, *a, **k):
+            self.start = time.perf_counter()
+
+        def on_step_end(self, *a, **k):
+            threads_seen.add(torch.get_num_threads())
+
+        def on_train_end(self, *a, **k):
+            self.end = time.perf_counter()
+
+    t0 = time.perf_counter()
+    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True)
+    load_s = time.perf_counter() - t0
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    blocks = token_blocks(tokenizer, train_texts, args.block, keep_tail=False)
+    # GPT-2's tokenizer has no pad token; the engine's pads with EOS, which the collator would then
+    # drop from the labels. Blocks are all full length, so nothing is padded: unset it, as in the recipe.
+    collate_tok = copy.deepcopy(tokenizer)
+    collate_tok.pad_token = None
+    targs = TrainingArguments(
+        output_dir=str(workspace.scratch_dir(f"classic-{run}")), report_to=[], save_strategy="no",
+        eval_strategy="no", dataloader_num_workers=0, use_cpu=True, disable_tqdm=True,
+        per_device_train_batch_size=args.batch_size, max_steps=args.steps, seed=workspace.SEED,
+        dataloader_drop_last=True,  # every step is a full batch, so tokens = steps × batch × block
+        # the engine's hyperparameters, on the Trainer's default optimizer
+        learning_rate=args.lr, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1},
+        warmup_steps=0.05, weight_decay=0.1, adam_beta1=0.9, adam_beta2=0.95, max_grad_norm=1.0,
+    )
+    clock = LoopClock()
+    trainer = Trainer(model=model, args=targs, train_dataset=blocks, callbacks=[clock],
+                      data_collator=DataCollatorForLanguageModeling(collate_tok, mlm=False))
+    trainer.train()
+    call_s = time.perf_counter() - t0
+    loop_s = clock.end - clock.start
+    tokens = trainer.state.global_step * args.batch_size * args.block
+    return {"tokens_per_s": tokens / loop_s, "loop_s": loop_s, "call_s": call_s, "load_s": load_s,
+            "steps": trainer.state.global_step, "optim": str(targs.optim.value), "model": trainer.model}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=150, help="optimizer steps per side (default 150)")
+    parser.add_argument("--batch-size", type=int, default=8, help="blocks per step (default 8)")
+    parser.add_argument("--block", type=int, default=128, help="tokens per block (default 128)")
+    parser.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default 1e-3, the scratch default)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per side, alternating which goes first")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads for both (default: all cores)")
+    parser.add_argument("--engine-eval", choices=("final", "default"), default="final",
+                        help="final: the engine evaluates once at the end; default: ~10 times, keeping the best")
+    parser.add_argument("--json", action="store_true", help="print one JSON line of results")
+    args = parser.parse_args()
+
+    import torch
+    import transformers
+
+    threads = workspace.use_threads(args.threads)
+    transformers.logging.set_verbosity_error()
+    data, train_texts, val_texts = workspace.load_sample()
+    all_texts = [s.text for s in data.samples]
+    folder, config = build_base(workspace.scratch_dir("base"), train_texts, all_texts, args.block)
+    from transformers import AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    val_blocks = token_blocks(tokenizer, val_texts, args.block, keep_tail=True)
+    n_params = sum(p.numel() for p in transformers.AutoModelForCausalLM.from_pretrained(folder).parameters())
+    non_emb, fpt = flops_per_token(config)
+
+    runs = {"engine": [], "classic": []}
+    threads_seen = {"engine": set(), "classic": set()}
+    for r in range(args.repeat):
+        order = ("engine", "classic") if r % 2 == 0 else ("classic", "engine")
+        for side in order:
+            if not args.json:
+                print(f"run {r + 1}/{args.repeat}: {side} …", flush=True)
+            out = (run_engine(args, folder, r, threads_seen[side]) if side == "engine"
+                   else run_classic(args, folder, train_texts, r, threads_seen[side]))
+            out["heldout"] = heldout_loss(out.pop("model"), val_blocks)
+            runs[side].append(out)
+    peak = workspace.matmul_peak(threads)
+    workspace.cleanup()
+
+    def med(side: str, key: str) -> float:
+        return workspace.median_spread([r[key] for r in runs[side]])[0]
+
+    speedups = [e["tokens_per_s"] / c["tokens_per_s"] for e, c in zip(runs["engine"], runs["classic"])]
+    results = {
+        "bench": "train_speed", "torch": torch.__version__, "transformers": transformers.__version__,
+        "threads": threads, "threads_seen": {k: sorted(v) for k, v in threads_seen.items()},
+        "model": {"n_layer": config.n_layer, "n_head": config.n_head, "n_embd": config.n_embd,
+                  "vocab": config.vocab_size, "params": n_params, "non_embedding_params": non_emb,
+                  "flops_per_token": fpt},
+        "steps": args.steps, "batch_size": args.batch_size, "block": args.block, "lr": args.lr,
+        "tokens_per_run": args.steps * args.batch_size * args.block,
+        "heldout_tokens": sum(b.numel() - 1 for b in val_blocks), "engine_eval": args.engine_eval,
+        "matmul_peak_flops": peak, "engine": runs["engine"], "classic": runs["classic"],
+        "speedup_runs": speedups, "speedup_median": workspace.median_spread(speedups)[0],
+        "heldout_engine": med("engine", "heldout"), "heldout_classic": med("classic", "heldout"),
+    }
+    results["target_met"] = (results["speedup_median"] >= TARGET_SPEEDUP
+                             and results["heldout_engine"] <= results["heldout_classic"])
+    if args.json:
+        print(json.dumps(results))
+        return 0
+
+    m = results["model"]
+    print(f"\nModel: GPT-2 {m['n_layer']}L/{m['n_head']}H/{m['n_embd']}d, vocab {m['vocab']}, "
+          f"{m['params']:,} params ({m['non_embedding_params']:,} non-embedding); "
+          f"{args.steps} steps × {args.batch_size} × {args.block} = {results['tokens_per_run']:,} tokens; "
+          f"{threads} torch threads (seen: engine {results['threads_seen']['engine']}, "
+          f"classic {results['threads_seen']['classic']}); held-out {results['heldout_tokens']} tokens")
+    print(f"fp32 matmul peak: {peak / 1e9:.1f} GFLOP/s; FLOPs/token = 6·(N_nonemb + V·d) + 12·L·d·T = {fpt:,}")
+    print(f"Median of {args.repeat} [min–max]:\n")
+    header = f"{'':10}{'tokens/s (loop)':>26}{'loop s':>9}{'call s':>9}{'GFLOP/s':>9}{'of peak':>9}{'held-out loss':>28}"
+    print(header)
+    print("-" * len(header))
+    for side in ("engine", "classic"):
+        tps = [r["tokens_per_s"] for r in runs[side]]
+        gflops = med(side, "tokens_per_s") * fpt / 1e9
+        print(f"{side:10}{workspace.fmt_spread(tps):>26}{med(side, 'loop_s'):>9.1f}{med(side, 'call_s'):>9.1f}"
+              f"{gflops:>9.2f}{gflops * 1e9 / peak:>9.1%}{workspace.fmt_spread([r['heldout'] for r in runs[side]], 4):>28}")
+    print(f"\nengine/classic tokens/s: {workspace.fmt_spread(speedups, 2)}×  (target ≥ {TARGET_SPEEDUP}×)")
+    print(f"held-out loss: engine {results['heldout_engine']:.4f} vs classic {results['heldout_classic']:.4f} "
+          f"(target: engine ≤ classic)")
+    print(f"engine best step(s): {[r['best_step'] for r in runs['engine']]} of {args.steps}; "
+          f"classic optimizer: {runs['classic'][0]['optim']}")
+    print(f"target met: {'yes' if results['target_met'] else 'no'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,108 @@
+"""What every benchmark sets up first: an isolated data dir, no network, a fixed
+thread count, and model folders built from the bundled sample.
+
+Import this module before `engine`, `torch` or `transformers`: it sets the
+environment they read at import time.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "resources" / "samples" / "shop_copy.txt"
+PAIRS = ROOT / "resources" / "samples" / "shop_pairs.csv"
+SEED = 1337  # TrainConfig's default seed, so the split matches what the app does
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("WENAN_LANG", "en")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The engine writes models and checkpoints under $WENAN_HOME; never the user's real library.
+HOME = Path(tempfile.mkdtemp(prefix="wenan-bench-"))
+os.environ["WENAN_HOME"] = str(HOME / "home")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def cleanup() -> None:
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+def scratch_dir(name: str) -> Path:
+    path = HOME / name
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def use_threads(n: int | None) -> int:
+    """Pin torch's intra-op threads for both sides, including inside the engine.
+
+    The engine's CPU device choice sets `os.cpu_count()` threads; patching its
+    `cpu_threads` makes it pick `n` instead, so both sides really run on `n`.
+    """
+    import torch
+
+    import engine.device
+
+    n = n or os.cpu_count() or 1
+    torch.set_num_threads(n)
+    engine.device.cpu_threads = lambda reserve_for_gui=False: n
+    return n
+
+
+def load_sample(path: Path = SAMPLE):
+    """The sample as the engine reads it (cleaned, PII masked), and its train/validation split."""
+    from engine.cleaning import CleanOptions
+    from engine.dataio import load_data
+
+    data = load_data(path, clean=CleanOptions(mask_pii=True), min_samples=2)
+    train, val = data.split(0.05, seed=SEED)
+    return data, [s.text for s in train], [s.text for s in val]
+
+
+def engine_tokenizer(texts: list[str]):
+    """The byte-level BPE the engine trains for a scratch model on these texts."""
+    from engine.models import scratch_vocab_size, train_tokenizer
+
+    return train_tokenizer(texts, scratch_vocab_size(sum(map(len, texts))))
+
+
+def save_model_folder(folder: Path, model, tokenizer) -> Path:
+    """A plain Hugging Face folder (config, safetensors, tokenizer) that both sides load."""
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def median_spread(values: list[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def fmt_spread(values: list[float], digits: int = 0) -> str:
+    med, lo, hi = median_spread(values)
+    if len(values) == 1:
+        return f"{med:,.{digits}f}"
+    return f"{med:,.{digits}f} [{lo:,.{digits}f}–{hi:,.{digits}f}]"
+
+
+def matmul_peak(threads: int, sizes: tuple[int, ...] = (1024, 2048), tries: int = 5) -> float:
+    """Best fp32 FLOP/s of torch.mm on square matrices: 2·n³ / time, best of `tries`."""
+    import time
+
+    import torch
+
+    torch.set_num_threads(threads)
+    best = 0.0
+    for n in sizes:
+        a, b = torch.randn(n, n), torch.randn(n, n)
+        torch.mm(a, b)  # warm-up: the first call allocates and picks kernels
+        for _ in range(tries):
+            t0 = time.perf_counter()
+            torch.mm(a, b)
+            best = max(best, 2 * n**3 / (time.perf_counter() - t0))
+    return best

@@ -1,0 +1,197 @@
+"""Training end to end on real tiny models: scratch, full fine-tune, LoRA, cancel and resume."""
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from conftest import PAIRS, SAMPLE
+from engine import checkpoint, library
+from engine.errors import ModelLoadError, OutOfMemoryError, TrainingError
+from engine.generate import GenerateConfig, generate
+from engine.setup import choose_method
+from engine.train import TrainConfig, train
+
+
+def test_scratch_training_lowers_validation_loss(scratch_model_dir):
+    meta = json.loads((scratch_model_dir / "wenan.json").read_text(encoding="utf-8"))
+    val = [v for _step, _train, v in meta["history"] if v is not None]
+    assert len(val) >= 3
+    assert val[-1] < val[0] - 0.3, val
+    assert meta["metrics"]["val_loss"] == pytest.approx(min(val), abs=1e-4)
+
+
+def test_finished_model_folder_holds_everything(scratch_model_dir):
+    names = {p.name for p in scratch_model_dir.iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "wenan.json"} <= names
+    assert not any(n.endswith((".bin", ".pt")) for n in names)
+    meta = json.loads((scratch_model_dir / "wenan.json").read_text(encoding="utf-8"))
+    assert meta["name"] == "tiny"
+    assert meta["base"]["kind"] == "scratch" and meta["method"] == "full"
+    assert meta["data"]["file"] == "shop_copy.txt" and len(meta["data"]["sha256"]) == 64
+    assert meta["data"]["samples"] == meta["data"]["train_samples"] + meta["data"]["val_samples"]
+    assert meta["hyperparameters"]["max_steps"] == 40 and meta["hyperparameters"]["lr"] > 0
+    assert meta["metrics"]["perplexity"] > 1
+    assert meta["training"]["device"].startswith("CPU") and meta["training"]["duration_s"] > 0
+    # the run's checkpoints are gone once the model is in the library
+    assert not (scratch_model_dir.parent.parent / "runs" / "tiny").exists()
+
+
+def test_events_cover_every_phase_and_stay_throttled():
+    events = []
+    result = train(TrainConfig(data=str(SAMPLE), name="ev", max_steps=12, eval_every=4), on_event=events.append)
+    phases = [e.phase for e in events]
+    assert phases[0] == "preparing" and phases[-1] == "done"
+    assert {"training", "evaluating", "saving"} <= set(phases)
+    assert all(e.total_steps == 12 for e in events if e.phase == "training")
+    assert any(e.val_loss is not None for e in events)
+    assert events[-1].step == 12 and result.step == 12 and not result.cancelled
+    assert all(e.device.startswith("CPU") for e in events if e.device)
+    assert len(events) < 12 * 3 + 10  # throttled: not several events per step
+
+
+def _weights(name: str) -> dict:
+    return load_file(str(library.get_model(name).path / "model.safetensors"))
+
+
+def test_cancel_then_resume_continues_exactly():
+    cfg = dict(data=str(SAMPLE), max_steps=12, eval_every=3, batch_size=4)
+    train(TrainConfig(name="straight", **cfg))
+
+    cancel = threading.Event()
+
+    def stop_at_5(e):
+        if e.step >= 5:
+            cancel.set()
+
+    first = train(TrainConfig(name="interrupted", **cfg), on_event=stop_at_5, cancel=cancel)
+    assert first.cancelled and first.path is None and first.step == 5
+    assert not library.exists("interrupted")
+    assert checkpoint.read_state("interrupted")["checkpoint"] == "checkpoint-5"
+
+    steps = []
+    second = train(TrainConfig(name="interrupted", **cfg), resume=True, on_event=lambda e: steps.append(e.step))
+    assert not second.cancelled and second.step == 12
+    assert min(s for s in steps if s > 0) == 6  # the first step after resuming is the 6th
+    straight, resumed = _weights("straight"), _weights("interrupted")
+    assert straight.keys() == resumed.keys()
+    for key in straight:
+        torch.testing.assert_close(resumed[key], straight[key], rtol=0, atol=1e-6)
+
+
+def test_resume_refuses_other_data_and_missing_runs(tmp_path):
+    with pytest.raises(TrainingError) as err:
+        train(TrainConfig(data=str(SAMPLE), name="nothing"), resume=True)
+    assert err.value.key == "no_checkpoint" and "nothing" in str(err.value)
+
+    cancel = threading.Event()
+    cancel.set()
+    train(TrainConfig(data=str(SAMPLE), name="r", max_steps=5), cancel=cancel)
+    other = tmp_path / "other.txt"
+    other.write_text("\n".join(f"第{i}条不同的文案内容，用来测试。" for i in range(50)), encoding="utf-8")
+    with pytest.raises(TrainingError) as err:
+        train(TrainConfig(data=str(other), name="r", max_steps=5), resume=True)
+    assert err.value.key == "resume_mismatch" and "data file" in str(err.value)
+
+
+def test_name_taken_is_refused(tiny_model):
+    with pytest.raises(TrainingError) as err:
+        train(TrainConfig(data=str(SAMPLE), name=tiny_model, max_steps=2))
+    assert "already exists" in str(err.value)
+
+
+def test_full_fine_tune_of_local_gpt2(gpt2_base):
+    result = train(TrainConfig(data=str(SAMPLE), name="gpt2-ft", base=str(gpt2_base), method="full",
+                               max_steps=6, batch_size=4))
+    meta = library.get_model("gpt2-ft").meta
+    assert result.method == "full" and meta["base"] == {"kind": "folder", "path": str(gpt2_base),
+                                                          "model_type": "gpt2"}
+    assert meta["style"] == "plain"
+    out = generate("gpt2-ft", GenerateConfig(prompt="这款保温杯", n=2, max_new_tokens=12, seed=3))
+    assert out.variants and all(v.startswith("这款保温杯") for v in out.variants)
+
+
+def test_lora_on_chat_model_with_pairs(qwen2_base):
+    result = train(TrainConfig(data=str(PAIRS), name="qwen-lora", base=str(qwen2_base), method="lora",
+                               max_steps=6, batch_size=4, lora_r=4))
+    info = library.get_model("qwen-lora")
+    files = {p.name for p in info.path.iterdir()}
+    assert {"adapter_model.safetensors", "adapter_config.json", "wenan.json"} <= files
+    assert "model.safetensors" not in files  # an adapter, not a copy of the base
+    assert result.method == "lora" and info.meta["base"]["path"] == str(qwen2_base)
+    assert info.meta["format"] == "pairs" and info.meta["style"] == "chat"
+    out = generate("qwen-lora", GenerateConfig(prompt="场景：广告语\n产品：竹纤维毛巾", n=2, max_new_tokens=10, seed=1))
+    assert len(out.variants) >= 1
+    assert not any("场景：" in v for v in out.variants)  # the prompt is stripped for pair models
+
+
+def test_continue_training_a_library_model(tiny_model):
+    result = train(TrainConfig(data=str(SAMPLE), name="tiny-more", base=tiny_model, max_steps=3))
+    meta = library.get_model("tiny-more").meta
+    assert not result.cancelled and meta["base"]["kind"] == "library" and meta["base"]["name"] == "tiny"
+
+
+def test_pickle_only_folder_is_refused(tmp_path, gpt2_base):
+    folder = tmp_path / "pickled"
+    folder.mkdir()
+    (folder / "config.json").write_text((gpt2_base / "config.json").read_text())
+    (folder / "pytorch_model.bin").write_bytes(b"\x80\x04not really a pickle")
+    with pytest.raises(ModelLoadError) as err:
+        train(TrainConfig(data=str(SAMPLE), name="x", base=str(folder)))
+    assert err.value.key == "model_pickle_only" and "safetensors" in str(err.value)
+    assert not library.exists("x")
+
+
+@pytest.mark.parametrize("breakage,key", [
+    ("no_config", "model_no_config"), ("bad_json", "model_broken"), ("no_weights", "model_no_weights"),
+    ("missing", "model_missing")])
+def test_broken_model_folders(tmp_path, gpt2_base, breakage, key):
+    import shutil
+    folder = tmp_path / "m"
+    if breakage != "missing":
+        shutil.copytree(gpt2_base, folder)
+    if breakage == "no_config":
+        (folder / "config.json").unlink()
+    elif breakage == "bad_json":
+        (folder / "config.json").write_text("{ not json")
+    elif breakage == "no_weights":
+        (folder / "model.safetensors").unlink()
+    with pytest.raises(ModelLoadError) as err:
+        train(TrainConfig(data=str(SAMPLE), name="x", base=str(folder)))
+    assert err.value.key == key and str(folder) in str(err.value)
+
+
+def test_out_of_memory_becomes_advice(monkeypatch):
+    from transformers import GPT2LMHeadModel
+
+    real_forward = GPT2LMHeadModel.forward
+    calls = {"n": 0}
+
+    def forward(self, *args, **kwargs):  # the device "fills up" on the third step
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+        return real_forward(self, *args, **kwargs)
+
+    monkeypatch.setattr(GPT2LMHeadModel, "forward", forward)
+    with pytest.raises(OutOfMemoryError) as err:
+        train(TrainConfig(data=str(SAMPLE), name="oom", max_steps=10, batch_size=16))
+    text = str(err.value)
+    assert "ran out of memory" in text and "batch size (now 16)" in text and "LoRA" in text
+    assert not library.exists("oom")
+
+
+def test_method_is_chosen_from_size_and_memory():
+    assert choose_method("auto", 10_000_000, 16 * 2**30) == "full"
+    assert choose_method("auto", 7_000_000_000, 80 * 2**30) == "lora"
+    assert choose_method("auto", 500_000_000, 4 * 2**30) == "lora"  # 10 GB of state won't fit in 4 GB
+    assert choose_method("lora", 1000, None) == "lora"
+
+
+def test_scratch_refuses_lora():
+    with pytest.raises(Exception) as err:
+        train(TrainConfig(data=str(SAMPLE), name="x", method="lora"))
+    assert "LoRA needs a pretrained base" in str(err.value)

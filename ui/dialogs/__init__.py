@@ -1,0 +1,1 @@
+"""Dialogs: model library, settings and about."""

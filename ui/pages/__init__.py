@@ -1,0 +1,1 @@
+"""The four pages of the main window: Data, Train, Write and History."""

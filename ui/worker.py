@@ -1,0 +1,194 @@
+"""The one adapter between the engine's callbacks and Qt: an engine call on a QThread.
+
+Wiring follows superqt's `new_worker_qthread`: the worker QObject is moved to a
+plain QThread; thread.started → worker.run; worker.finished → thread.quit and
+worker.deleteLater; thread.finished → thread.deleteLater. A `Job` (living on the
+GUI thread) keeps both alive while they run and re-emits the worker's signals,
+so every slot that touches a widget runs on the GUI thread.
+
+Cancelling sets the engine's `threading.Event` directly: a queued signal would
+wait behind the busy worker forever.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+# Text deltas are merged and sent at most this often: a tiny model streams hundreds
+# of tokens a second per variant, far more updates than a person can read.
+TEXT_FLUSH_S = 0.04
+# Added to the worker thread's nice value on Linux, so the GUI thread wins a shared core.
+WORKER_NICENESS = 5
+
+_running: set["Job"] = set()
+
+
+def running_jobs() -> list["Job"]:
+    """Jobs whose thread has been started and has not finished yet."""
+    return list(_running)
+
+
+class JobContext:
+    """What the background function gets: the cancel flag and the two engine callbacks."""
+
+    def __init__(self, worker: "EngineWorker", cancel: threading.Event):
+        self.cancel = cancel
+        self._worker = worker
+        self._pending: dict[int, list[str]] = {}
+        self._last_flush = 0.0
+
+    def on_event(self, event: Any) -> None:
+        """Engine progress callback (runs on the worker thread)."""
+        self._worker.progress.emit(event)
+
+    def on_text(self, event: Any) -> None:
+        """Engine streaming callback: collects deltas and sends them in small batches."""
+        self._pending.setdefault(event.index, []).append(event.delta)
+        now = time.monotonic()
+        if now - self._last_flush >= TEXT_FLUSH_S:
+            self.flush_text(now)
+
+    def flush_text(self, now: float | None = None) -> None:
+        if self._pending:
+            merged = {index: "".join(parts) for index, parts in self._pending.items()}
+            self._pending = {}
+            self._worker.text.emit(merged)
+        self._last_flush = now if now is not None else time.monotonic()
+
+
+class EngineWorker(QObject):
+    """Runs `fn(ctx)` once on the thread it was moved to; reports only through signals."""
+
+    progress = Signal(object)      # an engine event, e.g. TrainEvent
+    text = Signal(object)          # {variant index: new text}
+    returned = Signal(object)      # what fn returned
+    failed = Signal(object, str)   # the exception and its formatted traceback
+    finished = Signal()            # always, last
+
+    def __init__(self, fn: Callable[[JobContext], Any], cancel: threading.Event, low_priority: bool):
+        super().__init__()
+        self._fn = fn
+        self._cancel = cancel
+        self._low_priority = low_priority
+
+    @Slot()
+    def run(self) -> None:
+        if self._low_priority:
+            _lower_thread_priority()
+        ctx = JobContext(self, self._cancel)
+        try:
+            result = self._fn(ctx)
+        except BaseException as err:  # everything reaches the GUI as a dialog, never a crash
+            ctx.flush_text()
+            self.failed.emit(err, traceback.format_exc())
+        else:
+            ctx.flush_text()
+            self.returned.emit(result)
+        finally:
+            self.finished.emit()
+
+
+class Job(QObject):
+    """One background engine call. Create it on the GUI thread, connect, then `start()`."""
+
+    progress = Signal(object)
+    text = Signal(object)
+    returned = Signal(object)
+    failed = Signal(object, str)
+    finished = Signal()  # after the thread has really stopped
+
+    def __init__(self, fn: Callable[[JobContext], Any], *, name: str = "job", low_priority: bool = True,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.name = name
+        self.cancel_event = threading.Event()
+        self._fn = fn
+        self._low_priority = low_priority
+        self._thread: QThread | None = None
+        self._worker: EngineWorker | None = None
+        self._done = False
+
+    def start(self) -> "Job":
+        thread = QThread()
+        thread.setObjectName(f"wenan-{self.name}")
+        worker = EngineWorker(self._fn, self.cancel_event, self._low_priority)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        thread.finished.connect(thread.deleteLater)
+        # These receivers are slots of this GUI-thread object, so Qt queues them there.
+        worker.progress.connect(self._relay_progress)
+        worker.text.connect(self._relay_text)
+        worker.returned.connect(self._relay_returned)
+        worker.failed.connect(self._relay_failed)
+        thread.finished.connect(self._on_thread_finished)
+        self._thread, self._worker = thread, worker  # keep both alive while they run
+        _running.add(self)
+        log.debug("job %s started", self.name)
+        thread.start(QThread.Priority.LowPriority if self._low_priority else QThread.Priority.InheritPriority)
+        return self
+
+    def cancel(self) -> None:
+        """Ask the engine to stop at its next check; the job still ends through `finished`."""
+        self.cancel_event.set()
+
+    def is_running(self) -> bool:
+        return self._thread is not None and not self._done
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until the thread stops: only for quitting, when no event loop is left."""
+        if self._thread is None or self._done:
+            return True
+        return self._thread.wait() if msecs < 0 else self._thread.wait(msecs)
+
+    @Slot(object)
+    def _relay_progress(self, event: Any) -> None:
+        self.progress.emit(event)
+
+    @Slot(object)
+    def _relay_text(self, chunks: Any) -> None:
+        self.text.emit(chunks)
+
+    @Slot(object)
+    def _relay_returned(self, result: Any) -> None:
+        self.returned.emit(result)
+
+    @Slot(object, str)
+    def _relay_failed(self, err: Any, details: str) -> None:
+        log.error("job %s failed: %s\n%s", self.name, err, details)
+        self.failed.emit(err, details)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        # QThread.finished is sent just before the thread exits; wait() makes that certain.
+        if self._thread is not None:
+            self._thread.wait()
+        self._done = True
+        self._thread = self._worker = None
+        _running.discard(self)
+        log.debug("job %s finished", self.name)
+        self.finished.emit()
+
+
+def _lower_thread_priority() -> None:
+    """Linux keeps a nice value per thread: raise this one's so the GUI thread keeps its core.
+
+    Torch's CPU work runs on this thread (and pool threads it spawns, which inherit
+    the value). QThread.LowPriority alone does nothing for normal Linux threads.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS))
+        except (OSError, AttributeError):
+            pass
