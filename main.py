@@ -79,8 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         print(__version__)
         return 0
     if args.command is None:
-        build_parser().print_help()
-        return 0
+        from ui.app import run  # the desktop window; PySide6 is imported only here
+        return run(sys.argv[:1])
     from engine import cli
     return cli.run(args)
 

@@ -92,6 +92,8 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
         finally:
             if bar is not None:
                 bar.close()
+    if not result.primary:
+        return EXIT_OK
     if result.cancelled:
         msg = f"Stopped at step {result.step}/{result.total_steps}. Continue with: train ... --name {cfg.name} --resume"
         if as_json:

@@ -190,6 +190,9 @@ def _common_hanzi() -> frozenset[str]:
     return frozenset(chars)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
 def _plausibility(text: str) -> float:
     """From -1 to 1: how much of the non-ASCII text is common Chinese.
 
@@ -197,10 +200,11 @@ def _plausibility(text: str) -> float:
     """
     common = _common_hanzi()
     good = total = 0
-    for ch in text[:20000]:  # a prefix is representative and keeps this cheap
-        if ch >= "\x80":
-            total += 1
-            good += ch in common
+    for run in _NON_ASCII.finditer(text):
+        good += sum(ch in common for ch in run.group())
+        total += len(run.group())
+        if total >= 20000:  # plenty to judge by, and cheap on a 10 MB file
+            break
     return (2 * good - total) / total if total else 0.0
 
 
@@ -209,16 +213,22 @@ def detect_encoding(raw: bytes) -> str:
 
     BOMs first, then strict UTF-8, then GB18030 vs Big5 (cp950 as Big5's fallback),
     keeping the strict decode whose text looks most like common Chinese (GB18030 on a tie).
-    Raises the UTF-8 `UnicodeDecodeError` when nothing decodes strictly; its `start`
-    is the offset of the first bad byte.
+    Raises `UnicodeDecodeError` when nothing decodes strictly; its `start` is the
+    offset in `raw` of the first bad byte under UTF-8 (or under the BOM's encoding).
     """
+    return _detect(raw)[0]
+
+
+def _detect(raw: bytes) -> tuple[str, str]:
     if raw.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        try:
+            return "utf-8-sig", raw[3:].decode("utf-8")
+        except UnicodeDecodeError as err:  # re-anchor the offset past the BOM
+            raise UnicodeDecodeError("utf-8-sig", raw, err.start + 3, err.end + 3, err.reason) from None
     if raw.startswith(_UTF16_BOMS):
-        return "utf-16"
+        return "utf-16", raw.decode("utf-16")
     try:
-        raw.decode("utf-8")
-        return "utf-8"
+        return "utf-8", raw.decode("utf-8")
     except UnicodeDecodeError as err:
         utf8_error = err
     decoded: dict[str, str] = {}
@@ -231,16 +241,17 @@ def detect_encoding(raw: bytes) -> str:
             pass
     if not decoded:
         raise utf8_error
-    return max(decoded, key=lambda name: (_plausibility(decoded[name]), name == "gb18030"))
+    best = max(decoded, key=lambda name: (_plausibility(decoded[name]), name == "gb18030"))
+    return best, decoded[best]
 
 
 def _decode(path: Path, raw: bytes) -> tuple[str, str]:
     try:
-        encoding = detect_encoding(raw)
+        encoding, text = _detect(raw)
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        raise DataFileError("file_undecodable", path=str(path), line=line, offset=err.start) from None
-    text = raw.decode(encoding)
+        before = raw[:err.start].decode("utf-16" if raw.startswith(_UTF16_BOMS) else "utf-8", "replace")
+        raise DataFileError("file_undecodable", path=str(path), line=before.count("\n") + 1,
+                            offset=err.start) from None
     if not text or text.isspace():
         raise DataFileError("file_blank", path=str(path))
     # One newline convention for every parser below (csv included).
@@ -405,8 +416,8 @@ def _guess_columns(columns: list[str], rows: list[list[str]], exclude: str | Non
         if cells and numeric * 2 < len(cells):  # prices, ids and dates are not copy
             textual.append((name, sum(map(len, cells)) / len(cells)))
 
-    def by_name(names: tuple[str, ...], exclude: str | None) -> str | None:
-        candidates = [c for c, _ in textual if c != exclude]
+    def by_name(names: tuple[str, ...], skip: str | None) -> str | None:
+        candidates = [c for c, _ in textual if c != skip]
         for match in (lambda c, n: c.lower() == n, lambda c, n: n in c.lower()):
             for wanted in names:
                 for c in candidates:

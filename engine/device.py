@@ -23,6 +23,8 @@ class DeviceChoice:
 def cpu_threads(reserve_for_gui: bool) -> int:
     """Threads for torch on CPU; the desktop app keeps one core free for its event loop."""
     cores = os.cpu_count() or 1
+    # Under `accelerate launch` several processes share the cores.
+    cores = max(1, cores // max(1, int(os.environ.get("LOCAL_WORLD_SIZE", "1"))))
     return max(1, cores - 1) if reserve_for_gui else cores
 
 

@@ -76,6 +76,7 @@ class TrainResult:
     tokens_per_s: float
     device: str
     method: str
+    primary: bool = True              # False in the helper processes of a multi-process run, which report nothing
 
 
 def _default_epochs(scratch: bool, train_tokens: int) -> float:
@@ -142,6 +143,8 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
     accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
     device_label = device.name if accelerator.num_processes == 1 else f"{device.name} × {accelerator.num_processes}"
+    if not accelerator.is_main_process:  # one process speaks for the run
+        emit.on_event = lambda e: None
     train_samples, val_samples = data.split(cfg.val_fraction, seed=cfg.seed)
     base = prepare_base(cfg, data, train_samples, resume_dir=checkpoint.run_dir(name) if previous else None,
                         free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype)
@@ -295,7 +298,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     if state["step"] < total_steps:  # cancelled: keep a checkpoint to resume from
         save(progress("saving", tokens_per_s, time.monotonic(), state["step"]))
         return TrainResult(name, None, True, state["step"], total_steps, state["train_loss"],
-                           state["val_loss"], average_tps, device_label, method)
+                           state["val_loss"], average_tps, device_label, method, is_main)
 
     # ---- the finished model goes into the library in one rename ----
     emit(progress("saving", tokens_per_s, time.monotonic(), state["step"]), force=True)
@@ -328,7 +331,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         checkpoint.discard_run(name)
     accelerator.wait_for_everyone()
     result = TrainResult(name, path, False, state["step"], total_steps, state["train_loss"],
-                         state["best_val"], average_tps, device_label, method)
+                         state["best_val"], average_tps, device_label, method, is_main)
     emit(progress("done", tokens_per_s, time.monotonic(), state["step"]), force=True)
     return result
 

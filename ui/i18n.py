@@ -42,6 +42,9 @@ class LanguageManager:
     def apply(self, setting: str) -> str:
         global _current
         lang = resolve(setting)
+        _current = lang  # set first: widgets read it when the LanguageChange event reaches them
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
+                           else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
         for translator in self._installed:
             self.app.removeTranslator(translator)
         self._installed = []
@@ -54,18 +57,5 @@ class LanguageManager:
                     self._installed.append(translator)
                 else:
                     log.warning("translation %s not found in %s", name, folder)
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
-                           else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-        changed = lang != _current
-        _current = lang
-        if changed and not self._installed:
-            # Removing the last translator sends no LanguageChange by itself in every Qt version.
-            from PySide6.QtCore import QEvent
-            for widget in _top_levels():
-                QCoreApplication.sendEvent(widget, QEvent(QEvent.Type.LanguageChange))
         return lang
 
-
-def _top_levels():
-    from PySide6.QtWidgets import QApplication
-    return QApplication.topLevelWidgets()

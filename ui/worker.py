@@ -37,6 +37,22 @@ def running_jobs() -> list["Job"]:
     return list(_running)
 
 
+class JobTracker(QObject):
+    """Announces every job's end, e.g. for a window that closes once all work has stopped."""
+
+    job_finished = Signal()
+
+
+_tracker: JobTracker | None = None
+
+
+def tracker() -> JobTracker:
+    global _tracker
+    if _tracker is None:
+        _tracker = JobTracker()
+    return _tracker
+
+
 class JobContext:
     """What the background function gets: the cancel flag and the two engine callbacks."""
 
@@ -178,6 +194,7 @@ class Job(QObject):
         _running.discard(self)
         log.debug("job %s finished", self.name)
         self.finished.emit()
+        tracker().job_finished.emit()
 
 
 def _lower_thread_priority() -> None:

@@ -1,0 +1,163 @@
+"""The command line as other tools use it: JSON lines, exit codes, Ctrl+C and kill -9."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, subprocess_env
+
+MAIN = str(ROOT / "main.py")
+
+
+def cli(home: Path, *args: str, timeout: int = 300, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, MAIN, *args], capture_output=True, text=True, timeout=timeout,
+                          env=subprocess_env(home, **env), cwd=ROOT)
+
+
+def json_lines(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def test_train_generate_models_end_to_end(wenan_home):
+    proc = cli(wenan_home, "train", str(SAMPLE), "--name", "shop", "--max-steps", "8", "--json")
+    assert proc.returncode == 0, proc.stderr
+    events = json_lines(proc.stdout)
+    progress = [e for e in events if e["event"] == "progress"]
+    assert progress and {"phase", "step", "total_steps", "loss", "val_loss", "tokens_per_s", "eta_s"} <= progress[-1].keys()
+    assert {e["phase"] for e in progress} >= {"preparing", "training", "evaluating", "saving"}
+    done = events[-1]
+    assert done["event"] == "done" and done["model"] == "shop" and Path(done["path"]).is_dir()
+    assert done["val_loss"] > 0 and done["tokens_per_s"] > 0
+    assert "Traceback" not in proc.stderr
+
+    proc = cli(wenan_home, "generate", "shop", "--prompt", "这款保温杯", "-n", "3", "--seed", "4",
+               "--max-new-tokens", "20", "--json")
+    assert proc.returncode == 0, proc.stderr
+    events = json_lines(proc.stdout)
+    variants = [e for e in events if e["event"] == "variant"]
+    assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款保温杯") for v in variants)
+    assert events[-1]["event"] == "done" and events[-1]["elapsed_s"] >= events[-1]["first_text_s"] > 0
+
+    proc = cli(wenan_home, "models", "--json")
+    listed = json_lines(proc.stdout)
+    assert [m["name"] for m in listed] == ["shop"] and listed[0]["method"] == "full"
+
+    proc = cli(wenan_home, "generate", "shop", "--prompt", "青禾", "-n", "2", "--max-new-tokens", "10")
+    assert proc.returncode == 0 and "[1] 青禾" in proc.stdout and "AI-generated" in proc.stderr
+
+
+def test_doctor_reports_versions_device_and_folder(wenan_home):
+    proc = cli(wenan_home, "doctor")
+    assert proc.returncode == 0, proc.stderr
+    assert "torch" in proc.stdout and "Device" in proc.stdout and "cpu" in proc.stdout
+    assert str(wenan_home) in proc.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["train", "/no/such/file.txt", "--name", "x"], "does not exist"),
+    (["train", str(SAMPLE), "--name", "x", "--base", "/no/such/model"], "No model folder"),
+    (["train", str(SAMPLE), "--name", "../x"], "cannot be used as a model name"),
+    (["generate", "ghost", "--prompt", "hi"], "ghost"),
+    (["generate", "ghost", "--prompt", "hi", "--temperature", "nope"], "invalid float"),
+    (["models", "delete", "ghost"], "ghost"),
+    (["train", str(SAMPLE)], "--name"),
+])
+def test_bad_input_exits_2_with_one_line(wenan_home, args, needle):
+    proc = cli(wenan_home, *args, timeout=120)
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and needle in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_empty_and_binary_files_exit_2(wenan_home, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    for path, needle in ((empty, "is empty"), (binary, "binary")):
+        proc = cli(wenan_home, "train", str(path), "--name", "x", timeout=120)
+        assert proc.returncode == 2 and needle in proc.stderr
+    assert not (wenan_home / "models" / "x").exists() and not (wenan_home / "runs" / "x").exists()
+
+
+def _start_training(home: Path, name: str, *extra: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, MAIN, "train", str(SAMPLE), "--name", name, "--json", *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=subprocess_env(home), cwd=ROOT)
+
+
+def _read_until(proc: subprocess.Popen, predicate) -> dict:
+    for line in proc.stdout:
+        event = json.loads(line)
+        if predicate(event):
+            return event
+    raise AssertionError("training ended first: " + proc.stderr.read())
+
+
+def test_kill_9_during_training_then_resume(wenan_home):
+    proc = _start_training(wenan_home, "crashy", "--max-steps", "40", "--checkpoint-every", "3")
+    try:
+        _read_until(proc, lambda e: e.get("step", 0) >= 7 and e["phase"] == "training")
+    finally:
+        proc.kill()  # SIGKILL: no cleanup runs
+        proc.wait(30)
+    state = json.loads((wenan_home / "runs" / "crashy" / "state.json").read_text())
+    saved = int(state["checkpoint"].split("-")[1])
+    assert saved >= 6 and saved % 3 == 0
+    assert not (wenan_home / "models" / "crashy").exists()
+
+    done = cli(wenan_home, "train", str(SAMPLE), "--name", "crashy", "--max-steps", "40", "--checkpoint-every", "3",
+               "--resume", "--json")
+    assert done.returncode == 0, done.stderr
+    events = json_lines(done.stdout)
+    first_step = min(e["step"] for e in events if e["event"] == "progress" and e["phase"] == "training")
+    assert first_step == saved + 1
+    assert events[-1]["event"] == "done" and (wenan_home / "models" / "crashy" / "wenan.json").is_file()
+    assert not (wenan_home / "runs" / "crashy").exists()
+
+
+def test_ctrl_c_saves_a_checkpoint_and_exits_130(wenan_home):
+    proc = _start_training(wenan_home, "interrupted", "--max-steps", "400")
+    try:
+        _read_until(proc, lambda e: e.get("step", 0) >= 3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    cancelled = json_lines(out)[-1]
+    assert cancelled["event"] == "cancelled" and 3 <= cancelled["step"] < 400
+    assert "--resume" in err
+    state = json.loads((wenan_home / "runs" / "interrupted" / "state.json").read_text())
+    assert state["checkpoint"] == f"checkpoint-{cancelled['step']}"
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_two_process_accelerate_launch_on_cpu(wenan_home):
+    launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
+    proc = subprocess.run(
+        # --multi_gpu starts torchrun workers; on a machine without GPUs they train on the CPU with gloo
+        [launcher, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
+         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE), "--name", "multi", "--max-steps", "6",
+         "--batch-size", "4", "--json"],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        env=subprocess_env(wenan_home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    done = [e for e in json_lines(proc.stdout) if e["event"] == "done"]
+    assert len(done) == 1  # only the main process reports and saves
+    assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 6
+    assert (wenan_home / "models" / "multi" / "model.safetensors").is_file()

@@ -1,0 +1,80 @@
+"""Starting the desktop app: QApplication, settings, logging, language, the window.
+
+Nothing here imports torch or transformers: the window must be up within a
+second; the heavy imports happen in a worker after it shows (MainWindow.warm_up).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from engine import __version__
+
+from .errors import show_error
+from .i18n import LanguageManager
+from .icons import app_icon
+from .logs import install_qt_message_handler, setup_logging
+from .main_window import MainWindow
+from .settings import AppSettings
+from .worker import running_jobs
+
+log = logging.getLogger(__name__)
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    QCoreApplication.setOrganizationName("WenanStudio")
+    QCoreApplication.setApplicationName("WenanStudio")
+    QCoreApplication.setApplicationVersion(__version__)
+    # Qt 6 scales for high-DPI screens by itself; pass fractional factors (e.g. 150 %) through unrounded.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationDisplayName("Wenan Studio")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def create_window(settings: AppSettings | None = None) -> MainWindow:
+    """The window with its language applied; used by run(), the screenshots and the benchmarks."""
+    settings = settings or AppSettings()
+    settings.apply_data_folder()
+    languages = LanguageManager(QApplication.instance())
+    languages.apply(settings.language)
+    window = MainWindow(settings, languages)
+    window.restore_geometry()
+    return window
+
+
+def _stop_jobs() -> None:
+    """Last line of defence when the app quits some other way: never leave a QThread running."""
+    for job in running_jobs():
+        job.cancel()
+    for job in running_jobs():
+        job.wait()
+
+
+def run(argv: list[str] | None = None) -> int:
+    """`python main.py` with no subcommand ends up here."""
+    app = create_application(argv)
+    setup_logging()
+    install_qt_message_handler()
+    log.info("Wenan Studio %s starting", __version__)
+    window = create_window()
+
+    def excepthook(kind, value, tb):
+        details = "".join(traceback.format_exception(kind, value, tb))
+        log.error("unhandled exception\n%s", details)
+        show_error(window, value, details)
+
+    sys.excepthook = excepthook  # a bug in a slot shows a dialog; the app stays usable
+    app.aboutToQuit.connect(_stop_jobs)
+    window.show()
+    if os.environ.get("WENAN_STARTUP_PROBE") == "1":
+        from .probe import StartupProbe
+        StartupProbe(window)
+    return app.exec()

@@ -1,0 +1,73 @@
+"""Training presets and an honest duration estimate (no Qt, no torch).
+
+The step count follows engine/train.py: blocks of `block_size` tokens, `batch_size`
+blocks a step, and its default epochs for the Standard preset. Speed is the
+tokens/s the last training of the same kind reached on this computer, or else an
+assumption from the model size; the UI says which.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from engine.models import scratch_size, scratch_vocab_size
+
+# Multipliers of the engine's default number of epochs.
+PRESETS: dict[str, float] = {"quick": 0.25, "standard": 1.0, "thorough": 2.0}
+SCRATCH_BLOCK, PRETRAINED_BLOCK = 128, 256
+VAL_OVERHEAD = 1.12          # ~10 evaluations and checkpoints add roughly this much
+# Assumed sustained training throughput (FLOP/s) when nothing was measured yet.
+ASSUMED_FLOPS = {"cpu": 1.0e10, "cuda": 2.0e13, "mps": 2.0e12}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    tokens: int               # estimated training tokens in the data
+    steps: int
+    tokens_per_s: float
+    seconds: float
+    measured: bool            # speed from a real run on this computer, not an assumption
+
+
+def estimate_tokens(chars: int, cjk_share: float) -> int:
+    """Scratch BPE on the sample gives ~1.5 characters a token for Chinese, ~3.5 for Latin text."""
+    per_token = 1.5 * cjk_share + 3.5 * (1 - cjk_share)
+    return max(1, round(chars / per_token))
+
+
+def default_epochs(scratch: bool, train_tokens: int) -> float:
+    """Mirrors engine.train._default_epochs (what epochs=None means)."""
+    if not scratch:
+        return 3.0
+    return float(min(40, max(3, round(400_000 / max(train_tokens, 1)))))
+
+
+def preset_epochs(preset: str, scratch: bool, train_tokens: int) -> float | None:
+    """Epochs to pass to TrainConfig; None lets the engine use its own default."""
+    if preset == "standard":
+        return None
+    return max(1.0, round(default_epochs(scratch, train_tokens) * PRESETS[preset], 1))
+
+
+def scratch_params(chars: int, tokens: int, block: int) -> int:
+    size = scratch_size(tokens)
+    vocab = scratch_vocab_size(chars)
+    return 12 * size.n_layer * size.n_embd ** 2 + (vocab + block) * size.n_embd
+
+
+def assumed_tokens_per_s(device_kind: str, threads: int, params: int, lora: bool) -> float:
+    flops = ASSUMED_FLOPS.get(device_kind, ASSUMED_FLOPS["cpu"]) * (max(1, threads) if device_kind == "cpu" else 1)
+    per_token = (4 if lora else 6) * max(params, 1)  # forward + backward; LoRA skips weight gradients
+    return flops / per_token
+
+
+def estimate(*, tokens: int, scratch: bool, epochs: float | None, max_steps: int | None, batch_size: int,
+             block_size: int | None, val_fraction: float, tokens_per_s: float, measured: bool) -> Estimate:
+    block = block_size or (SCRATCH_BLOCK if scratch else PRETRAINED_BLOCK)
+    train_tokens = max(1, round(tokens * (1 - val_fraction)))
+    blocks = max(1, train_tokens // block)
+    steps_per_epoch = max(1, math.ceil(blocks / batch_size))
+    steps = max_steps or max(1, math.ceil((epochs or default_epochs(scratch, train_tokens)) * steps_per_epoch))
+    seconds = steps * batch_size * block / max(tokens_per_s, 1e-9) * VAL_OVERHEAD
+    return Estimate(train_tokens, steps, tokens_per_s, seconds, measured)
+

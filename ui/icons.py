@@ -1,0 +1,47 @@
+"""Line icons drawn in the palette's text colour, so they read in light and dark themes."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
+
+from engine.paths import resources_dir
+
+
+@lru_cache(maxsize=None)
+def _svg(name: str) -> str:
+    return (resources_dir() / "icons" / f"{name}.svg").read_text(encoding="utf-8")
+
+
+def _render(svg: str, size: int, ratio: float) -> QPixmap:
+    image = QImage(int(size * ratio), int(size * ratio), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(painter, QRectF(0, 0, image.width(), image.height()))
+    painter.end()
+    pixmap = QPixmap.fromImage(image)
+    pixmap.setDevicePixelRatio(ratio)  # sharp on high-DPI screens
+    return pixmap
+
+
+def icon(name: str, palette: QPalette | None = None) -> QIcon:
+    """A themed icon from resources/icons/<name>.svg ("currentColor" becomes the text colour)."""
+    palette = palette or QApplication.palette()
+    ratio = max(1.0, QApplication.primaryScreen().devicePixelRatio() if QApplication.primaryScreen() else 1.0)
+    result = QIcon()
+    for role, mode in ((QPalette.ColorRole.WindowText, QIcon.Mode.Normal),
+                       (QPalette.ColorRole.HighlightedText, QIcon.Mode.Selected)):
+        svg = _svg(name).replace("currentColor", palette.color(role).name())
+        for size in (16, 24, 32):
+            result.addPixmap(_render(svg, size, ratio), mode)
+    disabled = _svg(name).replace("currentColor", palette.color(QPalette.ColorGroup.Disabled,
+                                                                 QPalette.ColorRole.WindowText).name())
+    result.addPixmap(_render(disabled, 24, ratio), QIcon.Mode.Disabled)
+    return result
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resources_dir() / "icons" / "app.svg"))

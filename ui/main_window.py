@@ -1,0 +1,295 @@
+"""The main window: a sidebar with four pages, menus, drag and drop, and a safe close."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
+                               QSystemTrayIcon, QVBoxLayout, QWidget)
+
+from engine import library, paths
+
+from .dialogs.about import show_about
+from .dialogs.library import LibraryDialog
+from .dialogs.settings_dialog import SettingsDialog
+from .i18n import LanguageManager
+from .icons import app_icon, icon
+from .notice import InlineMessage
+from .pages.data_page import DataPage
+from .pages.history_page import HistoryPage
+from .pages.train_page import TrainPage
+from .pages.write_page import WritePage
+from .session import AppState
+from .settings import AppSettings
+from .worker import Job, running_jobs, tracker
+
+log = logging.getLogger(__name__)
+PAGES = ("data", "train", "write", "history")
+DATA_SUFFIXES = (".txt", ".csv", ".tsv", ".xlsx", ".jsonl", ".xls")
+
+
+def warm_up(device: str):
+    """Import the heavy libraries once, off the GUI thread, then pick the device.
+
+    Done right after the window shows, so that neither start-up nor the first
+    training pays for it (importing torch holds the GIL for long stretches).
+    """
+    import pyqtgraph  # noqa: F401  -- the loss chart
+    import torch  # noqa: F401
+    from accelerate import Accelerator  # noqa: F401
+    from transformers import AutoModelForCausalLM, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: F401
+
+    from engine.device import choose_device
+    return choose_device(device, reserve_for_gui=True)
+
+
+class MainWindow(QMainWindow):
+    """Owns the pages and the shared AppState; closing waits for background work to stop."""
+
+    closing = Signal()  # the close was confirmed and is waiting for jobs to stop
+
+    def __init__(self, settings: AppSettings, languages: LanguageManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.languages = languages
+        self.state = AppState(settings, self)
+        self._close_pending = False
+        self._warmed = False
+        self.tray: QSystemTrayIcon | None = None
+        self.setWindowIcon(app_icon())
+        self.setAcceptDrops(True)
+
+        self.data_page = DataPage(self.state)
+        self.train_page = TrainPage(self.state)
+        self.write_page = WritePage(self.state)
+        self.history_page = HistoryPage()
+        self.pages = dict(zip(PAGES, (self.data_page, self.train_page, self.write_page, self.history_page)))
+        self.stack = QStackedWidget()
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        size = self.fontMetrics().height() * 2
+        self.sidebar.setIconSize(QSize(size, size))
+        for key, page in self.pages.items():
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icon(key), "")
+            item.setSizeHint(QSize(0, size + self.fontMetrics().height()))
+            self.sidebar.addItem(item)
+        self.sidebar.setFixedWidth(self.fontMetrics().averageCharWidth() * 18 + size)
+        self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.banner = InlineMessage("info", closable=True)
+        self.banner.setObjectName("windowBanner")
+
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.sidebar)
+        column = QVBoxLayout()
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        row.addLayout(column, 1)
+        self.setCentralWidget(central)
+        self._build_menus()
+
+        self.state.open_page.connect(self.show_page)
+        self.state.models_changed.connect(self._update_welcome)
+        self.train_page.notify.connect(self.notify)
+        tracker().job_finished.connect(self._maybe_finish_close)
+        self.resize(self.fontMetrics().averageCharWidth() * 160, self.fontMetrics().height() * 46)
+        self.retranslate()
+        self.show_page("write" if library.list_models() else "data")
+
+    # ---- menus and text ----
+    def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("")
+        self.open_action = QAction(self, shortcut=QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._open_file)
+        self.library_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
+        self.library_action.setIcon(icon("library"))
+        self.library_action.triggered.connect(self.open_library)
+        self.settings_action = QAction(self, shortcut=QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        for action in (self.open_action, self.library_action, self.settings_action):
+            self.file_menu.addAction(action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.go_menu = self.menuBar().addMenu("")
+        self.page_actions = []
+        for i, key in enumerate(PAGES):
+            action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
+            action.triggered.connect(lambda _=False, k=key: self.show_page(k))
+            self.go_menu.addAction(action)
+            self.page_actions.append(action)
+        self.help_menu = self.menuBar().addMenu("")
+        self.about_action = QAction(self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(lambda: show_about(self, self.state))
+        self.logs_action = QAction(self)
+        self.logs_action.triggered.connect(self.open_log_folder)
+        self.help_menu.addAction(self.logs_action)
+        self.help_menu.addAction(self.about_action)
+        self.write_page.library_button.clicked.connect(self.open_library)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Wenan Studio (文案工坊)"))
+        names = (self.tr("Data"), self.tr("Train"), self.tr("Write"), self.tr("History"))
+        tips = (self.tr("Your copy file, its columns and cleaning (Ctrl+1)"),
+                self.tr("Teach a model your style (Ctrl+2)"), self.tr("Draft new copy (Ctrl+3)"),
+                self.tr("Your past drafts (Ctrl+4)"))
+        for i, (name, tip) in enumerate(zip(names, tips)):
+            self.sidebar.item(i).setText(name)
+            self.sidebar.item(i).setToolTip(tip)
+            self.page_actions[i].setText(name)
+        self.file_menu.setTitle(self.tr("&File"))
+        self.go_menu.setTitle(self.tr("&Go"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.open_action.setText(self.tr("&Open data file…"))
+        self.library_action.setText(self.tr("Model &library…"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.about_action.setText(self.tr("&About Wenan Studio"))
+        self.logs_action.setText(self.tr("Open &log folder"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            for i, key in enumerate(PAGES):  # icons follow the light or dark palette
+                self.sidebar.item(i).setIcon(icon(key, self.palette()))
+        super().changeEvent(event)
+
+    # ---- pages and dialogs ----
+    def show_page(self, key: str) -> None:
+        self.sidebar.setCurrentRow(PAGES.index(key))
+
+    def current_page(self) -> str:
+        return PAGES[self.stack.currentIndex()]
+
+    def _open_file(self) -> None:
+        self.show_page("data")
+        self.data_page.choose_file()
+
+    def open_library(self) -> LibraryDialog:
+        dialog = LibraryDialog(self.state, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.settings, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.values()))
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, values: dict) -> None:
+        old = (self.settings.device, self.settings.data_folder)
+        for key, value in values.items():
+            setattr(self.settings, key, value)
+        self.settings.sync()
+        self.set_language(values.get("language", self.settings.language))
+        if (self.settings.device, self.settings.data_folder) != old:
+            self.settings.apply_data_folder()
+            self.state.models_changed.emit()
+            self.start_warm_up()
+
+    def set_language(self, setting: str) -> None:
+        """Switch live: Qt sends every widget LanguageChange, and each retranslates itself."""
+        self.settings.language = setting
+        self.languages.apply(setting)
+
+    def open_log_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
+
+    def _update_welcome(self) -> None:
+        self.data_page.update_welcome()
+
+    # ---- background start-up work ----
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._warmed:
+            self._warmed = True
+            QTimer.singleShot(0, self.start_warm_up)  # after the first paint
+
+    def start_warm_up(self) -> None:
+        device = self.settings.device
+        job = Job(lambda ctx: warm_up(device), name="warm-up", parent=self)
+        job.returned.connect(lambda choice: self.state.set_device(choice))
+        job.failed.connect(lambda err, details: self.state.set_device(None, err))
+        job.finished.connect(job.deleteLater)
+        job.start()
+
+    # ---- notifications ----
+    def notify(self, title: str, message: str) -> None:
+        """A system notification when the desktop has a tray; otherwise a banner in the window."""
+        if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
+            if self.tray is None:
+                self.tray = QSystemTrayIcon(app_icon(), self)
+                self.tray.messageClicked.connect(self._raise)
+                self.tray.show()
+            self.tray.showMessage(title, message, app_icon())
+        else:
+            self.banner.show_message(f"<b>{title}</b> — {message}", "info")
+
+    def _raise(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    # ---- drag and drop ----
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.show_page("data")
+            self.data_page.load(path)
+
+    @staticmethod
+    def _dropped_file(event) -> str | None:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        local = [u.toLocalFile() for u in urls if u.isLocalFile()]
+        return local[0] if len(local) == 1 and Path(local[0]).suffix.lower() in DATA_SUFFIXES else None
+
+    # ---- closing ----
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.train_page.is_running() and not self._close_pending:
+            answer = QMessageBox.question(
+                self, self.tr("Training is running"),
+                self.tr("Stop the training and close? A checkpoint is saved first, so you can resume it later."),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        if running_jobs():
+            # Never block here and never destroy a running QThread: ask every job to stop,
+            # keep the window up with a note, and close again once the last one has finished.
+            self._close_pending = True
+            for job in running_jobs():
+                job.cancel()
+            self.centralWidget().setEnabled(False)
+            self.statusBar().showMessage(self.tr("Saving a checkpoint and closing…"))
+            self.closing.emit()
+            event.ignore()
+            return
+        self.settings.geometry = self.saveGeometry()
+        self.settings.sync()
+        log.info("window closed")
+        event.accept()
+
+    def _maybe_finish_close(self) -> None:
+        if self._close_pending and not running_jobs():
+            QTimer.singleShot(0, self.close)
+
+    def restore_geometry(self) -> None:
+        if self.settings.geometry is not None:
+            self.restoreGeometry(self.settings.geometry)

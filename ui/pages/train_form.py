@@ -1,0 +1,296 @@
+"""The Train page's settings: base model, name, method, preset and the Advanced panel."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from engine import library
+from engine.errors import WenanError
+from engine.models import check_model_folder
+
+from ..errors import error_text
+from ..estimate import PRESETS
+from ..notice import InlineMessage, hint
+
+METHODS = ("auto", "full", "lora")
+
+
+class TrainForm(QWidget):
+    """Collects what TrainConfig needs; says inline what is wrong before Start is pressed."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._name_touched = False
+        self._build()
+        self.retranslate()
+        self.refresh_library()
+        self._update_enabled()
+
+    # ---- layout ----
+    def _build(self) -> None:
+        self.base_box = QGroupBox()
+        self.scratch_radio, self.folder_radio, self.library_radio = QRadioButton(), QRadioButton(), QRadioButton()
+        self.base_group = QButtonGroup(self)
+        for i, radio in enumerate((self.scratch_radio, self.folder_radio, self.library_radio)):
+            self.base_group.addButton(radio, i)
+        self.scratch_radio.setChecked(True)
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setObjectName("baseFolder")
+        self.browse_button = QPushButton()
+        self.browse_button.clicked.connect(self.choose_folder)
+        self.folder_edit.editingFinished.connect(self.validate_folder)
+        self.library_combo = QComboBox()
+        self.folder_message = InlineMessage("error")
+        self.folder_message.setObjectName("folderProblem")
+        grid = QGridLayout(self.base_box)
+        grid.addWidget(self.scratch_radio, 0, 0, 1, 3)
+        grid.addWidget(self.folder_radio, 1, 0)
+        grid.addWidget(self.folder_edit, 1, 1)
+        grid.addWidget(self.browse_button, 1, 2)
+        grid.addWidget(self.folder_message, 2, 0, 1, 3)
+        grid.addWidget(self.library_radio, 3, 0)
+        grid.addWidget(self.library_combo, 3, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        self.base_group.idToggled.connect(lambda *_: self._on_base_changed())
+        self.library_combo.currentIndexChanged.connect(lambda _: self._on_base_changed())
+
+        self.settings_box = QGroupBox()
+        form = QFormLayout(self.settings_box)
+        self.name_edit = QLineEdit()
+        self.name_edit.setObjectName("modelName")
+        self.name_edit.textEdited.connect(self._on_name_edited)
+        self.name_label = QLabel()
+        self.name_label.setBuddy(self.name_edit)
+        self.name_message = hint()
+        form.addRow(self.name_label, self.name_edit)
+        form.addRow("", self.name_message)
+        self.method_combo = QComboBox()
+        for key in METHODS:
+            self.method_combo.addItem("", key)
+        self.method_label = QLabel()
+        self.method_label.setBuddy(self.method_combo)
+        form.addRow(self.method_label, self.method_combo)
+        self.method_combo.currentIndexChanged.connect(lambda _: self.changed.emit())
+
+        self.preset_group = QButtonGroup(self)
+        self.preset_radios = {}
+        presets = QHBoxLayout()
+        for i, key in enumerate(PRESETS):
+            radio = QRadioButton()
+            self.preset_radios[key] = radio
+            self.preset_group.addButton(radio, i)
+            presets.addWidget(radio)
+        presets.addStretch(1)
+        self.preset_radios["standard"].setChecked(True)
+        self.preset_group.idToggled.connect(lambda *_: self.changed.emit())
+        self.preset_label = QLabel()
+        form.addRow(self.preset_label, presets)
+
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setAutoRaise(True)
+        self.advanced_toggle.toggled.connect(self._toggle_advanced)
+        form.addRow(self.advanced_toggle)
+        self.advanced = QWidget()
+        adv = QFormLayout(self.advanced)
+        adv.setContentsMargins(0, 0, 0, 0)
+        self.epochs_spin = QDoubleSpinBox(minimum=0, maximum=1000, decimals=1, singleStep=0.5)
+        self.steps_spin = QSpinBox(minimum=0, maximum=10_000_000, singleStep=50)
+        self.steps_spin.setObjectName("maxSteps")
+        self.lr_spin = QDoubleSpinBox(minimum=0, maximum=1, decimals=6, singleStep=0.00005)
+        self.batch_spin = QSpinBox(minimum=1, maximum=512, value=8)
+        self.block_spin = QSpinBox(minimum=0, maximum=8192, singleStep=64)
+        self.adv_labels = []
+        for spin in (self.epochs_spin, self.steps_spin, self.lr_spin, self.batch_spin, self.block_spin):
+            label = QLabel()
+            label.setBuddy(spin)
+            self.adv_labels.append(label)
+            adv.addRow(label, spin)
+            spin.valueChanged.connect(lambda _: self.changed.emit())
+        self.advanced.hide()
+        form.addRow(self.advanced)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.base_box)
+        layout.addWidget(self.settings_box)
+
+    def retranslate(self) -> None:
+        self.base_box.setTitle(self.tr("Start from"))
+        self.scratch_radio.setText(self.tr("Learn from s&cratch"))
+        self.scratch_radio.setToolTip(self.tr("A small new model that learns only from your copy. Needs no "
+                                              "download; best with a few thousand lines or more."))
+        self.folder_radio.setText(self.tr("A model &folder:"))
+        self.folder_radio.setToolTip(self.tr("A Hugging Face model folder on this computer (config.json and "
+                                             "*.safetensors), e.g. a small Qwen or GPT-2"))
+        self.folder_edit.setPlaceholderText(self.tr("Choose a folder with config.json and *.safetensors"))
+        self.browse_button.setText(self.tr("&Browse…"))
+        self.library_radio.setText(self.tr("Continue a &library model:"))
+        self.library_radio.setToolTip(self.tr("Train one of your models further on this data"))
+        self.settings_box.setTitle(self.tr("Settings"))
+        self.name_label.setText(self.tr("Model &name:"))
+        self.name_edit.setToolTip(self.tr("The name this model gets in your library"))
+        self.method_label.setText(self.tr("&Method:"))
+        for i, text in enumerate((self.tr("Automatic (recommended)"), self.tr("Full fine-tune"),
+                                  self.tr("LoRA (light, for big models)"))):
+            self.method_combo.setItemText(i, text)
+        self.method_combo.setToolTip(self.tr("Automatic trains all weights when they fit in memory, and LoRA "
+                                             "adapters otherwise"))
+        self.preset_label.setText(self.tr("Preset:"))
+        texts = {"quick": (self.tr("&Quick"), self.tr("About a quarter of the standard training: a first look")),
+                 "standard": (self.tr("S&tandard"), self.tr("The usual amount of training for this data")),
+                 "thorough": (self.tr("T&horough"), self.tr("Twice the standard training: better copy, longer "
+                                                            "wait; watch the validation loss"))}
+        for key, (text, tip) in texts.items():
+            self.preset_radios[key].setText(text)
+            self.preset_radios[key].setToolTip(tip)
+        self._toggle_advanced(self.advanced_toggle.isChecked())
+        labels = (self.tr("&Epochs:"), self.tr("Max &steps:"), self.tr("&Learning rate:"), self.tr("Batch si&ze:"),
+                  self.tr("Bloc&k size:"))
+        for label, text in zip(self.adv_labels, labels):
+            label.setText(text)
+        self.epochs_spin.setSpecialValueText(self.tr("From preset"))
+        self.steps_spin.setSpecialValueText(self.tr("From epochs"))
+        self.lr_spin.setSpecialValueText(self.tr("Automatic"))
+        self.block_spin.setSpecialValueText(self.tr("Automatic"))
+        self.epochs_spin.setToolTip(self.tr("Passes over your data; overrides the preset"))
+        self.steps_spin.setToolTip(self.tr("Stop after this many steps; overrides epochs"))
+        self.batch_spin.setToolTip(self.tr("Blocks per step; lower it if memory runs out"))
+        self.block_spin.setToolTip(self.tr("Tokens per block: 128 for scratch models, 256 otherwise"))
+        self.validate_name()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _toggle_advanced(self, on: bool) -> None:
+        self.advanced.setVisible(on)
+        self.advanced_toggle.setText((self.tr("▾ Advanced") if on else self.tr("▸ Advanced")))
+
+    # ---- base model ----
+    def base_kind(self) -> str:
+        return ("scratch", "folder", "library")[max(0, self.base_group.checkedId())]
+
+    def base_value(self) -> str:
+        kind = self.base_kind()
+        if kind == "folder":
+            return self.folder_edit.text().strip()
+        if kind == "library":
+            return self.library_combo.currentData() or ""
+        return "scratch"
+
+    def refresh_library(self) -> None:
+        current = self.library_combo.currentData()
+        self.library_combo.blockSignals(True)
+        self.library_combo.clear()
+        for info in library.list_models():
+            self.library_combo.addItem(info.name, info.name)
+        self.library_combo.setCurrentIndex(max(0, self.library_combo.findData(current)))
+        self.library_combo.blockSignals(False)
+        self._update_enabled()
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a model folder"), self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+            self.folder_radio.setChecked(True)
+            self.validate_folder()
+
+    def validate_folder(self) -> bool:
+        """Checked at once, without loading anything heavy (engine.models.check_model_folder)."""
+        if self.base_kind() != "folder":
+            self.folder_message.hide()
+            return True
+        text = self.folder_edit.text().strip()
+        if not text:
+            self.folder_message.show_message(self.tr("Choose a model folder first."), "info")
+            return False
+        try:
+            check_model_folder(text)
+        except WenanError as err:
+            self.folder_message.show_message(error_text(err), "error")
+            self.changed.emit()
+            return False
+        self.folder_message.hide()
+        self.changed.emit()
+        return True
+
+    def _on_base_changed(self) -> None:
+        self._update_enabled()
+        self.validate_folder()
+        self.changed.emit()
+
+    def _update_enabled(self) -> None:
+        kind = self.base_kind()
+        self.folder_edit.setEnabled(kind == "folder")
+        self.browse_button.setEnabled(True)
+        self.library_combo.setEnabled(kind == "library")
+        self.library_radio.setEnabled(self.library_combo.count() > 0)
+        # A scratch model is always fully trained: LoRA needs a pretrained base.
+        self.method_combo.setEnabled(kind != "scratch")
+        if kind == "scratch":
+            self.method_combo.setCurrentIndex(0)
+
+    # ---- name ----
+    def suggest_name(self, data_name: str) -> None:
+        """Name the model after the data file, unless the user typed a name."""
+        if self._name_touched:
+            return
+        stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in data_name.rsplit(".", 1)[0])[:40] or "model"
+        base = f"{stem}-{datetime.now():%m%d}"
+        name, n = base, 2
+        while library.exists(name):
+            name, n = f"{base}-{n}", n + 1
+        self.name_edit.setText(name)
+        self.validate_name()
+
+    def _on_name_edited(self, _text: str) -> None:
+        self._name_touched = True
+        self.validate_name()
+        self.changed.emit()
+
+    def name(self) -> str:
+        return self.name_edit.text().strip()
+
+    def validate_name(self) -> bool:
+        name = self.name()
+        if not name:
+            self.name_message.setText(self.tr("Give the model a name."))
+            return False
+        try:
+            library.check_name(name)
+        except WenanError as err:
+            self.name_message.setText(error_text(err))
+            return False
+        if library.exists(name):
+            self.name_message.setText(self.tr("A model with this name is already in the library."))
+            return False
+        self.name_message.setText(self.tr("Saved in the library under this name."))
+        return True
+
+    # ---- the rest ----
+    def preset(self) -> str:
+        return list(PRESETS)[max(0, self.preset_group.checkedId())]
+
+    def method(self) -> str:
+        return self.method_combo.currentData() or "auto"
+
+    def advanced_values(self) -> dict:
+        """Overrides from the Advanced panel; zero means "automatic"."""
+        return {"epochs": self.epochs_spin.value() or None, "max_steps": self.steps_spin.value() or None,
+                "lr": self.lr_spin.value() or None, "batch_size": self.batch_spin.value(),
+                "block_size": self.block_spin.value() or None}
+
+    def set_max_steps(self, steps: int) -> None:
+        self.steps_spin.setValue(steps)
+
+    def is_valid(self) -> bool:
+        return self.validate_name() and (self.base_kind() != "folder" or not self.folder_message.isVisible()
+                                         and bool(self.folder_edit.text().strip()))

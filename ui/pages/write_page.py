@@ -1,0 +1,268 @@
+"""Write (写文案): pick a model and a scenario, then variants stream into cards."""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
+                               QWidget)
+
+from engine import library
+
+from ..errors import show_error
+from ..notice import InlineMessage, heading, hint
+from ..session import AppState
+from ..variant_card import VariantCard
+from ..worker import Job
+from .write_form import PromptForm
+from .write_settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+
+class WritePage(QWidget):
+    """Runs engine.generate.generate on a worker thread; Ctrl+Enter generates, Esc stops."""
+
+    generation_finished = Signal(object)  # the GenerateResult, or None after an error
+
+    def __init__(self, state: AppState, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = state
+        self.job: Job | None = None
+        self.cards: list[VariantCard] = []
+        self.last_result = None
+        self._build()
+        self.retranslate()
+        self.refresh_models()
+        state.models_changed.connect(self.refresh_models)
+        state.write_with.connect(self.select_model)
+
+    def _build(self) -> None:
+        self.title = heading()
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("modelCombo")
+        self.model_combo.setMinimumContentsLength(18)
+        self.model_combo.currentIndexChanged.connect(lambda _: self._on_model())
+        self.model_label = QLabel()
+        self.model_label.setBuddy(self.model_combo)
+        self.library_button = QPushButton()
+        self.model_info = hint()
+        top = QHBoxLayout()
+        top.addWidget(self.model_label)
+        top.addWidget(self.model_combo, 1)
+        top.addWidget(self.library_button)
+
+        self.welcome = InlineMessage("info")
+        self.welcome.setObjectName("welcome")
+        self.sample_button = self.welcome.add_button(QPushButton())
+        self.sample_button.clicked.connect(self._try_sample)
+
+        self.form = PromptForm()
+        self.settings = GenerationSettings(self.state.settings)
+        self.generate_button = QPushButton()
+        self.generate_button.setObjectName("generateButton")
+        self.generate_button.clicked.connect(self.generate)
+        self.stop_button = QPushButton()
+        self.stop_button.clicked.connect(self.cancel)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.generate_button)
+        buttons.addWidget(self.stop_button)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.form)
+        left_layout.addWidget(self.settings)
+        left_layout.addLayout(buttons)
+        left_layout.addStretch(1)
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+
+        self.status = hint()
+        self.status.setObjectName("writeStatus")
+        self.cards_box = QWidget()
+        self.cards_layout = QVBoxLayout(self.cards_box)
+        self.cards_layout.addStretch(1)
+        self.cards_hint = hint()
+        self.cards_layout.insertWidget(0, self.cards_hint)
+        cards_scroll = QScrollArea()
+        cards_scroll.setWidget(self.cards_box)
+        cards_scroll.setWidgetResizable(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.status)
+        right_layout.addWidget(cards_scroll, 1)
+
+        self.body = QSplitter()
+        self.body.addWidget(left_scroll)
+        self.body.addWidget(right)
+        self.body.setStretchFactor(0, 2)
+        self.body.setStretchFactor(1, 3)
+        self.body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(top)
+        layout.addWidget(self.model_info)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.body, 1)
+
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while this page is shown
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.generate, context=context)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.cancel, context=context)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Write copy"))
+        self.model_label.setText(self.tr("&Model:"))
+        self.library_button.setText(self.tr("Model &library…"))
+        self.library_button.setToolTip(self.tr("Rename, delete, import or export models (Ctrl+L)"))
+        self.welcome.label.setText(self.tr("<b>Welcome to Wenan Studio!</b> You have no models yet. A model learns "
+                                           "from your own copy on the Data and Train pages. To see how it works, "
+                                           "start with the bundled sample shop: load it, train a few minutes, "
+                                           "then come back here."))
+        self.sample_button.setText(self.tr("Try the &sample"))
+        self.generate_button.setText(self.tr("&Generate"))
+        self.generate_button.setToolTip(self.tr("Write the variants (Ctrl+Enter)"))
+        self.stop_button.setText(self.tr("S&top"))
+        self.stop_button.setToolTip(self.tr("Stop writing (Esc)"))
+        self.cards_hint.setText(self.tr("Variants appear here as the model writes them. Every draft is labelled "
+                                        "as AI-generated; check facts before you publish."))
+        self._on_model()
+        self._update_controls()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ---- models ----
+    def refresh_models(self) -> None:
+        current = self.model_combo.currentData()
+        models = library.list_models()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        for info in models:
+            self.model_combo.addItem(info.name, info.name)
+        self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(current)))
+        self.model_combo.blockSignals(False)
+        self.welcome.setVisible(not models)
+        self.body.setEnabled(bool(models))
+        self._on_model()
+
+    def select_model(self, name: str) -> None:
+        self.refresh_models()
+        self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(name)))
+        self.state.open_page.emit("write")
+
+    def model_names(self) -> list[str]:
+        return [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
+
+    def _on_model(self) -> None:
+        name = self.model_combo.currentData()
+        if not name or not library.exists(name):
+            self.model_info.setText("")
+            return
+        meta = library.get_model(name).meta
+        text_model = meta.get("format") == "text"
+        self.form.set_text_mode(text_model)
+        data = meta.get("data") or {}
+        val = (meta.get("metrics") or {}).get("val_loss")
+        kind = self.tr("learned from plain copy") if text_model else self.tr("learned from prompt → copy pairs")
+        self.model_info.setText(self.tr("{kind}: {samples} samples of {file}; validation loss {val}").format(
+            kind=kind, samples=data.get("samples", "?"), file=data.get("file", "?"),
+            val=QLocale().toString(val, "f", 3) if val is not None else "–"))
+
+    def _try_sample(self) -> None:
+        from engine.paths import sample_file
+        self.state.open_page.emit("data")
+        self.state.load_file.emit(str(sample_file()))
+
+    # ---- generating ----
+    def is_running(self) -> bool:
+        return self.job is not None
+
+    def _update_controls(self) -> None:
+        running = self.is_running()
+        self.generate_button.setEnabled(not running and self.model_combo.count() > 0)
+        self.stop_button.setEnabled(running)
+        self.model_combo.setEnabled(not running)
+
+    def generate(self) -> None:
+        if self.is_running() or not self.model_combo.currentData():
+            return
+        from engine.generate import generate
+
+        prompt = self.form.prompt()
+        if not prompt:
+            self.status.setText(self.tr("Write a prompt first (fill in a field or type opening words)."))
+            return
+        cfg = self.settings.config(prompt)
+        name, device, threads = self.model_combo.currentData(), self.state.settings.device, \
+            self.state.settings.cpu_threads
+        self._clear_cards()
+        for i in range(cfg.n):
+            card = VariantCard(i + 1)
+            self.cards.append(card)
+            self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+        self.cards_hint.hide()
+        self.status.setText(self.tr("Loading the model and writing…"))
+
+        def work(ctx):
+            if threads:
+                from engine.device import configure_threads
+                configure_threads(threads=threads)
+            return generate(name, cfg, on_text=ctx.on_text, cancel=ctx.cancel, device=device, reserve_for_gui=True)
+
+        self.job = Job(work, name="generate", parent=self)
+        self.job.text.connect(self._on_text)
+        self.job.returned.connect(self._on_result)
+        self.job.failed.connect(self._on_failed)
+        self.job.finished.connect(self._on_finished)
+        self.last_result = None
+        log.info("generating with %s: %s", name, cfg)
+        self.job.start()
+        self._update_controls()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.status.setText(self.tr("Stopping…"))
+
+    def _clear_cards(self) -> None:
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.cards = []
+
+    def _on_text(self, chunks: dict) -> None:
+        for index, delta in chunks.items():
+            if 0 <= index < len(self.cards):
+                self.cards[index].append(delta)
+
+    def _on_result(self, result) -> None:
+        self.last_result = result
+        finals = dict(zip(result.indices, result.variants))
+        for i, card in enumerate(self.cards):
+            card.finish(finals.get(i), duplicate=i not in finals)
+        loc = QLocale()
+        first = (self.tr(", first words after {s} s").format(s=loc.toString(result.first_text_s, "f", 1))
+                 if result.first_text_s is not None else "")
+        text = self.tr("{n} variants in {s} s{first} · seed {seed}").format(
+            n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed)
+        if result.cancelled:
+            text = self.tr("Stopped. ") + text
+        self.status.setText(text)
+
+    def _on_failed(self, err: BaseException, details: str) -> None:
+        self.status.setText(self.tr("Could not write: see the message."))
+        show_error(self, err, details, self.tr("Writing stopped"))
+
+    def _on_finished(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.deleteLater()
+        self._update_controls()
+        self.generation_finished.emit(self.last_result)

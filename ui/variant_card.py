@@ -1,0 +1,125 @@
+"""One generated variant: streamed text, the AI-generated label, copy, edit and favourite."""
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QPalette, QTextCursor
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
+
+from .icons import icon
+from .notice import hint
+
+
+class VariantCard(QFrame):
+    """Text grows as the model writes it; the label marks it as AI-generated (required by law in China)."""
+
+    favorite_changed = Signal(bool)
+
+    def __init__(self, number: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.number = number
+        self.setObjectName(f"variantCard{number}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.title = QLabel()
+        self.ai_label = hint()
+        self.ai_label.setObjectName("aiLabel")
+        self.ai_label.setWordWrap(False)
+        self.editor = QPlainTextEdit(readOnly=True)
+        self.editor.setObjectName("variantText")
+        self.editor.setTabChangesFocus(True)
+        lines = self.editor.fontMetrics().height()
+        self.editor.setMinimumHeight(lines * 4)
+        self.editor.setMaximumHeight(lines * 9)
+        self.copy_button = QToolButton()
+        self.copy_button.setIcon(icon("copy"))
+        self.edit_button = QToolButton(checkable=True)
+        self.edit_button.setIcon(icon("edit"))
+        self.favorite_button = QToolButton(checkable=True)
+        self.favorite_button.setIcon(icon("star"))
+        for b in (self.copy_button, self.edit_button, self.favorite_button):
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setAutoRaise(True)
+        self.copy_button.clicked.connect(self.copy)
+        self.edit_button.toggled.connect(self._toggle_edit)
+        self.favorite_button.toggled.connect(self._toggle_favorite)
+        self.note = hint()
+        self.note.hide()
+        self._copied = False
+
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.ai_label)
+        tools = QHBoxLayout()
+        tools.addWidget(self.note, 1)
+        for b in (self.copy_button, self.edit_button, self.favorite_button):
+            tools.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.editor)
+        layout.addLayout(tools)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("<b>Variant {n}</b>").format(n=self.number))
+        self.ai_label.setText(self.tr("AI-generated / AI生成"))
+        self.ai_label.setToolTip(self.tr("Written by a language model. Check facts and claims before you "
+                                         "publish it."))
+        self._set_copy_text()
+        self.edit_button.setText(self.tr("Done") if self.edit_button.isChecked() else self.tr("Edit"))
+        self.edit_button.setToolTip(self.tr("Change the text before you copy it"))
+        self.favorite_button.setText(self.tr("Favorite"))
+        self.favorite_button.setToolTip(self.tr("Mark the variants you like"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # ---- text ----
+    def append(self, delta: str) -> None:
+        cursor = self.editor.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(delta)
+        self.editor.ensureCursorVisible()
+
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def finish(self, final: str | None, duplicate: bool = False) -> None:
+        """Show the engine's final text; a variant it dropped says why."""
+        if final is not None:
+            if final != self.text():
+                self.editor.setPlainText(final)
+            return
+        self.note.setText(self.tr("The same as another variant.") if duplicate and self.text().strip()
+                          else self.tr("The model wrote nothing for this variant."))
+        self.note.show()
+
+    def is_favorite(self) -> bool:
+        return self.favorite_button.isChecked()
+
+    # ---- actions ----
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+        self._copied = True
+        self._set_copy_text()
+        QTimer.singleShot(1500, self, self._reset_copy)
+
+    def _reset_copy(self) -> None:
+        self._copied = False
+        self._set_copy_text()
+
+    def _set_copy_text(self) -> None:
+        self.copy_button.setText(self.tr("Copied") if self._copied else self.tr("Copy"))
+        self.copy_button.setToolTip(self.tr("Copy this text to the clipboard"))
+
+    def _toggle_edit(self, on: bool) -> None:
+        self.editor.setReadOnly(not on)
+        if on:
+            self.editor.setFocus()
+        self.edit_button.setText(self.tr("Done") if on else self.tr("Edit"))
+
+    def _toggle_favorite(self, on: bool) -> None:
+        self.favorite_changed.emit(on)
