@@ -66,6 +66,8 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
 
     def on_event(e) -> None:
         nonlocal bar
+        if e.data is not None:
+            _report_data(e.data, as_json)
         if as_json:
             if e.phase != "done":
                 _json({"event": "progress", "phase": e.phase, "step": e.step, "total_steps": e.total_steps,
@@ -108,6 +110,20 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
         print(f"Saved model \"{result.name}\" to {result.path}")
         print(f"Validation loss {result.val_loss:.3f} · {result.tokens_per_s:,.0f} tokens/s on {result.device}")
     return EXIT_OK
+
+
+def _report_data(d, as_json: bool) -> None:
+    import dataclasses
+    cleaning = dataclasses.asdict(d.cleaning)
+    if as_json:
+        _json({"event": "data", "file": d.file, "format": d.format, "encoding": d.encoding, "samples": d.samples,
+               "train_samples": d.train_samples, "val_samples": d.val_samples, "cleaning": cleaning})
+        return
+    steps = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaning.items()
+                      if v and k not in ("input_samples", "kept"))
+    print(f"Data: {d.file} · {d.format} · {d.encoding or '-'} · {d.samples} samples "
+          f"({d.train_samples} train / {d.val_samples} validation)"
+          + (f" · cleaning: {steps}" if steps else ""), file=sys.stderr)
 
 
 # ---- generate ----
@@ -171,10 +187,11 @@ def cmd_models(args: Namespace) -> int:
         if not models:
             print("No models yet. Train one with: train FILE --name NAME")
         for m in models:
-            val = (m.meta.get("metrics") or {}).get("val_loss")
-            base = m.meta.get("base", {})
-            print(f"{m.name:24} {m.meta.get('method', '?'):5} base={base.get('name') or base.get('path') or base.get('kind')}"
-                  f"  val_loss={val:.3f}" if val is not None else f"{m.name:24}", f" {m.meta.get('created_at', '')}")
+            metrics, base = m.meta.get("metrics") or {}, m.meta.get("base") or {}
+            val = metrics.get("val_loss")
+            print(f"{m.name:24} {m.meta.get('method', '?'):5} "
+                  f"base={base.get('name') or base.get('path') or base.get('kind', '?')}  "
+                  f"val_loss={'-' if val is None else f'{val:.3f}'}  {m.meta.get('created_at', '')}")
     return EXIT_OK
 
 

@@ -8,6 +8,7 @@ every codec that decodes the bytes strictly is scored on how natural its text lo
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -58,26 +59,39 @@ def _plausibility(text: str) -> float:
 
 
 def _chinese_score(text: str, codec: str) -> float:
-    """Like `_plausibility`, but a character that looks like a misread accented letter counts as bad.
+    """Like `_plausibility`, but a CJK character that looks like a misread accented letter is bad.
 
-    Western text only decodes as GBK/Big5 where each accented letter is followed by a byte
-    that can be a trail byte, mostly an ASCII letter: "na\\xefve" becomes "na" + one CJK
-    character + "ve". So a CJK character on its own, touching an ASCII letter, whose last
-    byte is ASCII counts as bad even when it is common. Real GB2312 text never has ASCII
-    trail bytes ("V领T恤" keeps its score); used only to weigh cp1252 against Chinese.
+    Western text only decodes as GBK/Big5 where each accented letter is followed by a
+    byte that can be a trail byte, mostly an ASCII letter: "na\\xefve" reads as "na" +
+    one CJK character + "ve", "25\\xb0C" as "25" + one common Big5 character. So a
+    character standing alone next to an ASCII letter or digit, whose trail byte is an
+    ASCII letter, counts as bad even when it is common. Chinese punctuation is spared
+    (Big5 "，" is A1 41), and GB2312 never has ASCII trail bytes, so "V领T恤" keeps its
+    score. Used only to weigh cp1252 against the Chinese reading already chosen.
     """
     common = _common_hanzi()
     good = total = 0
     for run in _NON_ASCII.finditer(text):
         chars = run.group()
         total += len(chars)
-        if (len(chars) == 1 and _touches_ascii_letter(text, run.start(), run.end())
-                and chars.encode(codec)[-1] < 0x80):
-            continue
-        good += sum(ch in common for ch in chars)
+        if not (len(chars) == 1 and _looks_misread(text, run.start(), codec)):
+            good += sum(ch in common for ch in chars)
         if total >= _SCORE_CHARS:
             break
     return (2 * good - total) / total if total else 0.0
+
+
+def _looks_misread(text: str, i: int, codec: str) -> bool:
+    """True when the lone character text[i] is a lead byte plus an ASCII letter, beside ASCII alphanumerics."""
+    ch = text[i]
+    if unicodedata.category(ch).startswith("P"):
+        return False
+    encoded = ch.encode(codec)
+    if len(encoded) != 2 or not (chr(encoded[1]).isascii() and chr(encoded[1]).isalpha()):
+        return False
+    before = text[i - 1] if i > 0 else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    return (before.isascii() and before.isalnum()) or (after.isascii() and after.isalnum())
 
 
 # ---- Western (cp1252) ----

@@ -5,6 +5,18 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class DataSummary:
+    """What was read from the data file: sent once, with the first "preparing" event that has it."""
+    file: str
+    format: str                # e.g. "txt-lines", "csv"
+    encoding: str | None       # the detected encoding
+    samples: int               # after cleaning
+    train_samples: int
+    val_samples: int
+    cleaning: object           # engine.cleaning.CleanReport: the count of each cleaning step
+
+
+@dataclass(frozen=True)
 class TrainEvent:
     phase: str                 # "preparing" | "training" | "evaluating" | "saving" | "done"
     step: int = 0              # optimizer steps done
@@ -17,6 +29,7 @@ class TrainEvent:
     eta_s: float | None = None
     device: str = ""           # the device actually used, as the user sees it
     method: str = ""           # "full" | "lora"
+    data: DataSummary | None = None
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .cleaning import CleanOptions
 from .dataio import load_data
 from .device import available_memory, choose_device, is_out_of_memory
 from .errors import OutOfMemoryError, TrainingError
-from .events import TrainEvent
+from .events import DataSummary, TrainEvent
 from .setup import prepare_base
 
 # Settings that must match for --resume to continue the same run.
@@ -150,7 +150,9 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                         free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype)
     model, tokenizer, method = base.model, base.tokenizer, base.method
     block = base.block_size
-    emit(TrainEvent("preparing", device=device_label, method=method), force=True)
+    summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
+                          len(train_samples), len(val_samples), data.report)
+    emit(TrainEvent("preparing", device=device_label, method=method, data=summary), force=True)
 
     train_ids, train_labels = encode_blocks(tokenizer, base.style, train_samples, block)
     val_ids, val_labels = encode_blocks(tokenizer, base.style, val_samples, block)

@@ -32,6 +32,9 @@ def test_train_generate_models_end_to_end(wenan_home):
     progress = [e for e in events if e["event"] == "progress"]
     assert progress and {"phase", "step", "total_steps", "loss", "val_loss", "tokens_per_s", "eta_s"} <= progress[-1].keys()
     assert {e["phase"] for e in progress} >= {"preparing", "training", "evaluating", "saving"}
+    data = next(e for e in events if e["event"] == "data")
+    assert data["encoding"] == "utf-8" and data["samples"] == data["train_samples"] + data["val_samples"] > 300
+    assert data["cleaning"]["input_samples"] >= data["samples"]
     done = events[-1]
     assert done["event"] == "done" and done["model"] == "shop" and Path(done["path"]).is_dir()
     assert done["val_loss"] > 0 and done["tokens_per_s"] > 0
