@@ -62,10 +62,11 @@ def _model_dtype(device_kind: str, device_dtype: str, method: str):
 
 
 def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None,
-                 free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32") -> Base:
+                 free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32",
+                 save_tokenizer: bool = True) -> Base:
     kind, folder = resolve_base(cfg.base)
     if kind == "scratch":
-        return _scratch(cfg, data, train_samples, resume_dir)
+        return _scratch(cfg, data, train_samples, resume_dir, save_tokenizer)
 
     if kind == "library":
         info = library.get_model(cfg.base)
@@ -85,7 +86,7 @@ def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Pa
     return Base(model, tokenizer, method, PromptStyle.for_tokenizer(tokenizer), block, False, record)
 
 
-def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None) -> Base:
+def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None, save: bool) -> Base:
     from transformers import AutoTokenizer
 
     if cfg.method == "lora":
@@ -99,7 +100,7 @@ def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path |
         tokenizer = train_tokenizer(texts, scratch_vocab_size(sum(map(len, texts))))
         from . import checkpoint
         target = checkpoint.run_dir(cfg.name) / "tokenizer"
-        if not target.exists():  # kept so --resume uses exactly the same vocabulary
+        if save and not target.exists():  # kept so --resume uses exactly the same vocabulary
             with atomic_dir(target) as tmp:
                 tokenizer.save_pretrained(tmp)
     block = cfg.block_size or SCRATCH_BLOCK

@@ -116,8 +116,13 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
 
     cancel = cancel or threading.Event()
     emit = _Throttle(on_event)
-    started = time.monotonic()
     name = library.check_name(cfg.name)
+    device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
+    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
+    is_main = accelerator.is_main_process  # only the main process writes files and reports
+    if not is_main:
+        emit.on_event = lambda e: None
+    device_label = device.name if accelerator.num_processes == 1 else f"{device.name} × {accelerator.num_processes}"
     emit(TrainEvent("preparing"))
 
     # ---- what to resume, and checks that nothing conflicts ----
@@ -126,8 +131,9 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         raise TrainingError("no_checkpoint", name=name)
     if library.exists(name):
         raise TrainingError("model_exists", name=name)
-    if not resume:
+    if not resume and is_main:
         checkpoint.discard_run(name)
+    accelerator.wait_for_everyone()
 
     data = load_data(cfg.data, text_column=cfg.text_column, prompt_column=cfg.prompt_column,
                      clean=CleanOptions(mask_pii=cfg.mask_pii), min_samples=2)
@@ -139,15 +145,11 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         if changed:
             raise TrainingError("resume_mismatch", name=name, what=", ".join(changed))
 
-    # ---- device, base model, method ----
-    device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
-    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
-    device_label = device.name if accelerator.num_processes == 1 else f"{device.name} × {accelerator.num_processes}"
-    if not accelerator.is_main_process:  # one process speaks for the run
-        emit.on_event = lambda e: None
+    # ---- base model and method ----
     train_samples, val_samples = data.split(cfg.val_fraction, seed=cfg.seed)
     base = prepare_base(cfg, data, train_samples, resume_dir=checkpoint.run_dir(name) if previous else None,
-                        free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype)
+                        free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype,
+                        save_tokenizer=is_main)
     model, tokenizer, method = base.model, base.tokenizer, base.method
     block = base.block_size
     summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
@@ -184,7 +186,6 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     meta = {"config": dataclasses.asdict(cfg), "data_sha256": data.sha256, "method": method,
             "base": base.record, "style": base.style.kind, "block_size": block, "lr": lr,
             "total_steps": total_steps, "app_version": __version__}
-    is_main = accelerator.is_main_process
 
     # ---- data position: a fixed permutation per epoch, so step k always sees the same batch ----
     perms: dict[int, torch.Tensor] = {}

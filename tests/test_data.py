@@ -102,6 +102,50 @@ def _decodes(raw: bytes, codec: str) -> bool:
     return True
 
 
+WESTERN_ROWS = [["product", "description"],
+                 ["Café au lait mug", "“Naïve” design — only £5"],
+                 ["Crème brûlée set", "Don’t miss it – 20% off… naïve price"]]
+
+
+def test_cp1252_csv_from_excel(tmp_path):
+    # What Excel on a Western Windows writes for "Save as CSV": cp1252, CRLF, no BOM.
+    body = "\r\n".join(",".join(f'"{cell}"' if "," in cell else cell for cell in row) for row in WESTERN_ROWS)
+    path = write(tmp_path, "products.csv", body.encode("cp1252"))
+    info = inspect_file(path)
+    assert (info.encoding, info.columns, info.text_column) == ("cp1252", WESTERN_ROWS[0], "description")
+    data = load_data(path)
+    assert data.encoding == "cp1252"
+    assert texts(data) == [WESTERN_ROWS[1][1], WESTERN_ROWS[2][1]]
+
+
+@pytest.mark.parametrize("text", [
+    "naïve Müller über Straße",            # every accent is followed by a letter: gb18030 decodes it too
+    "Über Ärger Öl",                       # and so does Big5, into common characters
+    "Ação rápida, coração, informação",
+    "keep below 25°C",                     # ° + C is a common Big5 character
+    "Preis: 5 €",
+])
+def test_western_text_is_cp1252(text):
+    raw = text.encode("cp1252")
+    assert detect_encoding(raw) == "cp1252"
+    assert raw.decode(detect_encoding(raw)) == text
+
+
+@pytest.mark.parametrize("lines, codec, expected", [
+    (["新品上市", "正品保证", "限时抢购五折", "买一送一", "好评如潮包邮到家", "亲肤柔软不起球"], "gbk", "gb18030"),
+    (["新品上市", "價格實惠", "廠家直銷", "買一送一", "好評如潮包郵到家"], "big5", "big5"),
+    (["这款iPhone手机壳很好用", "支持Apple Pay和NFC功能", "V领T恤 A款 B款 5折", "Nike运动鞋 Adidas外套 OK"],
+     "gbk", "gb18030"),
+    (["這款iPhone手機殼很好用", "支援Apple Pay和NFC", "Nike運動鞋 Adidas外套 OK"], "big5", "big5"),
+])
+def test_short_and_mixed_chinese_is_not_cp1252(tmp_path, lines, codec, expected):
+    # Short lines and ASCII words break up the Chinese, which is where cp1252 could creep in.
+    raw = "\n".join(lines).encode(codec)
+    raw.decode("cp1252")  # the bytes are valid cp1252 too, so the scores must decide
+    data = load_data(write(tmp_path, "copy.txt", raw))
+    assert (data.encoding, texts(data)) == (expected, lines)
+
+
 def test_detect_encoding_raises_at_first_bad_byte():
     with pytest.raises(UnicodeDecodeError) as info:
         detect_encoding(b"ok\n\xff\xfe\xfa")
@@ -276,6 +320,7 @@ def test_no_text_column_and_blank_column(tmp_path):
 
 
 def test_undecodable_reports_line_and_offset(tmp_path):
+    # \xff\xfe\xfa is valid cp1252 ("ÿþú"), but three in a row reads as no Western language.
     raw = b"ok line\nsecond line\nthird \xff\xfe\xfa bad\n"
     err = _raises(write(tmp_path, "mixed.txt", raw), "file_undecodable")
     assert "line 3, byte offset 26" in str(err)

@@ -100,7 +100,8 @@ def _looks_misread(text: str, i: int, codec: str) -> bool:
 _WESTERN_LETTERS = frozenset(
     "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿŠšŒœŽžŸƒ")
 # Typographic punctuation, currency and unit signs that Word and Excel put in Western text.
-# Rarely used signs (¤ ¦ ¨ ¬ soft hyphen ¯ ´ ¸ ¹ ˆ ˜ † ‡) are left out: GBK bytes hit them often.
+# Signs Western prose hardly uses (¤ ¦ ¨ ¬ soft hyphen ¯ ´ ¸ ¹ ˆ ˜ † ‡) are left out, so a
+# misread Chinese file that is full of them scores low.
 _WESTERN_SIGNS = frozenset("“”‘’‚„‹›«»–—…•€£¥¢©®™°±×÷½¼¾²³µ§¶·¿¡ºª‰\xa0")
 
 
@@ -174,7 +175,7 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     western = decoded.pop("cp1252", None)
     best = None
     if decoded:
-        # Unchanged from before cp1252 existed, so Chinese detection is exactly as it was.
+        # cp1252 takes no part in this choice, so it cannot make GBK/Big5 detection worse.
         best = max(decoded, key=lambda name: (_plausibility(decoded[name]), name == "gb18030"))
     if western is not None:
         score = _western_score(western)
