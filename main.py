@@ -13,6 +13,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="wenan", description="Wenan Studio (文案工坊): offline marketing copy from your own writing.")
     p.add_argument("--version", action="store_true", help="print the version and exit")
+    p.add_argument("--self-test", action="store_true",
+                   help="run a headless smoke test (sample, training, generation, window) and exit 0 if all worked")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     t = sub.add_parser("train", help="learn from a file of your copy")
@@ -78,6 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         from engine import __version__
         print(__version__)
         return 0
+    if args.self_test:
+        from ui.selftest import run_self_test
+        return run_self_test()
     if args.command is None:
         from ui.app import run  # the desktop window; PySide6 is imported only here
         return run(sys.argv[:1])
