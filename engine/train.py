@@ -131,10 +131,6 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         raise TrainingError("no_checkpoint", name=name)
     if library.exists(name):
         raise TrainingError("model_exists", name=name)
-    if not resume and is_main:
-        checkpoint.discard_run(name)
-    accelerator.wait_for_everyone()
-
     data = load_data(cfg.data, text_column=cfg.text_column, prompt_column=cfg.prompt_column,
                      clean=CleanOptions(mask_pii=cfg.mask_pii), min_samples=2)
     if previous:
@@ -144,6 +140,9 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
             changed.insert(0, "data file")
         if changed:
             raise TrainingError("resume_mismatch", name=name, what=", ".join(changed))
+    if not resume and is_main:  # only once the input is known to be good: a bad file loses nothing
+        checkpoint.discard_run(name)
+    accelerator.wait_for_everyone()
 
     # ---- base model and method ----
     train_samples, val_samples = data.split(cfg.val_fraction, seed=cfg.seed)

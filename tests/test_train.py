@@ -195,3 +195,15 @@ def test_scratch_refuses_lora():
     with pytest.raises(Exception) as err:
         train(TrainConfig(data=str(SAMPLE), name="x", method="lora"))
     assert "LoRA needs a pretrained base" in str(err.value)
+
+
+def test_bad_file_keeps_an_interrupted_run(tmp_path):
+    cancel = threading.Event()
+    cancel.set()
+    train(TrainConfig(data=str(SAMPLE), name="keep", max_steps=5), cancel=cancel)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n\n")
+    with pytest.raises(Exception) as err:
+        train(TrainConfig(data=str(empty), name="keep", max_steps=5))
+    assert "blank lines" in str(err.value)
+    assert checkpoint.read_state("keep") is not None  # the checkpoint survived the bad start
