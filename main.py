@@ -68,10 +68,34 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("zip")
     i.add_argument("--name")
 
+    h = sub.add_parser("history", help="search the drafts you generated")
+    _filters(h)
+    h.add_argument("--limit", type=int, default=50)
+    h.add_argument("--json", action="store_true")
+
+    x = sub.add_parser("export", help="export drafts to CSV, XLSX, Markdown or text")
+    x.add_argument("--out", required=True, help="the file to write")
+    x.add_argument("--format", choices=("csv", "xlsx", "md", "txt"), help="default: from the file's suffix")
+    _filters(x)
+
+    b = sub.add_parser("batch", help="draft copy for every product in a sheet")
+    b.add_argument("name", help="a library model")
+    b.add_argument("--products", required=True, help=".csv or .xlsx, one product per row")
+    b.add_argument("--scenario", required=True, choices=("detail", "slogan", "social", "review_reply", "title"))
+    b.add_argument("-n", type=int, default=3, help="variants per product")
+    b.add_argument("--out", required=True, help=".csv or .xlsx to write")
+    b.add_argument("--json", action="store_true")
+
     sub.add_parser("doctor", help="versions, device and data folder")
     demo = sub.add_parser("demo", help="train on the bundled sample, then draft copy")
     demo.add_argument("--max-steps", type=int, default=300)
     return p
+
+
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--search", metavar="Q", default="", help="words to find (Chinese works)")
+    p.add_argument("--model", metavar="NAME")
+    p.add_argument("--favorites", action="store_true", help="only drafts marked as favorite")
 
 
 def main(argv: list[str] | None = None) -> int:

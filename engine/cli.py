@@ -15,8 +15,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def run(args: Namespace) -> int:
-    handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models,
-               "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
+    handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models, "history": cmd_history,
+               "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
     try:
         return handler(args)
     except WenanError as err:
@@ -148,6 +148,9 @@ def cmd_generate(args: Namespace) -> int:
 
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
+    if result.variants:
+        with _open_history() as history:
+            history.add_run(args.name, cfg.prompt, cfg, result.seed, result.variants)
     if args.json:
         for index, text in zip(result.indices, result.variants):
             _json({"event": "variant", "index": index, "text": text})
@@ -193,6 +196,49 @@ def cmd_models(args: Namespace) -> int:
                   f"base={base.get('name') or base.get('path') or base.get('kind', '?')}  "
                   f"val_loss={'-' if val is None else f'{val:.3f}'}  {m.meta.get('created_at', '')}")
     return EXIT_OK
+
+
+# ---- history and export ----
+
+def _open_history():
+    from .history import History
+
+    history = History()
+    if history.recovered_from is not None:
+        print(f"warning: {history.recovery_notice()}", file=sys.stderr)
+    return history
+
+
+def cmd_history(args: Namespace) -> int:
+    with _open_history() as history:
+        rows = history.search(args.search, model=args.model, favorites_only=args.favorites, limit=args.limit)
+    for row in rows:
+        if args.json:
+            _json({"id": row.id, "run_id": row.run_id, "created_at": row.created_at, "model": row.model,
+                   "scenario": row.scenario, "prompt": row.prompt, "variant": row.index + 1, "text": row.text,
+                   "edited": row.edited_text is not None, "favorite": row.favorite, "flags": list(row.flags),
+                   "ai_generated": True})
+        else:
+            star = "★" if row.favorite else " "
+            print(f"{star} #{row.id:<5} {row.created_at[:16]}  {row.model}  {row.scenario or '-'}\n  {row.text}\n")
+    if not args.json:
+        print(f"{len(rows)} drafts · AI-generated / AI生成", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_export(args: Namespace) -> int:
+    from .export import export, rows_for_scope
+
+    with _open_history() as history:
+        rows = rows_for_scope(history, "filter", query=args.search, model=args.model,
+                              favorites_only=args.favorites)
+    path = export(rows, args.out, args.format)
+    print(f"Exported {len(rows)} drafts to {path}")
+    return EXIT_OK
+
+
+def cmd_batch(args: Namespace) -> int:
+    raise NotImplementedError
 
 
 # ---- doctor ----

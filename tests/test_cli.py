@@ -164,3 +164,29 @@ def test_two_process_accelerate_launch_on_cpu(wenan_home):
     assert len(done) == 1  # only the main process reports and saves
     assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 6
     assert (wenan_home / "models" / "multi" / "model.safetensors").is_file()
+
+
+def test_generated_drafts_land_in_history_and_export(tiny_model, wenan_home, tmp_path):
+    proc = cli(wenan_home, "generate", tiny_model, "--prompt", "青禾竹纤维毛巾", "-n", "2", "--seed", "3",
+               "--max-new-tokens", "12", "--json")
+    assert proc.returncode == 0, proc.stderr
+    texts = [e["text"] for e in json_lines(proc.stdout) if e["event"] == "variant"]
+
+    proc = cli(wenan_home, "history", "--search", "竹纤维", "--json")
+    rows = json_lines(proc.stdout)
+    assert sorted(r["text"] for r in rows) == sorted(texts)
+    assert all(r["model"] == tiny_model and r["ai_generated"] for r in rows)
+    assert json_lines(cli(wenan_home, "history", "--search", "不存在的词", "--json").stdout) == []
+
+    out = tmp_path / "drafts.csv"
+    proc = cli(wenan_home, "export", "--out", str(out), "--search", "竹纤维")
+    assert proc.returncode == 0, proc.stderr
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import csv
+    table = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+    assert sorted(r["text"] for r in table) == sorted(texts)
+    assert all("AI" in r["ai_label"] for r in table)
+
+    proc = cli(wenan_home, "export", "--out", str(tmp_path / "missing-dir" / "x.csv"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
