@@ -26,7 +26,7 @@ from .tables import GUESS_ROWS, PROMPT_NAMES, TEXT_NAMES, choose_columns, guess_
 # The public API. detect_encoding and the column names live in encodings.py and
 # tables.py, and stay importable from here for the code that always has.
 __all__ = ["SUFFIX_FORMATS", "GUESS_ROWS", "TEXT_NAMES", "PROMPT_NAMES", "Sample", "TableInfo", "DataStats",
-           "DataSet", "max_data_bytes", "detect_encoding", "inspect_file", "load_data"]
+           "DataSet", "max_data_bytes", "detect_encoding", "inspect_file", "load_data", "read_checked", "decode_file"]
 
 SUFFIX_FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 
@@ -141,7 +141,7 @@ _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"PK\x
           b"\x7fELF", b"GIF87a", b"GIF89a")
 
 
-def _read_checked(path: str | Path) -> tuple[Path, str, bytes]:
+def read_checked(path: str | Path) -> tuple[Path, str, bytes]:
     """Checks in the documented order, then the file's bytes, read once."""
     p = Path(path).expanduser()
     if not p.exists():
@@ -169,7 +169,7 @@ def _read_checked(path: str | Path) -> tuple[Path, str, bytes]:
     return p, fmt, raw
 
 
-def _decode(path: Path, raw: bytes) -> tuple[str, str]:
+def decode_file(path: Path, raw: bytes) -> tuple[str, str]:
     encoding, text = decode_text(path, raw)
     if not text or text.isspace():
         raise DataFileError("file_blank", path=str(path))
@@ -243,8 +243,8 @@ def _table_samples(path: Path, columns: list[str], rows: list[list[str]], text_c
 
 def inspect_file(path: str | Path) -> TableInfo:
     """Run the file checks and guess the columns from the first GUESS_ROWS rows."""
-    p, fmt, raw = _read_checked(path)
-    encoding, text = (None, "") if fmt == "xlsx" else _decode(p, raw)
+    p, fmt, raw = read_checked(path)
+    encoding, text = (None, "") if fmt == "xlsx" else decode_file(p, raw)
     if fmt in ("txt", "jsonl"):
         return TableInfo(p, fmt, encoding, [], None, None)
     columns, data = read_table(p, fmt, raw, text, limit=GUESS_ROWS + 1)
@@ -259,8 +259,8 @@ def load_data(path: str | Path, *, text_column: str | None = None, prompt_column
     For tables, a column left as None is guessed; the prompt column is guessed only
     when neither is given, and "" means "no prompt column". Raises `DataFileError`.
     """
-    p, fmt, raw = _read_checked(path)
-    encoding, text = (None, "") if fmt == "xlsx" else _decode(p, raw)
+    p, fmt, raw = read_checked(path)
+    encoding, text = (None, "") if fmt == "xlsx" else decode_file(p, raw)
     text_col = prompt_col = None
     if fmt == "jsonl":
         samples = _jsonl_samples(p, text)

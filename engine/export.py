@@ -90,11 +90,16 @@ def neutralise_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def _write_csv(fh: IO[str], rows: Iterable[VariantRow]) -> None:
-    writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")  # RFC 4180
-    writer.writerow(COLUMNS)
+def write_csv_table(fh: IO[str], header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """RFC 4180 rows with every cell defused; `fh` is opened with encoding "utf-8-sig" and newline=""."""
+    writer = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow([neutralise_cell(value) for value in header])
     for row in rows:
-        writer.writerow([neutralise_cell(value) for value in row_values(row)])
+        writer.writerow([neutralise_cell(value) for value in row])
+
+
+def _write_csv(fh: IO[str], rows: Iterable[VariantRow]) -> None:
+    write_csv_table(fh, COLUMNS, (row_values(row) for row in rows))
 
 
 # ---- Excel ----
@@ -105,7 +110,7 @@ _WRAPPED = {"prompt", "text", "flags"}
 _XLSX_CELL_LIMIT = 32767  # Excel refuses to open a file with a longer cell
 
 
-def _xlsx_text(value: str) -> str:
+def xlsx_text(value: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     # A line break in an Excel cell is LF (XML would turn CR LF into LF anyway), and
     # XML cannot hold most other control characters: openpyxl would raise on them.
@@ -129,7 +134,7 @@ def _write_xlsx(fh: IO[bytes], rows: Iterable[VariantRow], label: str) -> None:
         for col, (name, value) in enumerate(zip(COLUMNS, row_values(row)), 1):
             cell = ws.cell(r, col)
             if value:  # an empty string would read back as None anyway: leave the cell blank
-                cell.value = _xlsx_text(value)
+                cell.value = xlsx_text(value)
                 # openpyxl types "=1+1" as a formula; force text so nothing in a draft can run.
                 cell.data_type = "s"
             cell.number_format = "@"

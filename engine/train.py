@@ -329,6 +329,8 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         with atomic_dir(path) as tmp:
             raw_model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)
+            from .memorisation import save_training_index  # so generated copy can be checked for copying
+            save_training_index(tmp, (s.text for s in data.samples))
             (tmp / library.META_FILE).write_text(json.dumps(wenan, ensure_ascii=False, indent=2), encoding="utf-8")
         checkpoint.discard_run(name)
     accelerator.wait_for_everyone()
