@@ -148,21 +148,37 @@ def cmd_generate(args: Namespace) -> int:
 
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
+    flags, order = _check(args.name, result.variants)
     if result.variants:
         with _open_history() as history:
-            history.add_run(args.name, cfg.prompt, cfg, result.seed, result.variants)
+            history.add_run(args.name, cfg.prompt, cfg, result.seed,
+                            [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order])
     if args.json:
-        for index, text in zip(result.indices, result.variants):
-            _json({"event": "variant", "index": index, "text": text})
+        for i in order:  # cleanest first
+            _json({"event": "variant", "index": result.indices[i], "text": result.variants[i],
+                   "flags": [f.to_dict() for f in flags[i]]})
         _json({"event": "done", "elapsed_s": _r(result.elapsed_s, 3), "first_text_s": _r(result.first_text_s, 3),
                "seed": result.seed, "cancelled": result.cancelled})
     elif live:
         print()
     else:
-        for number, text in enumerate(result.variants, 1):
-            print(f"[{number}] {text}\n")
+        from .checks import flags_summary
+        for number, i in enumerate(order, 1):
+            print(f"[{number}] {result.variants[i]}")
+            if flags[i]:
+                print(f"    ⚠ {flags_summary(flags[i])}")
+            print()
         print(f"seed {result.seed} · {result.elapsed_s:.1f} s · AI-generated / AI生成", file=sys.stderr)
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
+
+
+def _check(model: str, variants: list[str]):
+    """Quality flags for each variant, and the order that puts the cleanest first."""
+    from .checks import CheckContext, check_variants, rank_variants
+    from .memorisation import memo_for_model
+
+    flags = check_variants(variants, CheckContext(memo=memo_for_model(model)))
+    return flags, rank_variants(variants, flags)
 
 
 # ---- models ----
@@ -238,7 +254,41 @@ def cmd_export(args: Namespace) -> int:
 
 
 def cmd_batch(args: Namespace) -> int:
-    raise NotImplementedError
+    from .batch import run_batch
+
+    cancel = threading.Event()
+    bar = None
+
+    def on_event(e) -> None:
+        nonlocal bar
+        if args.json:
+            _json({"event": "progress", "done_rows": e.done_rows, "total_rows": e.total_rows,
+                   "eta_s": _r(e.eta_s, 1), "product": e.product})
+            return
+        if bar is None:
+            from tqdm import tqdm
+            bar = tqdm(total=e.total_rows, initial=e.done_rows, unit="product", dynamic_ncols=True, file=sys.stderr)
+        bar.update(e.done_rows - bar.n)
+        bar.set_postfix_str(e.product[:30])
+
+    with _ctrl_c_cancels(cancel):
+        try:
+            result = run_batch(args.name, args.products, args.scenario, args.out, n=args.n,
+                               on_event=on_event, cancel=cancel)
+        finally:
+            if bar is not None:
+                bar.close()
+    if args.json:
+        _json({"event": "cancelled" if result.cancelled else "done", "out": str(result.out_path),
+               "done_rows": result.done_rows, "total_rows": result.total_rows,
+               "resumed_rows": result.resumed_rows, "skipped_rows": result.skipped_rows,
+               "elapsed_s": _r(result.elapsed_s, 2)})
+    else:
+        print(f"Wrote {result.done_rows}/{result.total_rows} products to {result.out_path} (AI-generated / AI生成)")
+    if result.cancelled:
+        print("Stopped; run the same command again to continue where it stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
 
 
 # ---- doctor ----

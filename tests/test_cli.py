@@ -46,6 +46,7 @@ def test_train_generate_models_end_to_end(wenan_home):
     events = json_lines(proc.stdout)
     variants = [e for e in events if e["event"] == "variant"]
     assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款保温杯") for v in variants)
+    assert all(isinstance(v["flags"], list) for v in variants)
     assert events[-1]["event"] == "done" and events[-1]["elapsed_s"] >= events[-1]["first_text_s"] > 0
 
     proc = cli(wenan_home, "models", "--json")
@@ -190,3 +191,26 @@ def test_generated_drafts_land_in_history_and_export(tiny_model, wenan_home, tmp
 
     proc = cli(wenan_home, "export", "--out", str(tmp_path / "missing-dir" / "x.csv"))
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_batch_from_a_product_sheet(tiny_model, wenan_home, tmp_path):
+    products = tmp_path / "products.csv"
+    products.write_text("product,selling_points,keywords\n竹纤维毛巾,柔软 吸水,包邮\n玻璃密封罐,防潮,\n",
+                        encoding="utf-8-sig")
+    out = tmp_path / "copy.xlsx"
+    proc = cli(wenan_home, "batch", tiny_model, "--products", str(products), "--scenario", "slogan", "-n", "2",
+               "--out", str(out), "--json")
+    assert proc.returncode == 0, proc.stderr
+    done = json_lines(proc.stdout)[-1]
+    assert done["event"] == "done" and done["done_rows"] == done["total_rows"] == 2
+    import openpyxl
+    ws = openpyxl.load_workbook(out).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:3] == ("product", "selling_points", "keywords") and "variant_2" in rows[0]
+    assert [r[0] for r in rows[1:]] == ["竹纤维毛巾", "玻璃密封罐"]
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("sku,price\nA-01,9.9\n", encoding="utf-8")
+    proc = cli(wenan_home, "batch", tiny_model, "--products", str(bad), "--scenario", "slogan",
+               "--out", str(tmp_path / "x.csv"))
+    assert proc.returncode == 2 and "sku, price" in proc.stderr and "Traceback" not in proc.stderr

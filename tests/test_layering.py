@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_engine_imports_no_qt():
-    code = ("import sys, engine, engine.train, engine.generate, engine.cli, engine.library, engine.dataio, engine.history, engine.export;"
+    code = ("import sys, engine, engine.train, engine.generate, engine.cli, engine.library, engine.dataio, engine.history, engine.export, engine.batch, engine.checks;"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'ui'));"
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
