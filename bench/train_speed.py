@@ -37,7 +37,7 @@ import dataclasses
 import json
 import time
 
-import workspace  # noqa: F401  -- sets WENAN_HOME and offline mode before engine/transformers load
+import workspace  # first: sets WENAN_HOME and offline mode before engine/transformers load
 
 TARGET_SPEEDUP = 1.5
 
@@ -78,13 +78,13 @@ def flops_per_token(config) -> tuple[int, float]:
     return non_embedding, 6 * (non_embedding + V * d) + 12 * L * d * T
 
 
-def build_base(folder, train_texts, all_texts, block: int):
+def build_base(folder, train_texts, all_texts, block: int, seed: int = workspace.SEED):
     """The model the engine would build from scratch for this data, saved as a plain HF folder."""
     from engine.models import build_scratch_model
 
     tokenizer = workspace.engine_tokenizer(all_texts)
     train_tokens = sum(len(ids) + 1 for ids in tokenizer(train_texts)["input_ids"])
-    model = build_scratch_model(tokenizer, train_tokens, block, workspace.SEED)
+    model = build_scratch_model(tokenizer, train_tokens, block, seed)
     return workspace.save_model_folder(folder, model, tokenizer), model.config
 
 
@@ -98,6 +98,7 @@ def median_step_s(marks: list[tuple[float, int]]) -> float:
 def engine_patches(names: set[str]):
     """What-if changes to the engine, applied only around its train() call, to measure a proposal."""
     import torch
+    from accelerate.state import AcceleratorState
 
     import engine.train
 
@@ -109,10 +110,14 @@ def engine_patches(names: set[str]):
         torch.optim.AdamW = FusedAdamW
     if "bf16" in names:  # bf16 autocast on CPU, as the engine already does on CUDA
         engine.train.choose_device = lambda *a, **k: dataclasses.replace(original_choose(*a, **k), dtype="bf16")
+        # accelerate keeps one process-wide state and refuses a second precision without a reset
+        AcceleratorState._reset_state(reset_partial_state=True)
     try:
         yield
     finally:
         torch.optim.AdamW, engine.train.choose_device = original_adamw, original_choose
+        if "bf16" in names:
+            AcceleratorState._reset_state(reset_partial_state=True)
 
 
 def run_engine(args, folder, run: int, threads_seen: set) -> dict:
@@ -130,7 +135,7 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
 
     cfg = TrainConfig(
         data=str(workspace.SAMPLE), name=f"engine-{run}", base=str(folder), method="full",
-        max_steps=args.steps, batch_size=args.batch_size, block_size=args.block, lr=args.lr, seed=workspace.SEED,
+        max_steps=args.steps, batch_size=args.batch_size, block_size=args.block, lr=args.lr, seed=args.seed,
         # "final": one evaluation at the end, so the weights scored are the last step's, as on the classic side
         eval_every=args.steps if args.engine_eval == "final" else None,
     )
@@ -176,7 +181,7 @@ def run_classic(args, folder, train_texts, run: int, threads_seen: set) -> dict:
     targs = TrainingArguments(
         output_dir=str(workspace.scratch_dir(f"classic-{run}")), report_to=[], save_strategy="no",
         eval_strategy="no", dataloader_num_workers=0, use_cpu=True, disable_tqdm=True,
-        per_device_train_batch_size=args.batch_size, max_steps=args.steps, seed=workspace.SEED,
+        per_device_train_batch_size=args.batch_size, max_steps=args.steps, seed=args.seed,
         dataloader_drop_last=True,  # every step is a full batch, so tokens = steps × batch × block
         # the engine's hyperparameters, on the Trainer's default optimizer
         learning_rate=args.lr, lr_scheduler_type="cosine_with_min_lr", lr_scheduler_kwargs={"min_lr_rate": 0.1},
@@ -201,12 +206,16 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=8, help="blocks per step (default 8)")
     parser.add_argument("--block", type=int, default=128, help="tokens per block (default 128)")
     parser.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default 1e-3, the scratch default)")
+    parser.add_argument("--seed", type=int, default=1337,
+                        help="split, initial weights, data order and dropout, for both sides (default 1337, the app's)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per side, alternating which goes first")
     parser.add_argument("--threads", type=int, default=None, help="torch threads for both (default: all cores)")
     parser.add_argument("--engine-eval", choices=("final", "default"), default="final",
                         help="final: the engine evaluates once at the end; default: ~10 times, keeping the best")
     parser.add_argument("--engine-patch", default="none",
                         help="what-if engine changes, comma-separated: fused-adamw, bf16 (default none)")
+    parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
+                        help="before each timed run, wait up to S seconds for other processes to leave the CPUs idle")
     parser.add_argument("--json", action="store_true", help="print one JSON line of results")
     args = parser.parse_args()
 
@@ -215,9 +224,9 @@ def main() -> int:
 
     threads = workspace.use_threads(args.threads)
     transformers.logging.set_verbosity_error()
-    data, train_texts, val_texts = workspace.load_sample()
+    data, train_texts, val_texts = workspace.load_sample(seed=args.seed)
     all_texts = [s.text for s in data.samples]
-    folder, config = build_base(workspace.scratch_dir("base"), train_texts, all_texts, args.block)
+    folder, config = build_base(workspace.scratch_dir("base"), train_texts, all_texts, args.block, args.seed)
     from transformers import AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     val_blocks = token_blocks(tokenizer, val_texts, args.block, keep_tail=True)
@@ -231,8 +240,12 @@ def main() -> int:
         for side in order:
             if not args.json:
                 print(f"run {r + 1}/{args.repeat}: {side} …", flush=True)
-            out = (run_engine(args, folder, r, threads_seen[side]) if side == "engine"
-                   else run_classic(args, folder, train_texts, r, threads_seen[side]))
+            if args.wait_quiet:
+                workspace.wait_for_quiet(args.wait_quiet, workspace.quiet_limit(threads))
+            with workspace.CpuWatch() as watch:
+                out = (run_engine(args, folder, r, threads_seen[side]) if side == "engine"
+                       else run_classic(args, folder, train_texts, r, threads_seen[side]))
+            out["others_cpu"] = watch.others
             out["heldout"] = heldout_loss(out.pop("model"), val_blocks)
             runs[side].append(out)
     peak = workspace.matmul_peak(threads)
@@ -249,7 +262,7 @@ def main() -> int:
         "model": {"n_layer": config.n_layer, "n_head": config.n_head, "n_embd": config.n_embd,
                   "vocab": config.vocab_size, "params": n_params, "non_embedding_params": non_emb,
                   "flops_per_token": fpt},
-        "steps": args.steps, "batch_size": args.batch_size, "block": args.block, "lr": args.lr,
+        "seed": args.seed, "steps": args.steps, "batch_size": args.batch_size, "block": args.block, "lr": args.lr,
         "tokens_per_run": args.steps * args.batch_size * args.block,
         "heldout_tokens": sum(b.numel() - 1 for b in val_blocks), "engine_eval": args.engine_eval,
         "engine_patch": args.engine_patch,
@@ -258,6 +271,10 @@ def main() -> int:
         "step_speedup_runs": step_speedups, "step_speedup_median": workspace.median_spread(step_speedups)[0],
         "heldout_engine": med("engine", "heldout"), "heldout_classic": med("classic", "heldout"),
     }
+    quiet = [i for i, (e, c) in enumerate(zip(runs["engine"], runs["classic"]))
+             if not workspace.contended(max(e["others_cpu"], c["others_cpu"]), threads)]
+    results["quiet_pairs"] = quiet
+    results["quiet_speedup_median"] = workspace.median_spread([speedups[i] for i in quiet])[0] if quiet else None
     results["target_met"] = (results["speedup_median"] >= TARGET_SPEEDUP
                              and results["heldout_engine"] <= results["heldout_classic"])
     if args.json:
@@ -282,7 +299,14 @@ def main() -> int:
               f"{workspace.fmt_spread([r['step_tokens_per_s'] for r in runs[side]]):>26}"
               f"{med(side, 'loop_s'):>8.1f}{med(side, 'call_s'):>8.1f}{gflops:>9.2f}{gflops * 1e9 / peak:>8.1%}"
               f"{workspace.fmt_spread([r['heldout'] for r in runs[side]], 4):>26}")
-    print(f"\nengine/classic tokens/s (loop): {workspace.fmt_spread(speedups, 2)}×  (target ≥ {TARGET_SPEEDUP}×)")
+    print(f"\nCPU share used by other processes per run: "
+          + "; ".join(f"{side} " + ", ".join(f"{r['others_cpu']:.0%}" for r in runs[side]) for side in runs)
+          + f" (contended above {workspace.quiet_limit(threads):.0%}: "
+            "the cores this run left free, plus 10%)")
+    if quiet:
+        print(f"engine/classic tokens/s (loop), uncontended pairs only ({len(quiet)} of {args.repeat}): "
+              f"{workspace.fmt_spread([speedups[i] for i in quiet], 2)}×")
+    print(f"engine/classic tokens/s (loop): {workspace.fmt_spread(speedups, 2)}×  (target ≥ {TARGET_SPEEDUP}×)")
     print(f"engine/classic tokens/s (median step, less sensitive to CPU contention): "
           f"{workspace.fmt_spread(step_speedups, 2)}×")
     print(f"held-out loss: engine {results['heldout_engine']:.4f} vs classic {results['heldout_classic']:.4f} "

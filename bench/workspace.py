@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "resources" / "samples" / "shop_copy.txt"
 PAIRS = ROOT / "resources" / "samples" / "shop_pairs.csv"
 SEED = 1337  # TrainConfig's default seed, so the split matches what the app does
+QUIET = 0.10  # a run during which other processes used more of the CPUs than this was contended
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -55,13 +56,13 @@ def use_threads(n: int | None) -> int:
     return n
 
 
-def load_sample(path: Path = SAMPLE):
+def load_sample(path: Path = SAMPLE, seed: int = SEED):
     """The sample as the engine reads it (cleaned, PII masked), and its train/validation split."""
     from engine.cleaning import CleanOptions
     from engine.dataio import load_data
 
     data = load_data(path, clean=CleanOptions(mask_pii=True), min_samples=2)
-    train, val = data.split(0.05, seed=SEED)
+    train, val = data.split(0.05, seed=seed)
     return data, [s.text for s in train], [s.text for s in val]
 
 
@@ -88,6 +89,63 @@ def fmt_spread(values: list[float], digits: int = 0) -> str:
     if len(values) == 1:
         return f"{med:,.{digits}f}"
     return f"{med:,.{digits}f} [{lo:,.{digits}f}–{hi:,.{digits}f}]"
+
+
+class CpuWatch:
+    """How busy the other processes kept the CPUs while a measurement ran.
+
+    `others` is the share of all cores' time spent outside this process (from
+    /proc/stat and getrusage, steal time included), 0.0-1.0. Above QUIET the timings are contended: on a
+    2-core machine another torch job makes both slow down by far more than its share.
+    """
+
+    def __enter__(self) -> "CpuWatch":
+        self.start = self._sample()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        (w0, b0, o0), (w1, b1, o1) = self.start, self._sample()
+        capacity = (w1 - w0) * (os.cpu_count() or 1)
+        self.others = max(0.0, ((b1 - b0) - (o1 - o0)) / capacity) if capacity > 0 else 0.0
+
+    @staticmethod
+    def _sample() -> tuple[float, float, float]:
+        import resource
+        import time
+
+        busy = 0.0
+        try:
+            with open("/proc/stat", encoding="ascii") as fh:
+                fields = [int(v) for v in fh.readline().split()[1:]]
+            # user nice system idle iowait irq softirq steal: busy = all but idle and iowait
+            busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            pass  # not Linux: report no contention rather than fail
+        own = resource.getrusage(resource.RUSAGE_SELF)  # all of this process's threads
+        return time.perf_counter(), busy, own.ru_utime + own.ru_stime
+
+
+def quiet_limit(threads: int) -> float:
+    """The CPU share other processes may use without slowing a run on `threads` threads:
+    the cores it leaves free, plus QUIET."""
+    cores = os.cpu_count() or 1
+    return QUIET + max(0, cores - threads) / cores
+
+
+def contended(others: float, threads: int) -> bool:
+    return others > quiet_limit(threads)
+
+
+def wait_for_quiet(max_wait_s: float, threshold: float = QUIET, sample_s: float = 2.0) -> float:
+    """Wait (up to max_wait_s) until other processes use under `threshold` of the CPUs; returns the last share."""
+    import time
+
+    deadline = time.monotonic() + max_wait_s
+    while True:
+        with CpuWatch() as watch:
+            time.sleep(sample_s)
+        if watch.others < threshold or time.monotonic() >= deadline:
+            return watch.others
 
 
 def matmul_peak(threads: int, sizes: tuple[int, ...] = (1024, 2048), tries: int = 5) -> float:

@@ -1,6 +1,7 @@
 """Where Wenan Studio keeps its files. `WENAN_HOME` overrides the platform's data dir."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -50,3 +51,17 @@ def resources_dir() -> Path:
 
 def sample_file() -> Path:
     return resources_dir() / "samples" / "shop_copy.txt"
+
+
+def bundled_bases() -> list[Path]:
+    """Base models shipped in the installer (`make package BASE_MODEL=DIR`)."""
+    folder = resources_dir() / "base_models"
+    return sorted(p for p in folder.iterdir() if (p / "config.json").is_file()) if folder.is_dir() else []
+
+
+def build_info() -> dict:
+    """What the installer build recorded (flavour, version, build time); {} when running from source."""
+    try:
+        return json.loads((resources_dir() / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}

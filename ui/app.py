@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from engine import __version__
 
+from . import refcount_guard
 from .errors import show_error
 from .i18n import LanguageManager
 from .icons import app_icon
@@ -36,11 +37,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationDisplayName("Wenan Studio")
     app.setWindowIcon(app_icon())
+    refcount_guard.install(app)
     return app
 
 
 def create_window(settings: AppSettings | None = None) -> MainWindow:
     """The window with its language applied; used by run(), the screenshots and the benchmarks."""
+    refcount_guard.install(QApplication.instance())  # also when the QApplication was made elsewhere (tests)
     settings = settings or AppSettings()
     settings.apply_data_folder()
     languages = LanguageManager(QApplication.instance())
@@ -73,8 +76,8 @@ def run(argv: list[str] | None = None) -> int:
 
     sys.excepthook = excepthook  # a bug in a slot shows a dialog; the app stays usable
     app.aboutToQuit.connect(_stop_jobs)
-    window.show()
     if os.environ.get("WENAN_STARTUP_PROBE") == "1":
         from .probe import StartupProbe
-        StartupProbe(window)
+        StartupProbe(window)  # before show(): the first Expose can arrive during show()
+    window.show()
     return app.exec()

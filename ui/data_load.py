@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine import paths
@@ -43,7 +43,9 @@ def _cjk_share(data: DataSet) -> float:
     text = "".join(s.text for s in data.samples[:500])
     if not text:
         return 0.0
-    return sum("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text) / len(text)
+    # Ideographs plus CJK and full-width punctuation: all about one token each.
+    return sum("\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef"
+               for ch in text) / len(text)
 
 
 def training_source(loaded: LoadedData) -> tuple[str, str | None, str | None]:
@@ -68,6 +70,3 @@ def training_source(loaded: LoadedData) -> tuple[str, str | None, str | None]:
         write_text(target, content)
     return str(target), None, None
 
-
-def with_clean(loaded: LoadedData, clean: CleanOptions) -> LoadedData:
-    return replace(loaded, clean=clean)

@@ -13,9 +13,6 @@ from . import i18n
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ErrorMessages", text)
-
 
 def is_out_of_memory(err: BaseException) -> bool:
     """CUDA OOM or a RuntimeError saying so, checked without importing torch."""
@@ -25,21 +22,24 @@ def is_out_of_memory(err: BaseException) -> bool:
 
 def error_text(err: BaseException) -> str:
     """What the user reads: the engine's own message in the UI language, or a plain fallback."""
+    translate = QCoreApplication.translate
     if isinstance(err, WenanError):
         return err.message(i18n.current())
     if isinstance(err, MemoryError) or is_out_of_memory(err):
-        return _tr("The computer ran out of memory. Close other programs, or try a smaller batch size, "
-                   "block size or model.")
+        return translate("ErrorMessages", "The computer ran out of memory. Close other programs, or try a "
+                                          "smaller batch size, block size or model.")
     if isinstance(err, OSError) and err.filename:
-        return _tr("Could not read or write {path}: {reason}").format(path=err.filename, reason=err.strerror or err)
-    return _tr("Something unexpected went wrong ({kind}). Wenan Studio is still usable; the details below "
-               "and the log file help to find the cause.").format(kind=type(err).__name__)
+        return translate("ErrorMessages", "Could not read or write {path}: {reason}").format(
+            path=err.filename, reason=err.strerror or err)
+    return translate("ErrorMessages", "Something unexpected went wrong ({kind}). Wenan Studio is still usable; "
+                                      "the details below and the log file help to find the cause.").format(
+        kind=type(err).__name__)
 
 
 def show_error(parent: QWidget | None, err: BaseException, details: str = "", title: str | None = None) -> QMessageBox:
     """A window-modal message box with the traceback under "Show Details…"; it does not block."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title or _tr("Wenan Studio"), error_text(err),
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title or QCoreApplication.translate("ErrorMessages", "Wenan Studio"),
+                      error_text(err), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     if details:
         box.setDetailedText(details)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import os
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
 from engine.paths import resources_dir
 
@@ -57,5 +57,7 @@ class LanguageManager:
                     self._installed.append(translator)
                 else:
                     log.warning("translation %s not found in %s", name, folder)
+        # Qt posts LanguageChange to every window; deliver it now so the switch is complete on return.
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         return lang
 

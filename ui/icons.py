@@ -30,16 +30,24 @@ def _render(svg: str, size: int, ratio: float) -> QPixmap:
 def icon(name: str, palette: QPalette | None = None) -> QIcon:
     """A themed icon from resources/icons/<name>.svg ("currentColor" becomes the text colour)."""
     palette = palette or QApplication.palette()
-    ratio = max(1.0, QApplication.primaryScreen().devicePixelRatio() if QApplication.primaryScreen() else 1.0)
+    screen = QApplication.primaryScreen()
+    ratio = max(1.0, screen.devicePixelRatio() if screen else 1.0)
+    colours = (palette.color(QPalette.ColorRole.WindowText).name(),
+               palette.color(QPalette.ColorRole.HighlightedText).name(),
+               palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText).name())
+    return _themed(name, colours, ratio)
+
+
+@lru_cache(maxsize=64)
+def _themed(name: str, colours: tuple[str, str, str], ratio: float) -> QIcon:
+    """Rendering SVGs costs the GUI thread ~1 ms each: every card of every generation reuses these."""
+    normal, selected, disabled = colours
     result = QIcon()
-    for role, mode in ((QPalette.ColorRole.WindowText, QIcon.Mode.Normal),
-                       (QPalette.ColorRole.HighlightedText, QIcon.Mode.Selected)):
-        svg = _svg(name).replace("currentColor", palette.color(role).name())
+    for colour, mode in ((normal, QIcon.Mode.Normal), (selected, QIcon.Mode.Selected)):
+        svg = _svg(name).replace("currentColor", colour)
         for size in (16, 24, 32):
             result.addPixmap(_render(svg, size, ratio), mode)
-    disabled = _svg(name).replace("currentColor", palette.color(QPalette.ColorGroup.Disabled,
-                                                                 QPalette.ColorRole.WindowText).name())
-    result.addPixmap(_render(disabled, 24, ratio), QIcon.Mode.Disabled)
+    result.addPixmap(_render(_svg(name).replace("currentColor", disabled), 24, ratio), QIcon.Mode.Disabled)
     return result
 
 

@@ -9,13 +9,14 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEven
 from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
                                QSystemTrayIcon, QVBoxLayout, QWidget)
 
-from engine import library, paths
+from engine import paths
 
 from .dialogs.about import show_about
 from .dialogs.library import LibraryDialog
 from .dialogs.settings_dialog import SettingsDialog
 from .i18n import LanguageManager
 from .icons import app_icon, icon
+from .model_list import list_library
 from .notice import InlineMessage
 from .pages.data_page import DataPage
 from .pages.history_page import HistoryPage
@@ -23,26 +24,13 @@ from .pages.train_page import TrainPage
 from .pages.write_page import WritePage
 from .session import AppState
 from .settings import AppSettings
+from .warmup import warm_up
 from .worker import Job, running_jobs, tracker
 
 log = logging.getLogger(__name__)
 PAGES = ("data", "train", "write", "history")
+WARM_UP_DELAY_MS = 300
 DATA_SUFFIXES = (".txt", ".csv", ".tsv", ".xlsx", ".jsonl", ".xls")
-
-
-def warm_up(device: str):
-    """Import the heavy libraries once, off the GUI thread, then pick the device.
-
-    Done right after the window shows, so that neither start-up nor the first
-    training pays for it (importing torch holds the GIL for long stretches).
-    """
-    import pyqtgraph  # noqa: F401  -- the loss chart
-    import torch  # noqa: F401
-    from accelerate import Accelerator  # noqa: F401
-    from transformers import AutoModelForCausalLM, GPT2LMHeadModel, PreTrainedTokenizerFast  # noqa: F401
-
-    from engine.device import choose_device
-    return choose_device(device, reserve_for_gui=True)
 
 
 class MainWindow(QMainWindow):
@@ -57,7 +45,8 @@ class MainWindow(QMainWindow):
         self.languages = languages
         self.state = AppState(settings, self)
         self._close_pending = False
-        self._warmed = False
+        self._warm_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS)
+        self._warm_timer.timeout.connect(self.start_warm_up)
         self.tray: QSystemTrayIcon | None = None
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -77,7 +66,7 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(icon(key), "")
             item.setSizeHint(QSize(0, size + self.fontMetrics().height()))
             self.sidebar.addItem(item)
-        self.sidebar.setFixedWidth(self.fontMetrics().averageCharWidth() * 18 + size)
+        self.sidebar.setFixedWidth(self.fontMetrics().averageCharWidth() * 12 + size * 2)
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.banner = InlineMessage("info", closable=True)
         self.banner.setObjectName("windowBanner")
@@ -97,9 +86,9 @@ class MainWindow(QMainWindow):
         self.state.models_changed.connect(self._update_welcome)
         self.train_page.notify.connect(self.notify)
         tracker().job_finished.connect(self._maybe_finish_close)
-        self.resize(self.fontMetrics().averageCharWidth() * 160, self.fontMetrics().height() * 46)
+        self._default_size()
         self.retranslate()
-        self.show_page("write" if library.list_models() else "data")
+        self.show_page("write" if list_library() else "data")
 
     # ---- menus and text ----
     def _build_menus(self) -> None:
@@ -119,12 +108,12 @@ class MainWindow(QMainWindow):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
-        self.go_menu = self.menuBar().addMenu("")
+        self.view_menu = self.menuBar().addMenu("")
         self.page_actions = []
         for i, key in enumerate(PAGES):
             action = QAction(self, shortcut=QKeySequence(f"Ctrl+{i + 1}"))
             action.triggered.connect(lambda _=False, k=key: self.show_page(k))
-            self.go_menu.addAction(action)
+            self.view_menu.addAction(action)
             self.page_actions.append(action)
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = QAction(self)
@@ -147,7 +136,7 @@ class MainWindow(QMainWindow):
             self.sidebar.item(i).setToolTip(tip)
             self.page_actions[i].setText(name)
         self.file_menu.setTitle(self.tr("&File"))
-        self.go_menu.setTitle(self.tr("&Go"))
+        self.view_menu.setTitle(self.tr("&View"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.open_action.setText(self.tr("&Open data file…"))
         self.library_action.setText(self.tr("Model &library…"))
@@ -194,6 +183,8 @@ class MainWindow(QMainWindow):
             setattr(self.settings, key, value)
         self.settings.sync()
         self.set_language(values.get("language", self.settings.language))
+        presets = self.write_page.settings.preset_combo
+        presets.setCurrentIndex(max(0, presets.findData(self.settings.generation_preset)))
         if (self.settings.device, self.settings.data_folder) != old:
             self.settings.apply_data_folder()
             self.state.models_changed.emit()
@@ -213,11 +204,13 @@ class MainWindow(QMainWindow):
     # ---- background start-up work ----
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if not self._warmed:
-            self._warmed = True
-            QTimer.singleShot(0, self.start_warm_up)  # after the first paint
+        if self.state.device is None and self.state.device_error is None and not self._close_pending:
+            # A moment after the first paint, so the window is drawn and responsive first.
+            self._warm_timer.start()
 
     def start_warm_up(self) -> None:
+        if self._close_pending:
+            return
         device = self.settings.device
         job = Job(lambda ctx: warm_up(device), name="warm-up", parent=self)
         job.returned.connect(lambda choice: self.state.set_device(choice))
@@ -270,6 +263,7 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+        self._warm_timer.stop()
         if running_jobs():
             # Never block here and never destroy a running QThread: ask every job to stop,
             # keep the window up with a note, and close again once the last one has finished.
@@ -277,18 +271,28 @@ class MainWindow(QMainWindow):
             for job in running_jobs():
                 job.cancel()
             self.centralWidget().setEnabled(False)
-            self.statusBar().showMessage(self.tr("Saving a checkpoint and closing…"))
+            self.statusBar().showMessage(self.tr("Saving a checkpoint and closing…") if self.train_page.is_running()
+                                         else self.tr("Finishing background work and closing…"))
             self.closing.emit()
             event.ignore()
             return
+        self._close_pending = True  # nothing new starts from here on
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
         log.info("window closed")
         event.accept()
 
     def _maybe_finish_close(self) -> None:
-        if self._close_pending and not running_jobs():
+        if self._close_pending and self.isVisible() and not running_jobs():
             QTimer.singleShot(0, self.close)
+
+    def _default_size(self) -> None:
+        """About 1280×820 logical pixels, never more than 90 % of the screen."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width, height = 1280, 820
+        if screen is not None and screen.width() > 400:
+            width, height = min(width, int(screen.width() * 0.9)), min(height, int(screen.height() * 0.9))
+        self.resize(width, height)
 
     def restore_geometry(self) -> None:
         if self.settings.geometry is not None:

@@ -6,7 +6,7 @@ import sys
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 
 class StartupProbe(QObject):
@@ -15,6 +15,7 @@ class StartupProbe(QObject):
     def __init__(self, window: QWidget):
         super().__init__(window)
         self.window = window
+        window.winId()  # creates the native window, so its QWindow exists before show()
         window.windowHandle().installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

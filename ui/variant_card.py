@@ -32,11 +32,9 @@ class VariantCard(QFrame):
         self.editor.setMinimumHeight(lines * 4)
         self.editor.setMaximumHeight(lines * 9)
         self.copy_button = QToolButton()
-        self.copy_button.setIcon(icon("copy"))
         self.edit_button = QToolButton(checkable=True)
-        self.edit_button.setIcon(icon("edit"))
         self.favorite_button = QToolButton(checkable=True)
-        self.favorite_button.setIcon(icon("star"))
+        self._set_icons()
         for b in (self.copy_button, self.edit_button, self.favorite_button):
             b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             b.setAutoRaise(True)
@@ -53,6 +51,7 @@ class VariantCard(QFrame):
         head.addWidget(self.ai_label)
         tools = QHBoxLayout()
         tools.addWidget(self.note, 1)
+        tools.addStretch(1)  # buttons sit on the right whether or not the note shows
         for b in (self.copy_button, self.edit_button, self.favorite_button):
             tools.addWidget(b)
         layout = QVBoxLayout(self)
@@ -75,7 +74,13 @@ class VariantCard(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange and hasattr(self, "favorite_button"):
+            self._set_icons()  # drawn in the text colour: redraw for a light or dark palette
         super().changeEvent(event)
+
+    def _set_icons(self) -> None:
+        for button, name in ((self.copy_button, "copy"), (self.edit_button, "edit"), (self.favorite_button, "star")):
+            button.setIcon(icon(name, self.palette()))
 
     # ---- text ----
     def append(self, delta: str) -> None:
@@ -96,6 +101,13 @@ class VariantCard(QFrame):
         self.note.setText(self.tr("The same as another variant.") if duplicate and self.text().strip()
                           else self.tr("The model wrote nothing for this variant."))
         self.note.show()
+
+    def reset(self) -> None:
+        """Empty the card for the next generation (cheaper than building a new one)."""
+        self.editor.clear()
+        self.note.hide()
+        self.edit_button.setChecked(False)
+        self.favorite_button.setChecked(False)
 
     def is_favorite(self) -> bool:
         return self.favorite_button.isChecked()

@@ -2,7 +2,8 @@
 
 Wiring follows superqt's `new_worker_qthread`: the worker QObject is moved to a
 plain QThread; thread.started → worker.run; worker.finished → thread.quit and
-worker.deleteLater; thread.finished → thread.deleteLater. A `Job` (living on the
+worker.deleteLater; thread.finished → thread.deleteLater. (The worker moves itself
+back to the GUI thread just before `finished`, so it is also destroyed there.) A `Job` (living on the
 GUI thread) keeps both alive while they run and re-emits the worker's signals,
 so every slot that touches a widget runs on the GUI thread.
 
@@ -19,7 +20,7 @@ import time
 import traceback
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,24 @@ class EngineWorker(QObject):
             result = self._fn(ctx)
         except BaseException as err:  # everything reaches the GUI as a dialog, never a crash
             ctx.flush_text()
-            self.failed.emit(err, traceback.format_exc())
+            details = traceback.format_exc()
+            # The text is all the GUI needs; dropping the frames frees what they hold
+            # (a model, CUDA memory after an out-of-memory error) right away.
+            cause = err
+            while cause is not None:
+                cause.__traceback__ = None
+                cause = cause.__cause__ or cause.__context__
+            self.failed.emit(err, details)
         else:
             ctx.flush_text()
             self.returned.emit(result)
         finally:
+            # Hand this object back to the GUI thread before deleteLater: destroying a Python
+            # QObject here would make Qt hold its connection lock while PySide waits for the
+            # GIL, and a GUI thread busy connecting signals (say, building a dialog) deadlocks.
+            app = QCoreApplication.instance()
+            if app is not None:
+                self.moveToThread(app.thread())
             self.finished.emit()
 
 
@@ -139,15 +153,16 @@ class Job(QObject):
         worker = EngineWorker(self._fn, self.cancel_event, self._low_priority)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
-        worker.finished.connect(worker.deleteLater)
-        thread.finished.connect(thread.deleteLater)
         # These receivers are slots of this GUI-thread object, so Qt queues them there.
         worker.progress.connect(self._relay_progress)
         worker.text.connect(self._relay_text)
         worker.returned.connect(self._relay_returned)
         worker.failed.connect(self._relay_failed)
+        worker.finished.connect(thread.quit)
+        worker.finished.connect(worker.deleteLater)
+        # Queued slots run in connection order: ours (which waits for the thread) before deleteLater.
         thread.finished.connect(self._on_thread_finished)
+        thread.finished.connect(thread.deleteLater)
         self._thread, self._worker = thread, worker  # keep both alive while they run
         _running.add(self)
         log.debug("job %s started", self.name)

@@ -14,36 +14,36 @@ from engine import __version__, paths
 from ..icons import app_icon
 from ..session import AppState
 
+translate = QCoreApplication.translate
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("AboutDialog", text)
 
 
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
-        return _tr("not installed")
+        return translate("AboutDialog", "not installed")
 
 
 def about_html(state: AppState) -> str:
-    device = state.device.name if state.device is not None else _tr("checking…")
+    device = state.device.name if state.device is not None else translate("AboutDialog", "checking…")
     rows = [("Wenan Studio", __version__), ("Python", platform.python_version()),
             ("Qt / PySide6", f"{qVersion()} / {pyside_version}"), ("torch", _version("torch")),
             ("transformers", _version("transformers")), ("peft", _version("peft")),
-            (_tr("Device"), device), (_tr("Data folder"), str(paths.data_dir())),
-            (_tr("Log folder"), str(paths.log_dir()))]
+            (translate("AboutDialog", "Device"), device),
+            (translate("AboutDialog", "Data folder"), str(paths.data_dir())),
+            (translate("AboutDialog", "Log folder"), str(paths.log_dir()))]
     table = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
-    title = html.escape(_tr("Wenan Studio (文案工坊)"))
-    intro = html.escape(_tr("Drafts marketing copy with a model that learned from your own writing. "
-                            "Everything runs on this computer."))
+    title = html.escape(translate("AboutDialog", "Wenan Studio (文案工坊)"))
+    intro = html.escape(translate("AboutDialog", "Drafts marketing copy with a model that learned from your own "
+                                                 "writing. Everything runs on this computer."))
     return f"<h3>{title}</h3><p>{intro}</p><table cellspacing='4'>{table}</table>"
 
 
 def show_about(parent: QWidget, state: AppState) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName("aboutDialog")
-    box.setWindowTitle(_tr("About Wenan Studio"))
+    box.setWindowTitle(translate("AboutDialog", "About Wenan Studio"))
     box.setIconPixmap(app_icon().pixmap(64, 64))
     box.setText(about_html(state))
     box.setStandardButtons(QMessageBox.StandardButton.Ok)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QLocale, Qt
+from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QListWidget,
                                QListWidgetItem, QMessageBox, QProgressBar, QPushButton, QSplitter, QTextBrowser,
                                QVBoxLayout, QWidget)
@@ -13,8 +13,10 @@ from engine import library
 from engine.errors import WenanError
 
 from ..errors import error_text
+from ..model_list import list_library
 from ..notice import InlineMessage, hint
 from ..pages.train_estimate import duration_text
+from ..pages.train_progress import device_label
 from ..session import AppState
 from ..worker import Job
 
@@ -91,7 +93,7 @@ class LibraryDialog(QDialog):
     def refresh(self, select: str | None = None) -> None:
         current = select or self.current_name()
         self.list.clear()
-        for info in library.list_models():
+        for info in list_library():
             item = QListWidgetItem(info.name)
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             self.list.addItem(item)
@@ -214,7 +216,7 @@ class LibraryDialog(QDialog):
         data, hp = meta.get("data") or {}, meta.get("hyperparameters") or {}
         metrics, training = meta.get("metrics") or {}, meta.get("training") or {}
         rows = [
-            (self.tr("Created"), meta.get("created_at", "")),
+            (self.tr("Created"), _local_time(meta.get("created_at", ""))),
             (self.tr("Base"), base_text + (f" ({base.get('model_type')})" if base.get("model_type") else "")),
             (self.tr("Method"), {"full": self.tr("full fine-tune"),
                                  "lora": self.tr("LoRA adapter")}.get(meta.get("method"), "")),
@@ -224,7 +226,7 @@ class LibraryDialog(QDialog):
                 file=data.get("file", "?"), samples=num(data.get("samples")), tokens=num(data.get("train_tokens")))),
             (self.tr("Training"), self.tr("{steps} steps in {time} on {device}, {speed} tokens/s").format(
                 steps=num(training.get("steps")), time=duration_text(training.get("duration_s") or 0),
-                device=training.get("device", "?"), speed=num(training.get("tokens_per_s"), 0))),
+                device=device_label(training.get("device", "?")), speed=num(training.get("tokens_per_s"), 0))),
             (self.tr("Settings"), self.tr("learning rate {lr}, batch size {batch}, block size {block}").format(
                 lr=hp.get("lr", "?"), batch=hp.get("batch_size", "?"), block=hp.get("block_size", "?"))),
             (self.tr("Loss"), self.tr("training {train}, validation {val}, perplexity {ppl}").format(
@@ -235,3 +237,9 @@ class LibraryDialog(QDialog):
         body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(str(v))}</td></tr>"
                        for k, v in rows)
         return f"<h3>{html.escape(info.name)}</h3><table cellspacing='6'>{body}</table>"
+
+
+def _local_time(iso: str) -> str:
+    """wenan.json stores UTC ISO 8601; show it in the user's time zone and date format."""
+    when = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    return QLocale().toString(when.toLocalTime(), QLocale.FormatType.ShortFormat) if when.isValid() else iso

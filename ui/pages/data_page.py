@@ -15,8 +15,10 @@ from engine.paths import resources_dir, sample_file
 
 from ..data_load import LoadedData, load_for_preview
 from ..errors import error_text
+from ..model_list import list_library
 from ..notice import InlineMessage, heading, hint
 from ..session import AppState
+from ..warmup import freeze_gc
 from ..worker import Job
 from .data_preview import SampleTableModel, encoding_name, format_name, stats_rows
 
@@ -38,6 +40,7 @@ class DataPage(QWidget):
         self._jobs: set[Job] = set()
         self._request = 0          # newer requests make older results stale
         self._path: str | None = None
+        self._error: BaseException | None = None
         self._reload = QTimer(self, singleShot=True, interval=300)  # debounce option changes
         self._reload.timeout.connect(self.reload)
         self._build()
@@ -152,6 +155,7 @@ class DataPage(QWidget):
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([420, 640])  # proportions; Qt scales them to the real width
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.welcome)
@@ -189,7 +193,7 @@ class DataPage(QWidget):
         self.columns_hint.setText(self.tr("With a prompt column the model learns to write copy for a request; "
                                           "without one it learns to continue your copy."))
         self.clean_box.setTitle(self.tr("Cleaning"))
-        self.strip_html.setText(self.tr("Remove &HTML tags"))
+        self.strip_html.setText(self.tr("Remove HTM&L tags"))
         self.tidy.setText(self.tr("Tidy &whitespace"))
         self.mask.setText(self.tr("&Mask phone numbers, e-mails and ID numbers"))
         self.mask.setToolTip(self.tr("Replaces them with [PHONE], [EMAIL] and [ID] so the model never learns them"))
@@ -198,16 +202,17 @@ class DataPage(QWidget):
         self.min_chars.setSuffix(self.tr(" characters"))
         self.stats_box.setTitle(self.tr("Statistics"))
         self.stats_empty.setText(self.tr("No file loaded yet."))
-        self.preview_label.setText(self.tr("Pre&view of the cleaned samples"))
+        self.preview_label.setText(self.tr("Pr&eview of the cleaned samples"))
         if self.prompt_combo.count():
             self.prompt_combo.setItemText(0, self.tr("(none)"))
         self.model.retranslate()
+        if self._error is not None:
+            self.problem.show_message(error_text(self._error))  # engine messages exist in both languages
         self._show_loaded()
 
     def update_welcome(self) -> None:
         """First run: no models and no data yet, so lead to the sample."""
-        from engine import library
-        self.welcome.setVisible(self.state.data is None and not library.list_models())
+        self.welcome.setVisible(self.state.data is None and not list_library())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -251,7 +256,12 @@ class DataPage(QWidget):
     def _start(self, path: str, text: str | None, prompt: str | None) -> None:
         self._request += 1
         request, clean = self._request, self.clean_options()
-        job = Job(lambda ctx: load_for_preview(path, text, prompt, clean), name="load-data", parent=self)
+        def work(ctx):
+            loaded = load_for_preview(path, text, prompt, clean)
+            freeze_gc()  # a big file is ~10^5 samples: keep full collections from rescanning them
+            return loaded
+
+        job = Job(work, name="load-data", parent=self)
         job.returned.connect(lambda result: self._on_loaded(request, result))
         job.failed.connect(lambda err, details: self._on_failed(request, err, details))
         job.finished.connect(lambda: self._on_finished(job))
@@ -273,6 +283,7 @@ class DataPage(QWidget):
         if request != self._request:
             return
         log.info("loaded %s: %d samples in %.2f s", result.data.path, result.stats.samples, result.seconds)
+        self._error = None
         self.problem.hide()
         self._fill_columns(result)
         self.state.set_data(result)
@@ -282,6 +293,7 @@ class DataPage(QWidget):
         if request != self._request:
             return
         # In plain words, inline; the traceback only goes to the log (the worker logged it).
+        self._error = err
         self.problem.show_message(error_text(err), "error")
         if not isinstance(err, WenanError):
             log.error("unexpected error loading %s", self._path)

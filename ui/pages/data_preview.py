@@ -10,9 +10,8 @@ from engine.dataio import Sample
 from ..data_load import PREVIEW_ROWS, LoadedData
 from ..estimate import estimate_tokens
 
+translate = QCoreApplication.translate
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("DataPreview", text)
 
 
 class SampleTableModel(QAbstractTableModel):
@@ -47,8 +46,8 @@ class SampleTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         if self._pairs and section == 0:
-            return _tr("Prompt")
-        return _tr("Copy")
+            return translate("DataPreview", "Prompt")
+        return translate("DataPreview", "Copy")
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, self.columnCount() - 1))
@@ -56,40 +55,46 @@ class SampleTableModel(QAbstractTableModel):
 
 def format_name(fmt: str) -> str:
     names = {
-        "txt-lines": _tr("Plain text, one sample per line"),
-        "txt-blocks": _tr("Plain text, samples separated by blank lines"),
-        "csv": _tr("CSV table"), "tsv": _tr("Tab-separated table"),
-        "xlsx": _tr("Excel workbook"), "jsonl": _tr("JSON Lines"),
+        "txt-lines": translate("DataPreview", "Plain text, one sample per line"),
+        "txt-blocks": translate("DataPreview", "Plain text, samples separated by blank lines"),
+        "csv": translate("DataPreview", "CSV table"),
+        "tsv": translate("DataPreview", "Tab-separated table"),
+        "xlsx": translate("DataPreview", "Excel workbook"),
+        "jsonl": translate("DataPreview", "JSON Lines"),
     }
     return names.get(fmt, fmt)
 
 
 def encoding_name(encoding: str | None) -> str:
     if encoding is None:
-        return _tr("not needed (Excel)")
-    names = {"utf-8": "UTF-8", "utf-8-sig": _tr("UTF-8 with BOM"), "utf-16": "UTF-16",
-             "gb18030": _tr("GB18030 (Simplified Chinese)"), "big5": _tr("Big5 (Traditional Chinese)"),
-             "cp950": _tr("Big5 (Traditional Chinese)")}
+        return translate("DataPreview", "not needed (Excel)")
+    big5 = translate("DataPreview", "Big5 (Traditional Chinese)")
+    names = {"utf-8": "UTF-8", "utf-8-sig": translate("DataPreview", "UTF-8 with BOM"), "utf-16": "UTF-16",
+             "gb18030": translate("DataPreview", "GB18030 (Simplified Chinese)"), "big5": big5, "cp950": big5}
     return names.get(encoding, encoding)
 
 
 def stats_rows(loaded: LoadedData) -> list[tuple[str, str]]:
     """(label, value) lines for the statistics panel, numbers in the UI locale."""
-    loc = QLocale()
+    num = QLocale().toString
     s, r = loaded.stats, loaded.data.report
-    kind = _tr("prompt → copy pairs") if loaded.data.is_pairs else _tr("plain copy")
+    kind = (translate("DataPreview", "prompt → copy pairs") if loaded.data.is_pairs
+            else translate("DataPreview", "plain copy"))
+    characters = translate("DataPreview", "{n} characters")
+    cleaned = translate("DataPreview", "HTML removed in {html}, whitespace tidied in {ws} samples; masked {phones} "
+                                       "phone numbers, {emails} e-mails, {ids} ID numbers").format(
+        html=num(r.html_stripped), ws=num(r.whitespace_normalized), phones=num(r.phones_masked),
+        emails=num(r.emails_masked), ids=num(r.ids_masked))
+    dropped = translate("DataPreview", "{empty} empty, {short} too short, {dupes} duplicates (of {total})").format(
+        empty=num(r.empty_dropped), short=num(r.short_dropped), dupes=num(r.duplicates_dropped),
+        total=num(r.input_samples))
     return [
-        (_tr("Samples"), _tr("{n} ({kind})").format(n=loc.toString(s.samples), kind=kind)),
-        (_tr("Characters"), loc.toString(s.chars)),
-        (_tr("Average length"), _tr("{n} characters").format(n=loc.toString(round(s.mean_chars)))),
-        (_tr("Longest"), _tr("{n} characters").format(n=loc.toString(s.max_chars))),
-        (_tr("Tokens (estimate)"), "≈ " + loc.toString(estimate_tokens(s.chars, loaded.cjk_share))),
-        (_tr("Cleaned"), _tr("HTML removed in {html}, whitespace tidied in {ws} samples; masked {phones} phone "
-                             "numbers, {emails} e-mails, {ids} ID numbers").format(
-            html=loc.toString(r.html_stripped), ws=loc.toString(r.whitespace_normalized),
-            phones=loc.toString(r.phones_masked), emails=loc.toString(r.emails_masked),
-            ids=loc.toString(r.ids_masked))),
-        (_tr("Dropped"), _tr("{empty} empty, {short} too short, {dupes} duplicates (of {total})").format(
-            empty=loc.toString(r.empty_dropped), short=loc.toString(r.short_dropped),
-            dupes=loc.toString(r.duplicates_dropped), total=loc.toString(r.input_samples))),
+        (translate("DataPreview", "Samples"), translate("DataPreview", "{n} ({kind})").format(n=num(s.samples),
+                                                                                             kind=kind)),
+        (translate("DataPreview", "Characters"), num(s.chars)),
+        (translate("DataPreview", "Average length"), characters.format(n=num(round(s.mean_chars)))),
+        (translate("DataPreview", "Longest"), characters.format(n=num(s.max_chars))),
+        (translate("DataPreview", "Tokens (estimate)"), "≈ " + num(estimate_tokens(s.chars, loaded.cjk_share))),
+        (translate("DataPreview", "Cleaned"), cleaned),
+        (translate("DataPreview", "Dropped"), dropped),
     ]

@@ -14,6 +14,7 @@ from engine.models import check_model_folder
 
 from ..errors import error_text
 from ..estimate import PRESETS
+from ..model_list import list_library
 from ..notice import InlineMessage, hint
 
 METHODS = ("auto", "full", "lora")
@@ -126,15 +127,15 @@ class TrainForm(QWidget):
         self.scratch_radio.setText(self.tr("Learn from s&cratch"))
         self.scratch_radio.setToolTip(self.tr("A small new model that learns only from your copy. Needs no "
                                               "download; best with a few thousand lines or more."))
-        self.folder_radio.setText(self.tr("A model &folder:"))
+        self.folder_radio.setText(self.tr("A model f&older:"))
         self.folder_radio.setToolTip(self.tr("A Hugging Face model folder on this computer (config.json and "
                                              "*.safetensors), e.g. a small Qwen or GPT-2"))
         self.folder_edit.setPlaceholderText(self.tr("Choose a folder with config.json and *.safetensors"))
         self.browse_button.setText(self.tr("&Browse…"))
-        self.library_radio.setText(self.tr("Continue a &library model:"))
+        self.library_radio.setText(self.tr("Continue a librar&y model:"))
         self.library_radio.setToolTip(self.tr("Train one of your models further on this data"))
         self.settings_box.setTitle(self.tr("Settings"))
-        self.name_label.setText(self.tr("Model &name:"))
+        self.name_label.setText(self.tr("Model n&ame:"))
         self.name_edit.setToolTip(self.tr("The name this model gets in your library"))
         self.method_label.setText(self.tr("&Method:"))
         for i, text in enumerate((self.tr("Automatic (recommended)"), self.tr("Full fine-tune"),
@@ -144,14 +145,14 @@ class TrainForm(QWidget):
                                              "adapters otherwise"))
         self.preset_label.setText(self.tr("Preset:"))
         texts = {"quick": (self.tr("&Quick"), self.tr("About a quarter of the standard training: a first look")),
-                 "standard": (self.tr("S&tandard"), self.tr("The usual amount of training for this data")),
-                 "thorough": (self.tr("T&horough"), self.tr("Twice the standard training: better copy, longer "
+                 "standard": (self.tr("Stan&dard"), self.tr("The usual amount of training for this data")),
+                 "thorough": (self.tr("Thoro&ugh"), self.tr("Twice the standard training: better copy, longer "
                                                             "wait; watch the validation loss"))}
         for key, (text, tip) in texts.items():
             self.preset_radios[key].setText(text)
             self.preset_radios[key].setToolTip(tip)
         self._toggle_advanced(self.advanced_toggle.isChecked())
-        labels = (self.tr("&Epochs:"), self.tr("Max &steps:"), self.tr("&Learning rate:"), self.tr("Batch si&ze:"),
+        labels = (self.tr("&Epochs:"), self.tr("Ma&x steps:"), self.tr("Learning ra&te:"), self.tr("Batch si&ze:"),
                   self.tr("Bloc&k size:"))
         for label, text in zip(self.adv_labels, labels):
             label.setText(text)
@@ -190,7 +191,7 @@ class TrainForm(QWidget):
         current = self.library_combo.currentData()
         self.library_combo.blockSignals(True)
         self.library_combo.clear()
-        for info in library.list_models():
+        for info in list_library():
             self.library_combo.addItem(info.name, info.name)
         self.library_combo.setCurrentIndex(max(0, self.library_combo.findData(current)))
         self.library_combo.blockSignals(False)

@@ -98,11 +98,11 @@ class PromptForm(QWidget):
 
     def retranslate(self) -> None:
         lang = i18n.current()
-        self.scenario_label.setText(self.tr("&Scenario:"))
+        self.scenario_label.setText(self.tr("S&cenario:"))
         for i in range(self.scenario_combo.count()):
             spec = SCENARIOS[self.scenario_combo.itemData(i)]
             self.scenario_combo.setItemText(i, spec.zh if lang == "zh" else spec.en)
-        self.lang_label.setText(self.tr("Prompt lan&guage:"))
+        self.lang_label.setText(self.tr("Prompt l&anguage:"))
         self.lang_combo.setToolTip(self.tr("Use the language of the prompts your model learned from"))
         placeholders = {
             "product": self.tr("e.g. bamboo fibre towel"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -11,9 +12,11 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScr
 from engine import library
 
 from ..errors import show_error
+from ..model_list import list_library
 from ..notice import InlineMessage, heading, hint
 from ..session import AppState
 from ..variant_card import VariantCard
+from ..warmup import import_heavy
 from ..worker import Job
 from .write_form import PromptForm
 from .write_settings import GenerationSettings
@@ -32,6 +35,7 @@ class WritePage(QWidget):
         self.job: Job | None = None
         self.cards: list[VariantCard] = []
         self.last_result = None
+        self._status_text: Callable[[], str] | None = None
         self._build()
         self.retranslate()
         self.refresh_models()
@@ -90,6 +94,7 @@ class WritePage(QWidget):
         cards_scroll = QScrollArea()
         cards_scroll.setWidget(self.cards_box)
         cards_scroll.setWidgetResizable(True)
+        cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -102,6 +107,7 @@ class WritePage(QWidget):
         self.body.setStretchFactor(0, 2)
         self.body.setStretchFactor(1, 3)
         self.body.setChildrenCollapsible(False)
+        self.body.setSizes([440, 620])
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(top)
@@ -124,7 +130,7 @@ class WritePage(QWidget):
                                            "start with the bundled sample shop: load it, train a few minutes, "
                                            "then come back here."))
         self.sample_button.setText(self.tr("Try the &sample"))
-        self.generate_button.setText(self.tr("&Generate"))
+        self.generate_button.setText(self.tr("Ge&nerate"))
         self.generate_button.setToolTip(self.tr("Write the variants (Ctrl+Enter)"))
         self.stop_button.setText(self.tr("S&top"))
         self.stop_button.setToolTip(self.tr("Stop writing (Esc)"))
@@ -132,6 +138,8 @@ class WritePage(QWidget):
                                         "as AI-generated; check facts before you publish."))
         self._on_model()
         self._update_controls()
+        if self._status_text is not None:
+            self.status.setText(self._status_text())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -141,7 +149,7 @@ class WritePage(QWidget):
     # ---- models ----
     def refresh_models(self) -> None:
         current = self.model_combo.currentData()
-        models = library.list_models()
+        models = list_library()
         self.model_combo.blockSignals(True)
         self.model_combo.clear()
         for info in models:
@@ -151,6 +159,7 @@ class WritePage(QWidget):
         self.welcome.setVisible(not models)
         self.body.setEnabled(bool(models))
         self._on_model()
+        self._update_controls()
 
     def select_model(self, name: str) -> None:
         self.refresh_models()
@@ -197,20 +206,17 @@ class WritePage(QWidget):
 
         prompt = self.form.prompt()
         if not prompt:
-            self.status.setText(self.tr("Write a prompt first (fill in a field or type opening words)."))
+            self._show_status(lambda: self.tr("Write a prompt first (fill in a field or type opening words)."))
             return
         cfg = self.settings.config(prompt)
         name, device, threads = self.model_combo.currentData(), self.state.settings.device, \
             self.state.settings.cpu_threads
-        self._clear_cards()
-        for i in range(cfg.n):
-            card = VariantCard(i + 1)
-            self.cards.append(card)
-            self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+        self._prepare_cards(cfg.n)
         self.cards_hint.hide()
-        self.status.setText(self.tr("Loading the model and writing…"))
+        self._show_status(lambda: self.tr("Loading the model and writing…"))
 
         def work(ctx):
+            import_heavy()
             if threads:
                 from engine.device import configure_threads
                 configure_threads(threads=threads)
@@ -229,13 +235,20 @@ class WritePage(QWidget):
     def cancel(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self.status.setText(self.tr("Stopping…"))
+            self._show_status(lambda: self.tr("Stopping…"))
 
-    def _clear_cards(self) -> None:
-        for card in self.cards:
+    def _prepare_cards(self, n: int) -> None:
+        """Reuse the cards there are and add or remove the difference: new widgets cost layout time."""
+        for card in self.cards[n:]:
             card.setParent(None)
             card.deleteLater()
-        self.cards = []
+        self.cards = self.cards[:n]
+        for card in self.cards:
+            card.reset()
+        while len(self.cards) < n:
+            card = VariantCard(len(self.cards) + 1)
+            self.cards.append(card)
+            self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
 
     def _on_text(self, chunks: dict) -> None:
         for index, delta in chunks.items():
@@ -247,17 +260,23 @@ class WritePage(QWidget):
         finals = dict(zip(result.indices, result.variants))
         for i, card in enumerate(self.cards):
             card.finish(finals.get(i), duplicate=i not in finals)
+        self._show_status(lambda: self._result_status(result))
+
+    def _result_status(self, result) -> str:
         loc = QLocale()
         first = (self.tr(", first words after {s} s").format(s=loc.toString(result.first_text_s, "f", 1))
                  if result.first_text_s is not None else "")
         text = self.tr("{n} variants in {s} s{first} · seed {seed}").format(
             n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed)
-        if result.cancelled:
-            text = self.tr("Stopped. ") + text
-        self.status.setText(text)
+        return self.tr("Stopped. ") + text if result.cancelled else text
+
+    def _show_status(self, text: Callable[[], str]) -> None:
+        """Kept as a function, so a language switch can redraw it."""
+        self._status_text = text
+        self.status.setText(text())
 
     def _on_failed(self, err: BaseException, details: str) -> None:
-        self.status.setText(self.tr("Could not write: see the message."))
+        self._show_status(lambda: self.tr("Could not write: see the message."))
         show_error(self, err, details, self.tr("Writing stopped"))
 
     def _on_finished(self) -> None:

@@ -63,7 +63,7 @@ class GenerationSettings(QGroupBox):
         for i in range(self.preset_combo.count()):
             self.preset_combo.setItemText(i, names[self.preset_combo.itemData(i)])
         self._toggle(self.advanced_toggle.isChecked())
-        texts = (self.tr("&Variants:"), self.tr("Len&gth (tokens):"), self.tr("T&emperature:"), self.tr("Top-&p:"),
+        texts = (self.tr("Var&iants:"), self.tr("Len&gth (tokens):"), self.tr("T&emperature:"), self.tr("Top-p:"),
                  self.tr("Top-&k:"), self.tr("&Repetition penalty:"), self.tr("See&d:"))
         for label, text in zip(self.labels, texts):
             label.setText(text)

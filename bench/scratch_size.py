@@ -1,0 +1,130 @@
+"""Scratch model size: which ScratchSize gives the lowest validation loss for a fixed training time.
+
+engine/models.py picks the size of a from-scratch GPT-2 by the number of
+training tokens (SCRATCH_TIERS / scratch_size). This trains each candidate size
+with the engine's own train(base="scratch") — its tokenizer, split, optimizer,
+schedule, dropout and evaluation — on several amounts of real copy, each for the
+same wall-clock budget, and reports the engine's best validation loss.
+
+The budget is turned into a step count by a short probe run of each size (so the
+cosine schedule ends when the time is up), then the real run trains that many
+steps; the table shows the time it actually took. The size is forced by
+replacing engine.models.scratch_size inside this script.
+
+Data (all real, nothing repeated):
+  quarter  the first quarter of resources/samples/shop_copy.txt
+  sample   the whole of shop_copy.txt
+  combined shop_copy.txt plus the copy column of resources/samples/shop_pairs.csv
+
+Run: .venv/bin/python bench/scratch_size.py [--budget 60] [--data quarter,sample,combined] [--json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import workspace
+
+SIZES = {"4x128": (4, 4, 128), "6x256": (6, 4, 256), "8x384": (8, 6, 384)}  # the tiers' ScratchSize values
+
+
+def write_corpora(names: list[str]) -> dict:
+    """Each data point as a one-sample-per-line .txt file the engine reads like a seller's file."""
+    from engine.cleaning import CleanOptions
+    from engine.dataio import load_data
+
+    sample, _train, _val = workspace.load_sample()
+    copy = [s.text for s in sample.samples]
+    pairs = load_data(workspace.PAIRS, text_column="copy", prompt_column="", clean=CleanOptions(mask_pii=True))
+    texts = {"quarter": copy[: len(copy) // 4], "sample": copy, "combined": copy + [s.text for s in pairs.samples]}
+    folder = workspace.scratch_dir("corpora")
+    paths = {}
+    for name in names:
+        paths[name] = folder / f"{name}.txt"
+        paths[name].write_text("\n".join(t.replace("\n", " ") for t in texts[name]) + "\n", encoding="utf-8")
+    return paths
+
+
+def train_size(data_path, size: tuple[int, int, int], steps: int, name: str) -> dict:
+    import engine.models
+    from engine.models import ScratchSize
+    from engine.train import TrainConfig, train
+
+    original = engine.models.scratch_size
+    engine.models.scratch_size = lambda train_tokens: ScratchSize(*size)
+    try:
+        t0 = time.perf_counter()
+        result = train(TrainConfig(data=str(data_path), name=name, base="scratch", max_steps=steps,
+                                   seed=workspace.SEED))
+        wall = time.perf_counter() - t0
+    finally:
+        engine.models.scratch_size = original
+    meta = json.loads((result.path / "wenan.json").read_text(encoding="utf-8"))
+    return {"steps": result.step, "val_loss": result.val_loss, "train_loss": result.train_loss,
+            "best_step": meta["metrics"]["best_step"], "params": meta["base"]["n_params"],
+            "train_tokens": meta["data"]["train_tokens"], "loop_s": meta["training"]["duration_s"],
+            "tokens_per_s": result.tokens_per_s, "call_s": wall}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--budget", type=float, default=60.0, help="training seconds per size (default 60)")
+    parser.add_argument("--data", default="quarter,sample,combined", help="data points, comma-separated")
+    parser.add_argument("--sizes", default=",".join(SIZES), help=f"sizes, comma-separated, of {', '.join(SIZES)}")
+    parser.add_argument("--probe-steps", type=int, default=6, help="steps of the speed probe per size (default 6)")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
+    parser.add_argument("--json", action="store_true", help="print one JSON line of results")
+    args = parser.parse_args()
+
+    import engine.models
+
+    threads = workspace.use_threads(args.threads)
+    corpora = write_corpora(args.data.split(","))
+    rows = []
+    for data_name, path in corpora.items():
+        for size_name in args.sizes.split(","):
+            size = SIZES[size_name]
+            probe = train_size(path, size, args.probe_steps, f"probe-{data_name}-{size_name}")
+            s_per_step = probe["loop_s"] / probe["steps"]
+            steps = max(args.probe_steps, int(args.budget / s_per_step))
+            if not args.json:
+                print(f"{data_name} {size_name}: {s_per_step:.2f} s/step in the probe → {steps} steps", flush=True)
+            with workspace.CpuWatch() as watch:
+                row = train_size(path, size, steps, f"{data_name}-{size_name}")
+            rows.append(dict(row, data=data_name, size=size_name, others_cpu=watch.others))
+    workspace.cleanup()
+
+    tiers = [(limit, (s.n_layer, s.n_head, s.n_embd)) for limit, s in engine.models.SCRATCH_TIERS]
+    best = {d: min((r for r in rows if r["data"] == d), key=lambda r: r["val_loss"])["size"] for d in corpora}
+    results = {"bench": "scratch_size", "budget_s": args.budget, "threads": threads, "rows": rows, "best": best,
+               "tiers": tiers}
+    if args.json:
+        print(json.dumps(results))
+        return 0
+
+    print(f"\nEach size trained for ~{args.budget:.0f} s of loop time on {threads} threads; "
+          f"val loss is the engine's best validation loss.\n")
+    header = (f"{'data':10}{'train tokens':>13}{'size (L×d)':>12}{'params':>12}{'steps':>7}{'loop s':>8}"
+              f"{'train loss':>11}{'val loss':>10}{'others CPU':>12}")
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        L, H, d = SIZES[r["size"]]
+        mark = " ← best" if best[r["data"]] == r["size"] else ""
+        print(f"{r['data']:10}{r['train_tokens']:>13,}{f'{L}×{d} ({H}h)':>12}{r['params']:>12,}{r['steps']:>7}"
+              f"{r['loop_s']:>8.0f}{r['train_loss']:>11.3f}{r['val_loss']:>10.3f}{r['others_cpu']:>12.0%}{mark}")
+    print("\nThe rule (engine/models.py SCRATCH_TIERS): "
+          + "; ".join(f"< {limit:,} tokens → {L}×{d}" for limit, (L, _H, d) in tiers[:-1]))
+    for d, size in best.items():
+        tokens = next(r["train_tokens"] for r in rows if r["data"] == d)
+        L, H, dim = SIZES[size]
+        chosen = engine.models.scratch_size(tokens)
+        agrees = (chosen.n_layer, chosen.n_head, chosen.n_embd) == (L, H, dim)
+        print(f"{d}: best {L}×{dim}; the rule picks {chosen.n_layer}×{chosen.n_embd} — "
+              f"{'agrees' if agrees else 'disagrees'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

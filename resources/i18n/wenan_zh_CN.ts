@@ -1,0 +1,1688 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="25"/>
+        <source>not installed</source>
+        <translation>未安装</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="29"/>
+        <source>checking…</source>
+        <translation>检测中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="33"/>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="34"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="35"/>
+        <source>Log folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="37"/>
+        <source>Wenan Studio (文案工坊)</source>
+        <translation>文案工坊 (Wenan Studio)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="38"/>
+        <source>Drafts marketing copy with a model that learned from your own writing. Everything runs on this computer.</source>
+        <translation>用学习了你自家文案的模型起草营销文案。一切都在这台电脑上运行。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="46"/>
+        <source>About Wenan Studio</source>
+        <translation>关于文案工坊</translation>
+    </message>
+</context>
+<context>
+    <name>DataPage</name>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="172"/>
+        <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; It learns to write like your shop, on this computer: 1. load a file of your copy here, 2. train a model, 3. write new copy with it. New here? Start with the sample shop&apos;s copy.</source>
+        <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;它在你的电脑上学习你店铺的文风：1. 在这里载入你的文案文件，2. 训练一个模型，3. 用它写新文案。第一次使用？先用示例店铺的文案试试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="175"/>
+        <source>Try the sample</source>
+        <translation>试用示例</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="176"/>
+        <source>Your copy</source>
+        <translation>你的文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="177"/>
+        <source>Open a file of your own marketing copy (.txt, .csv, .tsv, .xlsx or .jsonl), or drag it onto this window. Nothing leaves this computer.</source>
+        <translation>打开一个你自己的营销文案文件（.txt、.csv、.tsv、.xlsx 或 .jsonl），或把它拖到本窗口。所有数据都不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="179"/>
+        <source>&amp;Open file…</source>
+        <translation>打开文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="180"/>
+        <source>Choose a file with your product copy (Ctrl+O)</source>
+        <translation>选择包含商品文案的文件（Ctrl+O）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="181"/>
+        <source>Try the &amp;sample</source>
+        <translation>试用示例(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="182"/>
+        <source>Load the bundled copy of a fictional shop, to see how it works</source>
+        <translation>载入内置的虚构店铺文案，看看效果如何</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="183"/>
+        <source>Sample with &amp;prompts</source>
+        <translation>带提示的示例(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="184"/>
+        <source>A table of prompt → copy pairs: a model trained on it can follow the Write page&apos;s forms</source>
+        <translation>一个“提示 → 文案”配对的表格：用它训练的模型能按“写文案”页的表单来写</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="186"/>
+        <source>&amp;Next: train →</source>
+        <translation>下一步：训练(&amp;N) →</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="187"/>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="188"/>
+        <source>&amp;Copy column:</source>
+        <translation>文案列(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="189"/>
+        <source>P&amp;rompt column:</source>
+        <translation>提示列(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="190"/>
+        <source>The column that holds your marketing copy</source>
+        <translation>存放营销文案的那一列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="191"/>
+        <source>Optional: a column with the request for each copy, such as the product and its selling points</source>
+        <translation>可选：写明每条文案要求的列，比如商品和卖点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="193"/>
+        <source>With a prompt column the model learns to write copy for a request; without one it learns to continue your copy.</source>
+        <translation>有提示列时，模型学会按要求写文案；没有提示列时，模型学会接着你的文案往下写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="195"/>
+        <source>Cleaning</source>
+        <translation>清洗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="196"/>
+        <source>Remove HTM&amp;L tags</source>
+        <translation>去除 HTML 标签(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="205"/>
+        <source>Pr&amp;eview of the cleaned samples</source>
+        <translation>清洗后样本预览(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="197"/>
+        <source>Tidy &amp;whitespace</source>
+        <translation>整理空白字符(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="198"/>
+        <source>&amp;Mask phone numbers, e-mails and ID numbers</source>
+        <translation>遮盖手机号、邮箱和身份证号(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="199"/>
+        <source>Replaces them with [PHONE], [EMAIL] and [ID] so the model never learns them</source>
+        <translation>替换为 [PHONE]、[EMAIL] 和 [ID]，模型就不会学到这些信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="200"/>
+        <source>Remove &amp;duplicates</source>
+        <translation>去除重复(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="201"/>
+        <source>Drop samples shorter &amp;than:</source>
+        <translation>去除短于此长度的样本(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="202"/>
+        <source> characters</source>
+        <translation> 字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="203"/>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="204"/>
+        <source>No file loaded yet.</source>
+        <translation>尚未载入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="207"/>
+        <location filename="../../ui/pages/data_page.py" line="312"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="225"/>
+        <source>Open a copy file</source>
+        <translation>打开文案文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="226"/>
+        <source>Copy files (*.txt *.csv *.tsv *.xlsx *.jsonl);;All files (*)</source>
+        <translation>文案文件 (*.txt *.csv *.tsv *.xlsx *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="271"/>
+        <source>Loading {name}…</source>
+        <translation>正在载入 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="300"/>
+        <source>Could not use {name}.</source>
+        <translation>无法使用 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="328"/>
+        <source>No file yet. Try the sample to see how it works.</source>
+        <translation>还没有文件。试用示例，看看效果如何。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_page.py" line="331"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt; · {format} · encoding: {encoding}</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; · {format} · 编码：{encoding}</translation>
+    </message>
+</context>
+<context>
+    <name>DataPreview</name>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="49"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="50"/>
+        <source>Copy</source>
+        <translation>文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="58"/>
+        <source>Plain text, one sample per line</source>
+        <translation>纯文本，每行一条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="59"/>
+        <source>Plain text, samples separated by blank lines</source>
+        <translation>纯文本，以空行分隔</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="60"/>
+        <source>CSV table</source>
+        <translation>CSV 表格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="61"/>
+        <source>Tab-separated table</source>
+        <translation>制表符分隔表格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="62"/>
+        <source>Excel workbook</source>
+        <translation>Excel 工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="63"/>
+        <source>JSON Lines</source>
+        <translation>JSON Lines</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="70"/>
+        <source>not needed (Excel)</source>
+        <translation>无需（Excel）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="71"/>
+        <source>Big5 (Traditional Chinese)</source>
+        <translation>Big5（繁体中文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="72"/>
+        <source>UTF-8 with BOM</source>
+        <translation>UTF-8（带 BOM）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="73"/>
+        <source>GB18030 (Simplified Chinese)</source>
+        <translation>GB18030（简体中文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="81"/>
+        <source>prompt → copy pairs</source>
+        <translation>提示 → 文案 配对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="82"/>
+        <source>plain copy</source>
+        <translation>纯文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="83"/>
+        <source>{n} characters</source>
+        <translation>{n} 字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="84"/>
+        <source>HTML removed in {html}, whitespace tidied in {ws} samples; masked {phones} phone numbers, {emails} e-mails, {ids} ID numbers</source>
+        <translation>去除 HTML {html} 条，整理空白 {ws} 条；遮盖手机号 {phones} 个、邮箱 {emails} 个、身份证号 {ids} 个</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="88"/>
+        <source>{empty} empty, {short} too short, {dupes} duplicates (of {total})</source>
+        <translation>空白 {empty} 条，过短 {short} 条，重复 {dupes} 条（共 {total} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="92"/>
+        <source>Samples</source>
+        <translation>样本数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="92"/>
+        <source>{n} ({kind})</source>
+        <translation>{n}（{kind}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="94"/>
+        <source>Characters</source>
+        <translation>总字数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="95"/>
+        <source>Average length</source>
+        <translation>平均长度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="96"/>
+        <source>Longest</source>
+        <translation>最长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="97"/>
+        <source>Tokens (estimate)</source>
+        <translation>词元数（估计）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="98"/>
+        <source>Cleaned</source>
+        <translation>已清洗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/data_preview.py" line="99"/>
+        <source>Dropped</source>
+        <translation>已去除</translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="19"/>
+        <source>{n} s</source>
+        <translation>{n} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="21"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="22"/>
+        <source>{n} h</source>
+        <translation>{n} 小时</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorMessages</name>
+    <message>
+        <location filename="../../ui/errors.py" line="29"/>
+        <source>The computer ran out of memory. Close other programs, or try a smaller batch size, block size or model.</source>
+        <translation>电脑内存不足。请关闭其他程序，或减小批大小、块长度，或换用更小的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="32"/>
+        <source>Could not read or write {path}: {reason}</source>
+        <translation>无法读写 {path}：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="34"/>
+        <source>Something unexpected went wrong ({kind}). Wenan Studio is still usable; the details below and the log file help to find the cause.</source>
+        <translation>出现了意外问题（{kind}）。文案工坊仍可继续使用；下方的详细信息和日志文件有助于查明原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="41"/>
+        <source>Wenan Studio</source>
+        <translation>文案工坊</translation>
+    </message>
+</context>
+<context>
+    <name>EstimateLabel</name>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="110"/>
+        <source>Estimated time: calculating…</source>
+        <translation>预计用时：计算中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="124"/>
+        <source>measured on this computer</source>
+        <translation>本机实测</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="125"/>
+        <source>assumed until a training here measures it</source>
+        <translation>按假设速度估算，本机训练一次后改用实测值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_estimate.py" line="126"/>
+        <source>Estimated time: &lt;b&gt;about {time}&lt;/b&gt; ({steps} steps over ≈{tokens} tokens at ≈{speed} tokens/s, {source}). It is an estimate: the real speed shows once training runs.</source>
+        <translation>预计用时：&lt;b&gt;约 {time}&lt;/b&gt;（{steps} 步，约 {tokens} 个词元，速度约 {speed} 词元/秒，{source}）。这只是估计：训练开始后会显示实际速度。</translation>
+    </message>
+</context>
+<context>
+    <name>GenerationSettings</name>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="59"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="60"/>
+        <source>St&amp;yle:</source>
+        <translation>风格(&amp;Y)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="61"/>
+        <source>Safe: close to your own copy</source>
+        <translation>稳妥：贴近你自己的文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="61"/>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="62"/>
+        <source>Creative: more surprising</source>
+        <translation>创意：更出人意料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <source>Len&amp;gth (tokens):</source>
+        <translation>长度（词元）(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <source>T&amp;emperature:</source>
+        <translation>温度(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <source>Var&amp;iants:</source>
+        <translation>候选数(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <source>Top-p:</source>
+        <translation>Top-p：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <source>Top-&amp;k:</source>
+        <translation>Top-k(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <source>&amp;Repetition penalty:</source>
+        <translation>重复惩罚(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <source>See&amp;d:</source>
+        <translation>随机种子(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="70"/>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="71"/>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="72"/>
+        <source>Higher is more varied, lower sticks to the most likely words</source>
+        <translation>越高越多变，越低越贴近最常见的用词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="73"/>
+        <source>Only sample from the most likely words that add up to this share</source>
+        <translation>只从累计概率达到此比例的高概率词中抽取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="74"/>
+        <source>Only sample from this many most likely words</source>
+        <translation>只从概率最高的这么多个词中抽取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="75"/>
+        <source>Above 1 discourages repeating the same words</source>
+        <translation>大于 1 时减少重复用词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="76"/>
+        <source>The same seed and settings give the same variants again</source>
+        <translation>相同的种子和设置会再次写出相同的候选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="77"/>
+        <source>The longest a variant may get, in tokens (about a character each for Chinese)</source>
+        <translation>每条候选的最大长度，单位为词元（中文约一字一个）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="87"/>
+        <source>▾ Advanced</source>
+        <translation>▾ 高级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_settings.py" line="87"/>
+        <source>▸ Advanced</source>
+        <translation>▸ 高级</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="29"/>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="31"/>
+        <source>&lt;p&gt;Coming soon: every draft you write will be kept here.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Search your drafts by product, scenario or words in the text&lt;/li&gt;&lt;li&gt;See which model, prompt and settings wrote each one, and your favorites&lt;/li&gt;&lt;li&gt;Export them to CSV or Excel (XLSX) for your shop team&lt;/li&gt;&lt;/ul&gt;</source>
+        <translation>&lt;p&gt;即将推出：你写过的每一条文案都会保存在这里。&lt;/p&gt;&lt;ul&gt;&lt;li&gt;按商品、场景或文中词语搜索草稿&lt;/li&gt;&lt;li&gt;查看每条草稿由哪个模型、提示和设置写成，以及你的收藏&lt;/li&gt;&lt;li&gt;导出为 CSV 或 Excel（XLSX），方便店铺团队使用&lt;/li&gt;&lt;/ul&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="35"/>
+        <source>Until then, copy the variants you like from the Write page.</source>
+        <translation>在此之前，请在“写文案”页复制你喜欢的候选。</translation>
+    </message>
+</context>
+<context>
+    <name>LibraryDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="77"/>
+        <source>Model library</source>
+        <translation>模型库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="78"/>
+        <source>&amp;Rename…</source>
+        <translation>重命名(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="79"/>
+        <source>&amp;Delete…</source>
+        <translation>删除(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="80"/>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="81"/>
+        <source>Save the model as a .zip to back it up or use on another computer</source>
+        <translation>把模型保存为 .zip，用于备份或在其他电脑上使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="82"/>
+        <source>&amp;Import…</source>
+        <translation>导入(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="83"/>
+        <source>Add a model from a .zip exported by Wenan Studio</source>
+        <translation>从文案工坊导出的 .zip 添加模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="84"/>
+        <source>No models yet. Train one on the Train page, or import a .zip.</source>
+        <translation>还没有模型。请在“训练”页训练一个，或导入 .zip。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="137"/>
+        <source>Rename model</source>
+        <translation>重命名模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="137"/>
+        <source>New name:</source>
+        <translation>新名称：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="152"/>
+        <source>Delete model</source>
+        <translation>删除模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="153"/>
+        <source>Delete “{name}”? This cannot be undone; export it first if you may need it again.</source>
+        <translation>删除“{name}”？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="171"/>
+        <source>Export model</source>
+        <translation>导出模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="172"/>
+        <location filename="../../ui/dialogs/library.py" line="178"/>
+        <source>Model archives (*.zip)</source>
+        <translation>模型压缩包 (*.zip)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="177"/>
+        <source>Import model</source>
+        <translation>导入模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="213"/>
+        <source>learned from scratch</source>
+        <translation>从零学习</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="214"/>
+        <source>continued from “{name}”</source>
+        <translation>在“{name}”基础上继续训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="219"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="220"/>
+        <source>Base</source>
+        <translation>基础模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="221"/>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="221"/>
+        <source>full fine-tune</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="222"/>
+        <source>LoRA adapter</source>
+        <translation>LoRA 适配器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="223"/>
+        <source>Learned from</source>
+        <translation>学习内容</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="223"/>
+        <source>prompt → copy pairs</source>
+        <translation>提示 → 文案 配对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="224"/>
+        <source>plain copy</source>
+        <translation>纯文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="225"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="225"/>
+        <source>{file}, {samples} samples, {tokens} tokens</source>
+        <translation>{file}，{samples} 条样本，{tokens} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="227"/>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="227"/>
+        <source>{steps} steps in {time} on {device}, {speed} tokens/s</source>
+        <translation>{steps} 步，用时 {time}，设备 {device}，{speed} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="230"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="230"/>
+        <source>learning rate {lr}, batch size {batch}, block size {block}</source>
+        <translation>学习率 {lr}，批大小 {batch}，块长度 {block}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="232"/>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="232"/>
+        <source>training {train}, validation {val}, perplexity {ppl}</source>
+        <translation>训练 {train}，验证 {val}，困惑度 {ppl}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="235"/>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>LossChart</name>
+    <message>
+        <location filename="../../ui/loss_chart.py" line="114"/>
+        <source>The loss chart appears when training starts. Lower is better; when the validation loss stops falling, more training no longer helps.</source>
+        <translation>训练开始后会显示损失曲线。越低越好；当验证损失不再下降时，继续训练也不会更好。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/loss_chart.py" line="118"/>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/loss_chart.py" line="119"/>
+        <source>Loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/loss_chart.py" line="121"/>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/loss_chart.py" line="122"/>
+        <source>Validation loss</source>
+        <translation>验证损失</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="129"/>
+        <source>Wenan Studio (文案工坊)</source>
+        <translation>文案工坊 (Wenan Studio)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="130"/>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="130"/>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="130"/>
+        <source>Write</source>
+        <translation>写文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="130"/>
+        <source>History</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="131"/>
+        <source>Your copy file, its columns and cleaning (Ctrl+1)</source>
+        <translation>你的文案文件、列与清洗（Ctrl+1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="132"/>
+        <source>Teach a model your style (Ctrl+2)</source>
+        <translation>让模型学会你的文风（Ctrl+2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="132"/>
+        <source>Draft new copy (Ctrl+3)</source>
+        <translation>起草新文案（Ctrl+3）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="133"/>
+        <source>Your past drafts (Ctrl+4)</source>
+        <translation>你以前写过的草稿（Ctrl+4）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="138"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="139"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="140"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="141"/>
+        <source>&amp;Open data file…</source>
+        <translation>打开数据文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="142"/>
+        <source>Model &amp;library…</source>
+        <translation>模型库(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="143"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="144"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="145"/>
+        <source>&amp;About Wenan Studio</source>
+        <translation>关于文案工坊(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="146"/>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="260"/>
+        <source>Training is running</source>
+        <translation>正在训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="261"/>
+        <source>Stop the training and close? A checkpoint is saved first, so you can resume it later.</source>
+        <translation>停止训练并关闭吗？会先保存检查点，以后可以继续训练。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="274"/>
+        <source>Saving a checkpoint and closing…</source>
+        <translation>正在保存检查点并关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="275"/>
+        <source>Finishing background work and closing…</source>
+        <translation>正在结束后台任务并关闭…</translation>
+    </message>
+</context>
+<context>
+    <name>PromptForm</name>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="101"/>
+        <source>S&amp;cenario:</source>
+        <translation>场景(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="105"/>
+        <source>Prompt l&amp;anguage:</source>
+        <translation>提示语言(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="106"/>
+        <source>Use the language of the prompts your model learned from</source>
+        <translation>请使用模型训练时所用提示的语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="108"/>
+        <source>e.g. bamboo fibre towel</source>
+        <translation>例如：竹纤维毛巾</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="109"/>
+        <source>Paste the customer&apos;s real review here</source>
+        <translation>在此粘贴顾客的真实评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="110"/>
+        <source>e.g. soft, absorbs fast, four colours</source>
+        <translation>例如：柔软、吸水快、四色可选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="111"/>
+        <source>e.g. young families</source>
+        <translation>例如：年轻家庭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="112"/>
+        <source>e.g. warm, lively, professional</source>
+        <translation>例如：温暖、活泼、专业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="113"/>
+        <source>e.g. Taobao, Xiaohongshu, Amazon</source>
+        <translation>例如：淘宝、小红书、亚马逊</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="114"/>
+        <source>Words the copy must contain</source>
+        <translation>文案中必须出现的词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="119"/>
+        <source>&amp;Prompt (you can edit it):</source>
+        <translation>提示（可以修改）(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="120"/>
+        <source>&amp;Opening words:</source>
+        <translation>开头几个字(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="121"/>
+        <source>Rebuild from the fields</source>
+        <translation>按表单重新生成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="122"/>
+        <source>Throw away your edits and build the prompt from the fields again</source>
+        <translation>放弃你的修改，按表单内容重新生成提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="123"/>
+        <source>This model learned from plain copy without prompts, so it cannot follow a form. Type the first words of the copy you want (for example a product name); it writes on from there.</source>
+        <translation>这个模型学习的是没有提示的纯文案，所以无法按表单来写。请输入你想要的文案的开头几个字（比如商品名），它会接着往下写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="186"/>
+        <source>Drafts the shop&apos;s reply to a real customer review. Wenan Studio never writes reviews: made-up reviews mislead buyers and are against the law.</source>
+        <translation>为顾客的真实评价起草店铺回复。文案工坊绝不代写评价：编造评价会误导买家，也违反法律。</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="58"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
+        <source>&amp;Device:</source>
+        <translation>设备(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
+        <source>CPU &amp;threads:</source>
+        <translation>CPU 线程数(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="60"/>
+        <source>Data &amp;folder:</source>
+        <translation>数据文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="60"/>
+        <source>Default writing &amp;style:</source>
+        <translation>默认写作风格(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="62"/>
+        <source>Same as the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="63"/>
+        <source>Automatic (GPU when there is one)</source>
+        <translation>自动（有显卡时用显卡）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="63"/>
+        <source>CPU only</source>
+        <translation>仅用 CPU</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="64"/>
+        <source>NVIDIA GPU (CUDA)</source>
+        <translation>NVIDIA 显卡（CUDA）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="64"/>
+        <source>Apple GPU (MPS)</source>
+        <translation>Apple 显卡（MPS）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="66"/>
+        <source>Automatic (all cores but one)</source>
+        <translation>自动（留出一个核心）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="67"/>
+        <source>How many CPU cores training and writing may use</source>
+        <translation>训练和写文案最多可用多少个 CPU 核心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="68"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="69"/>
+        <source>Default folder</source>
+        <translation>默认文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="70"/>
+        <source>Your models, unfinished trainings and logs are kept here. Leave it empty for the default.</source>
+        <translation>你的模型、未完成的训练和日志都保存在这里。留空则使用默认位置。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
+        <source>Safe</source>
+        <translation>稳妥</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
+        <source>Creative</source>
+        <translation>创意</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="89"/>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>TrainForm</name>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="126"/>
+        <source>Start from</source>
+        <translation>起点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="127"/>
+        <source>Learn from s&amp;cratch</source>
+        <translation>从零学习(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="128"/>
+        <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
+        <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="131"/>
+        <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
+        <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="133"/>
+        <source>Choose a folder with config.json and *.safetensors</source>
+        <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="134"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="136"/>
+        <source>Train one of your models further on this data</source>
+        <translation>用这份数据继续训练你已有的模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="137"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="139"/>
+        <source>The name this model gets in your library</source>
+        <translation>这个模型在模型库中的名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="140"/>
+        <source>&amp;Method:</source>
+        <translation>方法(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="141"/>
+        <source>Automatic (recommended)</source>
+        <translation>自动（推荐）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="141"/>
+        <source>Full fine-tune</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="142"/>
+        <source>LoRA (light, for big models)</source>
+        <translation>LoRA（轻量，适合大模型）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="144"/>
+        <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
+        <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="146"/>
+        <source>Preset:</source>
+        <translation>预设：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="147"/>
+        <source>&amp;Quick</source>
+        <translation>快速(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="147"/>
+        <source>About a quarter of the standard training: a first look</source>
+        <translation>约为标准训练量的四分之一：先看看效果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="148"/>
+        <source>The usual amount of training for this data</source>
+        <translation>适合这份数据的常规训练量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="149"/>
+        <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
+        <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <source>&amp;Epochs:</source>
+        <translation>轮数(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="130"/>
+        <source>A model f&amp;older:</source>
+        <translation>模型文件夹(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="135"/>
+        <source>Continue a librar&amp;y model:</source>
+        <translation>继续训练模型库中的模型(&amp;Y)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="138"/>
+        <source>Model n&amp;ame:</source>
+        <translation>模型名称(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="148"/>
+        <source>Stan&amp;dard</source>
+        <translation>标准(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="149"/>
+        <source>Thoro&amp;ugh</source>
+        <translation>充分(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <source>Batch si&amp;ze:</source>
+        <translation>批大小(&amp;Z)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <source>Ma&amp;x steps:</source>
+        <translation>最多步数(&amp;X)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <source>Learning ra&amp;te:</source>
+        <translation>学习率(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="156"/>
+        <source>Bloc&amp;k size:</source>
+        <translation>块长度(&amp;K)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="159"/>
+        <source>From preset</source>
+        <translation>按预设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="160"/>
+        <source>From epochs</source>
+        <translation>按轮数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="161"/>
+        <location filename="../../ui/pages/train_form.py" line="162"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="163"/>
+        <source>Passes over your data; overrides the preset</source>
+        <translation>把数据完整学习几遍；会覆盖预设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="164"/>
+        <source>Stop after this many steps; overrides epochs</source>
+        <translation>达到此步数后停止；会覆盖轮数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="165"/>
+        <source>Blocks per step; lower it if memory runs out</source>
+        <translation>每步处理的块数；内存不足时请调小</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="166"/>
+        <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
+        <translation>每块的词元数：从零学习为 128，其他为 256</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="176"/>
+        <source>▾ Advanced</source>
+        <translation>▾ 高级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="176"/>
+        <source>▸ Advanced</source>
+        <translation>▸ 高级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <source>Choose a model folder</source>
+        <translation>选择模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <source>Choose a model folder first.</source>
+        <translation>请先选择模型文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="266"/>
+        <source>Give the model a name.</source>
+        <translation>请给模型起个名字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="274"/>
+        <source>A model with this name is already in the library.</source>
+        <translation>模型库中已有同名模型。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="276"/>
+        <source>Saved in the library under this name.</source>
+        <translation>将以此名称保存到模型库。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainPage</name>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="103"/>
+        <source>Train a model on your copy</source>
+        <translation>用你的文案训练模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="104"/>
+        <source>&amp;Start training</source>
+        <translation>开始训练(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="105"/>
+        <source>Train in the background; you can keep using the app</source>
+        <translation>在后台训练；你可以继续使用本软件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="106"/>
+        <source>Ca&amp;ncel</source>
+        <translation>取消(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="107"/>
+        <source>Stop after the current step and save a checkpoint to resume later</source>
+        <translation>当前这一步完成后停止，并保存检查点以便稍后继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="121"/>
+        <source>No data yet: open a file on the Data page first.</source>
+        <translation>还没有数据：请先在“数据”页打开文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="123"/>
+        <source>Data: &lt;b&gt;{name}&lt;/b&gt;, {n} samples</source>
+        <translation>数据：&lt;b&gt;{name}&lt;/b&gt;，{n} 条样本</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="132"/>
+        <source>Device: {problem}</source>
+        <translation>设备：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="134"/>
+        <source>Device: checking…</source>
+        <translation>设备：检测中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="137"/>
+        <source>Device: CPU — training uses {n} of {total} cores, so this window stays responsive</source>
+        <translation>设备：CPU — 训练使用 {total} 个核心中的 {n} 个，窗口操作保持流畅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="140"/>
+        <source>Device: {name}</source>
+        <translation>设备：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="172"/>
+        <source>&amp;Resume “{name}” ({step} of {total} steps)</source>
+        <translation>继续训练“{name}”（第 {step}/{total} 步）(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="175"/>
+        <source>&amp;Resume</source>
+        <translation>继续训练(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="176"/>
+        <source>Continue an interrupted training from its last checkpoint</source>
+        <translation>从上次的检查点继续被中断的训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="210"/>
+        <source>Resuming “{name}” from step {step}.</source>
+        <translation>从第 {step} 步继续训练“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="217"/>
+        <source>Stopping after this step and saving a checkpoint…</source>
+        <translation>这一步完成后停止，正在保存检查点…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="218"/>
+        <source>Cancel requested.</source>
+        <translation>已请求取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="250"/>
+        <source>Training “{name}” on {file}.</source>
+        <translation>正在用 {file} 训练“{name}”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="259"/>
+        <source>Stopped at step {step} of {total}. A checkpoint was saved: press Resume to continue.</source>
+        <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="270"/>
+        <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
+        <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="272"/>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="278"/>
+        <source>Training finished</source>
+        <translation>训练完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="278"/>
+        <source>“{name}” is ready to write with.</source>
+        <translation>“{name}”已可以用来写文案了。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="282"/>
+        <source>Training stopped because of a problem.</source>
+        <translation>训练因出现问题而停止。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="284"/>
+        <source>Training stopped</source>
+        <translation>训练已停止</translation>
+    </message>
+</context>
+<context>
+    <name>TrainProgress</name>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="29"/>
+        <source>Not started.</source>
+        <translation>尚未开始。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="68"/>
+        <source>&amp;Write with this model</source>
+        <translation>用这个模型写文案(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="69"/>
+        <source>&amp;Log</source>
+        <translation>日志(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="70"/>
+        <source>%v / %m steps</source>
+        <translation>%v / %m 步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="91"/>
+        <source>Preparing…</source>
+        <translation>准备中…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="104"/>
+        <source>Step {step}/{total}: training loss {loss}, validation loss {val}</source>
+        <translation>第 {step}/{total} 步：训练损失 {loss}，验证损失 {val}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="148"/>
+        <source>about {time} left</source>
+        <translation>约剩 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="150"/>
+        <source>{n} tokens/s</source>
+        <translation>{n} 词元/秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="152"/>
+        <source>loss {loss}</source>
+        <translation>损失 {loss}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="156"/>
+        <source>Preparing</source>
+        <translation>准备中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="156"/>
+        <source>Training</source>
+        <translation>训练中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="157"/>
+        <source>Checking on held-out samples</source>
+        <translation>正在用预留样本检验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="157"/>
+        <source>Saving</source>
+        <translation>保存中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="158"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="162"/>
+        <source>full fine-tune</source>
+        <translation>全量微调</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="162"/>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="163"/>
+        <source>Device: {device}; method: {method}.</source>
+        <translation>设备：{device}；方法：{method}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="166"/>
+        <source>Preparing: reading the data and building the model…</source>
+        <translation>准备中：读取数据并构建模型…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="168"/>
+        <source>Training started: {total} steps.</source>
+        <translation>训练开始：共 {total} 步。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="170"/>
+        <source>Saving a checkpoint at step {step}…</source>
+        <translation>正在保存第 {step} 步的检查点…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_progress.py" line="181"/>
+        <source>CPU, {n} of {total} cores</source>
+        <translation>CPU，使用 {total} 个核心中的 {n} 个</translation>
+    </message>
+</context>
+<context>
+    <name>VariantCard</name>
+    <message>
+        <location filename="../../ui/variant_card.py" line="64"/>
+        <source>&lt;b&gt;Variant {n}&lt;/b&gt;</source>
+        <translation>&lt;b&gt;候选 {n}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="65"/>
+        <source>AI-generated / AI生成</source>
+        <translation>AI生成 / AI-generated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="66"/>
+        <source>Written by a language model. Check facts and claims before you publish it.</source>
+        <translation>由语言模型生成。发布前请核实其中的事实和宣传用语。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="69"/>
+        <location filename="../../ui/variant_card.py" line="134"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="69"/>
+        <location filename="../../ui/variant_card.py" line="134"/>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="70"/>
+        <source>Change the text before you copy it</source>
+        <translation>复制前先修改文字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="71"/>
+        <source>Favorite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="72"/>
+        <source>Mark the variants you like</source>
+        <translation>标记你喜欢的候选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="101"/>
+        <source>The same as another variant.</source>
+        <translation>与另一条候选相同。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="102"/>
+        <source>The model wrote nothing for this variant.</source>
+        <translation>模型没有为这条候选写出内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="127"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="127"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/variant_card.py" line="128"/>
+        <source>Copy this text to the clipboard</source>
+        <translation>把这段文字复制到剪贴板</translation>
+    </message>
+</context>
+<context>
+    <name>WritePage</name>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="124"/>
+        <source>Write copy</source>
+        <translation>写文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="125"/>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="126"/>
+        <source>Model &amp;library…</source>
+        <translation>模型库(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="127"/>
+        <source>Rename, delete, import or export models (Ctrl+L)</source>
+        <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="128"/>
+        <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
+        <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="132"/>
+        <source>Try the &amp;sample</source>
+        <translation>试用示例(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="133"/>
+        <source>Ge&amp;nerate</source>
+        <translation>生成(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="134"/>
+        <source>Write the variants (Ctrl+Enter)</source>
+        <translation>写出候选文案（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="135"/>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="136"/>
+        <source>Stop writing (Esc)</source>
+        <translation>停止生成（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="137"/>
+        <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
+        <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="182"/>
+        <source>learned from plain copy</source>
+        <translation>学习的是纯文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="182"/>
+        <source>learned from prompt → copy pairs</source>
+        <translation>学习的是“提示 → 文案”配对</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="183"/>
+        <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
+        <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="209"/>
+        <source>Write a prompt first (fill in a field or type opening words).</source>
+        <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
+        <source>Loading the model and writing…</source>
+        <translation>正在载入模型并生成…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="238"/>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="267"/>
+        <source>, first words after {s} s</source>
+        <translation>，{s} 秒后出现首字</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="269"/>
+        <source>{n} variants in {s} s{first} · seed {seed}</source>
+        <translation>{n} 条候选，用时 {s} 秒{first} · 种子 {seed}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="271"/>
+        <source>Stopped. </source>
+        <translation>已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="279"/>
+        <source>Could not write: see the message.</source>
+        <translation>无法生成：请查看提示信息。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="280"/>
+        <source>Writing stopped</source>
+        <translation>生成已停止</translation>
+    </message>
+</context>
+</TS>

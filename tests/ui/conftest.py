@@ -1,0 +1,191 @@
+"""Fixtures for the desktop app's tests: an isolated QSettings, the window, patched dialogs,
+and a check (as napari does) that no test leaves a QThread running.
+"""
+from __future__ import annotations
+
+import gc
+import warnings
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QThread
+from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox
+
+UI_TESTS = Path(__file__).resolve().parent
+LONG = 120_000  # ms: generous, for a loaded 2-core machine; tests wait for signals, never sleep
+
+
+def pytest_collection_modifyitems(config, items):
+    # Messages about the test machine, not the app: the offscreen platform cannot take size
+    # hints, and Qt's font database notes missing OpenType tables when a tiny random model
+    # writes characters from scripts that no installed font covers.
+    for item in items:
+        if UI_TESTS in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints",
+                                                      "OpenType support missing for"))
+
+
+@pytest.fixture(scope="session")
+def ui_model_dir(tmp_path_factory) -> Path:
+    """A scratch model trained for 2 steps, once per session: the UI needs a model, not a good one.
+
+    (The shared `tiny_model` trains 40 steps on every core, which takes minutes on a busy
+    2-core machine; this one uses the app's own setting of one core.)
+    """
+    import os
+
+    from engine.paths import sample_file
+    from engine.train import TrainConfig, train
+
+    home = tmp_path_factory.mktemp("ui-model-home")
+    old = os.environ.get("WENAN_HOME")
+    os.environ["WENAN_HOME"] = str(home)
+    try:
+        result = train(TrainConfig(data=str(sample_file()), name="tiny", max_steps=2, reserve_gui_core=True))
+    finally:
+        if old is None:
+            os.environ.pop("WENAN_HOME", None)
+        else:
+            os.environ["WENAN_HOME"] = old
+    return result.path
+
+
+@pytest.fixture
+def ui_model(ui_model_dir, wenan_home) -> str:
+    """That model, copied into this test's library as "tiny"."""
+    import shutil
+
+    shutil.copytree(ui_model_dir, wenan_home / "models" / "tiny")
+    return "tiny"
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path):
+    """QSettings go to the test's temp folder, never the user's config."""
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qsettings"))
+    yield tmp_path / "qsettings"
+
+
+def _running_qthreads() -> list[QThread]:
+    found = []
+    with warnings.catch_warnings():  # isinstance() pokes torch's deprecated module attributes
+        warnings.simplefilter("ignore")
+        objects = [obj for obj in gc.get_objects() if isinstance(obj, QThread)]
+    main = QApplication.instance().thread()
+    for obj in objects:
+        if obj != main:
+            try:
+                if obj.isRunning():
+                    found.append(obj)
+            except RuntimeError:  # the C++ object is already gone: certainly not running
+                pass
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_running(qapp):
+    """Fail any test that leaves a worker thread behind."""
+    yield
+    from ui.worker import running_jobs
+
+    leftover = [job.name for job in running_jobs()]
+    threads = _running_qthreads()
+    assert not leftover and not threads, f"still running: jobs {leftover}, threads {threads}"
+
+
+class Dialogs:
+    """Answers for the static dialogs, recorded so tests can assert what was asked."""
+
+    def __init__(self):
+        self.answer = QMessageBox.StandardButton.Yes
+        self.files: list[str] = []       # returned by getOpenFileName / getSaveFileName, in order
+        self.folders: list[str] = []     # returned by getExistingDirectory
+        self.texts: list[str] = []       # returned by QInputDialog.getText
+        self.asked: list[str] = []       # the question texts
+
+    def question(self, parent, title, text, *args, **kwargs):
+        self.asked.append(text)
+        return self.answer
+
+    def open_file(self, *args, **kwargs):
+        return (self.files.pop(0) if self.files else "", "")
+
+    def folder(self, *args, **kwargs):
+        return self.folders.pop(0) if self.folders else ""
+
+    def get_text(self, *args, **kwargs):
+        return (self.texts.pop(0), True) if self.texts else ("", False)
+
+
+@pytest.fixture
+def dialogs(monkeypatch) -> Dialogs:
+    """No modal dialog may block a test: the static helpers return prepared answers."""
+    d = Dialogs()
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(d.question))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(d.open_file))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(d.open_file))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(d.folder))
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(d.get_text))
+    return d
+
+
+def stop_all_jobs(qtbot) -> None:
+    from ui.worker import running_jobs
+
+    for job in running_jobs():
+        job.cancel()
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=LONG)
+
+
+@pytest.fixture
+def window(qtbot, dialogs, wenan_home):
+    """The real main window, shown offscreen, on the test's own data folder."""
+    from ui.app import create_window
+
+    win = create_window()
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    stop_all_jobs(qtbot)
+    if win.isVisible():
+        win.close()
+    win.deleteLater()
+    qtbot.wait(0)
+
+
+class Driver:
+    """Steps the tests repeat, done the way a user does them (buttons, not private calls)."""
+
+    def __init__(self, qtbot, win):
+        self.qtbot, self.win = qtbot, win
+
+    def load(self, path: str | None = None) -> None:
+        """Load a file through the Data page (the sample by default) and wait for it."""
+        with self.qtbot.waitSignal(self.win.data_page.loaded, timeout=LONG):
+            if path is None:
+                self.win.data_page.sample_button.click()
+            else:
+                self.win.data_page.load(path)
+
+    def start_training(self, max_steps: int) -> None:
+        page = self.win.train_page
+        self.win.show_page("train")
+        page.form.advanced_toggle.setChecked(True)
+        page.form.set_max_steps(max_steps)
+        assert page.start_button.isEnabled(), page.form.name_message.text()
+        with self.qtbot.waitSignal(page.started, timeout=LONG):
+            page.start_button.click()
+
+    def wait_training(self):
+        """Wait until the training job has ended; returns its TrainResult (None after an error)."""
+        page = self.win.train_page
+        if page.is_running():
+            with self.qtbot.waitSignal(page.stopped, timeout=LONG) as blocker:
+                pass
+            return blocker.args[0]
+        return page.last_result
+
+
+@pytest.fixture
+def driver(qtbot, window) -> Driver:
+    return Driver(qtbot, window)

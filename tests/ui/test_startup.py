@@ -1,0 +1,25 @@
+"""`python main.py` opens the window, without torch on the start-up path."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NETGUARD = ROOT / "tests" / "netguard"  # the same socket guard as tests/conftest.py loads
+
+
+def test_main_without_a_command_opens_the_window(wenan_home, tmp_path):
+    env = dict(os.environ, WENAN_HOME=str(wenan_home), WENAN_LANG="en", HF_HUB_OFFLINE="1",
+               PYTHONPATH=os.pathsep.join([str(NETGUARD), str(ROOT)]), WENAN_STARTUP_PROBE="1",
+               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "config"))
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py")], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    [line] = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    report = json.loads(line)
+    assert report["probe"] == "exposed"
+    assert report["heavy_modules"] == []  # torch, transformers and pyqtgraph load later, in a worker
+    assert (wenan_home / "logs" / "wenan-studio.log").is_file()

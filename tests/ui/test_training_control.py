@@ -1,0 +1,65 @@
+"""Cancel, resume and closing the window while a real training runs."""
+from __future__ import annotations
+
+from engine import checkpoint, library, paths
+
+LONG = 120_000
+
+
+def _training_step(event, at_least: int = 1) -> bool:
+    return event.phase == "training" and event.step >= at_least
+
+
+def test_cancel_saves_a_checkpoint_and_resume_finishes_from_it(qtbot, window, driver):
+    page = window.train_page
+    driver.load()
+    driver.start_training(max_steps=12)
+    name = page.form.name()
+    with qtbot.waitSignal(page.job.progress, check_params_cb=_training_step, timeout=LONG):
+        pass
+    page.cancel_button.click()
+    assert not page.cancel_button.isEnabled()  # one click is enough; the engine finishes the step
+    result = driver.wait_training()
+
+    assert result.cancelled and 1 <= result.step < 12
+    state = checkpoint.read_state(name)
+    assert state is not None and state["checkpoint"] == f"checkpoint-{result.step}"
+    assert not library.exists(name)
+    assert "press Resume" in page.status.text()
+    assert page.resume_button.isEnabled() and name in page.resume_button.text()
+
+    steps = []
+    page.resume_button.click()
+    assert page.is_running()
+    page.job.progress.connect(lambda e: steps.append(e.step) if e.phase == "training" else None)
+    resumed = driver.wait_training()
+
+    assert steps and steps[0] > result.step  # it went on from the checkpoint, not from step 0
+    assert not resumed.cancelled and resumed.step == resumed.total_steps == 12
+    assert library.exists(name) and checkpoint.read_state(name) is None
+    assert not page.resume_button.isEnabled()
+
+
+def test_closing_during_training_asks_then_checkpoints_and_waits(qtbot, window, driver, dialogs):
+    page = window.train_page
+    driver.load()
+    driver.start_training(max_steps=500)
+    name = page.form.name()
+    with qtbot.waitSignal(page.job.progress, check_params_cb=_training_step, timeout=LONG):
+        pass
+
+    dialogs.answer = dialogs.answer.No
+    window.close()
+    assert window.isVisible() and page.is_running()  # "No" keeps training
+    assert len(dialogs.asked) == 1 and "checkpoint" in dialogs.asked[0]
+
+    dialogs.answer = dialogs.answer.Yes
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=LONG)
+
+    from ui.worker import running_jobs
+    assert not running_jobs() and not page.is_running()
+    assert page.last_result is not None and page.last_result.cancelled
+    assert checkpoint.read_state(name) is not None  # resumable
+    assert not library.exists(name)
+    assert [p.name for p in paths.models_dir().iterdir()] == []  # no half-written model, no temp folder
