@@ -84,7 +84,18 @@ def atomic_dir(path: Path) -> Iterator[Path]:
         raise
 
 
-def remove_stale_temps(folder: Path) -> None:
-    """Delete temp folders and files left by a crash in the middle of a write."""
+def remove_stale_temps(folder: Path, older_than_s: float = 0.0) -> None:
+    """Delete temp folders and files left by a crash in the middle of a write.
+
+    `older_than_s` spares recent ones, which another thread or process may be writing now.
+    """
+    import time
+
+    now = time.time()
     for child in Path(folder).glob(".tmp-*"):
+        try:
+            if now - child.stat().st_mtime < older_than_s:
+                continue
+        except FileNotFoundError:
+            continue
         shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)

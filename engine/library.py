@@ -41,7 +41,7 @@ def model_path(name: str) -> Path:
 def list_models() -> list[ModelInfo]:
     """Finished models, newest first. Temp folders from interrupted writes are never listed."""
     root = paths.models_dir()
-    remove_stale_temps(root)
+    remove_stale_temps(root, older_than_s=6 * 3600)  # a training may be saving into a fresh one right now
     found = []
     for folder in root.iterdir():
         if folder.name.startswith(".") or not folder.is_dir():

@@ -169,9 +169,12 @@ def count_parameters(folder: Path) -> int:
 
     total = 0
     for file in folder.glob("*.safetensors"):
-        with safe_open(file, framework="pt") as f:
-            for key in f.keys():
-                total += math.prod(f.get_slice(key).get_shape())
+        try:
+            with safe_open(file, framework="pt") as f:
+                for key in f.keys():
+                    total += math.prod(f.get_slice(key).get_shape())
+        except Exception as err:  # a truncated or corrupt file
+            raise ModelLoadError("model_broken", path=str(folder), reason=f"{file.name}: {_short(err)}") from err
     return total
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 
 import pytest
@@ -62,9 +63,12 @@ def test_half_written_folders_are_never_listed(tiny_model, wenan_home):
     models = wenan_home / "models"
     (models / ".tmp-crashed-abc").mkdir()
     (models / ".tmp-crashed-abc" / "wenan.json").write_text("{}")
+    (models / ".tmp-saving-now").mkdir()
+    os.utime(models / ".tmp-crashed-abc", (1, 1))  # left by a crash long ago
     (models / "not-a-model").mkdir()
     assert [m.name for m in library.list_models()] == [tiny_model]
     assert not (models / ".tmp-crashed-abc").exists()  # cleaned up
+    assert (models / ".tmp-saving-now").exists()  # a training may be writing it right now
 
 
 def test_atomic_file_keeps_old_content_when_writing_fails(tmp_path):

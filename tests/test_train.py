@@ -147,7 +147,7 @@ def test_pickle_only_folder_is_refused(tmp_path, gpt2_base):
 
 @pytest.mark.parametrize("breakage,key", [
     ("no_config", "model_no_config"), ("bad_json", "model_broken"), ("no_weights", "model_no_weights"),
-    ("missing", "model_missing")])
+    ("missing", "model_missing"), ("truncated", "model_broken")])
 def test_broken_model_folders(tmp_path, gpt2_base, breakage, key):
     import shutil
     folder = tmp_path / "m"
@@ -159,6 +159,9 @@ def test_broken_model_folders(tmp_path, gpt2_base, breakage, key):
         (folder / "config.json").write_text("{ not json")
     elif breakage == "no_weights":
         (folder / "model.safetensors").unlink()
+    elif breakage == "truncated":  # a download cut short
+        data = (folder / "model.safetensors").read_bytes()
+        (folder / "model.safetensors").write_bytes(data[: len(data) // 3])
     with pytest.raises(ModelLoadError) as err:
         train(TrainConfig(data=str(SAMPLE), name="x", base=str(folder)))
     assert err.value.key == key and str(folder) in str(err.value)
