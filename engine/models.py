@@ -27,8 +27,8 @@ class ScratchSize:
     n_embd: int
 
 
-# Scratch model size by training tokens. bench/scratch_size.py measures the rule:
-# below ~50k tokens a bigger model only memorises faster (higher validation loss at
+# Scratch model size by training tokens, to be confirmed by bench/scratch_size.py (not yet run to the end):
+# the intent is that below ~50k tokens a bigger model only memorises faster (higher validation loss at
 # equal time); each tier is the smallest that stopped improving at the next data size.
 SCRATCH_TIERS: tuple[tuple[int, ScratchSize], ...] = (
     (50_000, ScratchSize(n_layer=4, n_head=4, n_embd=128)),
