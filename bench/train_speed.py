@@ -103,6 +103,7 @@ def engine_patches(names: set[str]):
     import engine.train
 
     original_adamw, original_choose = torch.optim.AdamW, engine.train.choose_device
+    original_prepare = engine.train.prepare_base
     if "fused-adamw" in names:  # the engine passes fused=None on CPU, i.e. the per-tensor loop
         class FusedAdamW(original_adamw):
             def __init__(self, params, *a, fused=None, **k):
@@ -112,10 +113,19 @@ def engine_patches(names: set[str]):
         engine.train.choose_device = lambda *a, **k: dataclasses.replace(original_choose(*a, **k), dtype="bf16")
         # accelerate keeps one process-wide state and refuses a second precision without a reset
         AcceleratorState._reset_state(reset_partial_state=True)
+    if "no-attn-dropout" in names:  # dropout on attention probabilities forces SDPA's slow math path on CPU
+        def prepare_without_attn_dropout(*a, **k):
+            base = original_prepare(*a, **k)
+            for name, module in base.model.named_modules():
+                if name.endswith("attn.attn_dropout"):
+                    module.p = 0.0
+            return base
+        engine.train.prepare_base = prepare_without_attn_dropout
     try:
         yield
     finally:
         torch.optim.AdamW, engine.train.choose_device = original_adamw, original_choose
+        engine.train.prepare_base = original_prepare
         if "bf16" in names:
             AcceleratorState._reset_state(reset_partial_state=True)
 
@@ -213,7 +223,7 @@ def main() -> int:
     parser.add_argument("--engine-eval", choices=("final", "default"), default="final",
                         help="final: the engine evaluates once at the end; default: ~10 times, keeping the best")
     parser.add_argument("--engine-patch", default="none",
-                        help="what-if engine changes, comma-separated: fused-adamw, bf16 (default none)")
+                        help="what-if engine changes, comma-separated: fused-adamw, bf16, no-attn-dropout (default none)")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
                         help="before each timed run, wait up to S seconds for other processes to leave the CPUs idle")
     parser.add_argument("--json", action="store_true", help="print one JSON line of results")
