@@ -36,6 +36,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv)
     app.setApplicationDisplayName("Wenan Studio")
+    # Lets GNOME/Wayland match the window to the installed wenan-studio.desktop entry and its icon.
+    QGuiApplication.setDesktopFileName("wenan-studio")
     app.setWindowIcon(app_icon())
     refcount_guard.install(app)
     return app
