@@ -27,9 +27,9 @@ class ScratchSize:
     n_embd: int
 
 
-# Scratch model size by training tokens, to be confirmed by bench/scratch_size.py (not yet run to the end):
-# the intent is that below ~50k tokens a bigger model only memorises faster (higher validation loss at
-# equal time); each tier is the smallest that stopped improving at the next data size.
+# Scratch model size by training tokens. bench/scratch_size.py (docs/PERFORMANCE.md): below 50k tokens
+# the smallest model reaches the lowest validation loss in equal time; bigger ones only overfit slower.
+# The larger tiers are scaled by the same idea and still need measuring on larger data.
 SCRATCH_TIERS: tuple[tuple[int, ScratchSize], ...] = (
     (50_000, ScratchSize(n_layer=4, n_head=4, n_embd=128)),
     (500_000, ScratchSize(n_layer=6, n_head=4, n_embd=256)),
