@@ -103,8 +103,8 @@ def main() -> int:
         print(json.dumps(results))
         return 0
 
-    print(f"\nEach size trained for ~{args.budget:.0f} s of loop time on {threads} threads; "
-          f"val loss is the engine's best validation loss.\n")
+    print(f"\nEach size trained for a ~{args.budget:.0f} s budget (loop s: what it took) on {threads} torch "
+          f"thread(s); val loss is the engine's best validation loss.\n")
     header = (f"{'data':10}{'train tokens':>13}{'size (L×d)':>12}{'params':>12}{'steps':>7}{'loop s':>8}"
               f"{'train loss':>11}{'val loss':>10}{'others CPU':>12}")
     print(header)

@@ -2,31 +2,43 @@
 
 Both sides start from the same model folder (the scratch-sized GPT-2 the engine
 would build for the bundled sample, with the engine's own tokenizer, saved once
-with save_pretrained), train on the same texts (the engine's 95/5 split of
-resources/samples/shop_copy.txt), with the same batch, block (128), optimizer
-steps, peak learning rate, warm-up, cosine-to-10% schedule, AdamW betas, weight
-decay and gradient clipping, on the same number of torch threads.
+with save_pretrained; the engine loads it as TrainConfig(base=<folder>, method="full")),
+train on the same texts (the engine's 95/5 split of resources/samples/shop_copy.txt),
+with the same batch (8), block (128), optimizer steps (150), peak learning rate (1e-3),
+5% warm-up, cosine decay to 10%, AdamW betas (0.9, 0.95), weight decay 0.1 and
+gradient clipping 1.0, on the same number of torch threads. One run, both sides,
+alternating which goes first.
 
-Baseline ("classic"): `transformers.Trainer` with the default optimizer, no
-saving, no evaluation, no reporting, `dataloader_num_workers=0`; the training
+Baseline ("classic"): `transformers.Trainer` with its default optimizer (adamw_torch_fused),
+no saving, no evaluation, `report_to=[]`, `dataloader_num_workers=0`, full batches only
+(`dataloader_drop_last`, so tokens = steps × batch × block on both sides); the training
 text tokenized whole and cut into consecutive 128-token blocks (what the removed
 `TextDataset` did), collated by `DataCollatorForLanguageModeling(tok, mlm=False)`.
+Samples are joined with EOS, as the engine packs them, so both sides see the same token
+stream; the collator's tokenizer has no pad token, as GPT-2's has none (the engine's
+pads with EOS, which the collator would otherwise drop from the labels).
 
 Measured:
-  tokens/s   = optimizer steps × batch × block / loop time. Loop time is, for the
-               engine, TrainResult.tokens_per_s's window (first step to last step,
-               including its in-loop evaluation and best-weights saves); for the
-               classic side, Trainer's on_train_begin → on_train_end (optimizer and
-               dataloader already built). Neither includes model loading. The
-               whole-call times (engine: train(); classic: from_pretrained +
-               tokenizing + Trainer() + train()) are reported too.
-  held-out   = mean cross-entropy over every token of the validation texts, blocked
-               the same way for both and scored by one function after training.
-  FLOP/s     = tokens/s × [6·(N_nonemb + V·d) + 12·L·d·T], the standard 6N estimate
-               plus the tied LM-head matmul (V·d) and attention scores/values (12·L·d·T),
-               as a fraction of the measured fp32 torch.mm peak on the same threads.
+  tokens/s (loop)  steps × batch × block / loop time. Engine: TrainResult.tokens_per_s
+                   (first step to last, including its final evaluation and best-weights
+                   save); classic: Trainer's on_train_begin → on_train_end. Neither
+                   includes loading the model. "call s" is the whole call (engine: train(),
+                   which also loads data and model and saves to the library; classic:
+                   from_pretrained + tokenizing + Trainer() + train()).
+  tokens/s (median step)  from the median step time, which a short burst of other
+                   processes' work moves less than the total.
+  held-out loss    mean next-token cross-entropy over every token of the validation texts,
+                   blocked the same way for both and scored by one function after training.
+  FLOP/s           tokens/s × [6·(N_nonemb + V·d) + 12·L·d·T]: the usual 6N estimate plus
+                   the tied LM-head matmul (V·d) and the attention scores and values
+                   (12·L·d·T), as a share of the measured fp32 torch.mm peak on the same threads.
+  others CPU       the share of the machine other processes used during each run; on a
+                   shared 2-core machine a contended run is slower by far more than that share.
 
-Run: .venv/bin/python bench/train_speed.py [--steps 150] [--repeat 3] [--json]
+--engine-patch measures proposed engine changes without editing engine/ (fused-adamw:
+AdamW(fused=True) on CPU; bf16: bf16 autocast on CPU; no-attn-dropout).
+
+Run: .venv/bin/python bench/train_speed.py [--steps 150] [--repeat 3] [--threads N] [--json]
 """
 from __future__ import annotations
 
@@ -218,7 +230,7 @@ def main() -> int:
     parser.add_argument("--lr", type=float, default=1e-3, help="peak learning rate (default 1e-3, the scratch default)")
     parser.add_argument("--seed", type=int, default=1337,
                         help="split, initial weights, data order and dropout, for both sides (default 1337, the app's)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per side, alternating which goes first")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per side, alternating which goes first (default 2)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads for both (default: all cores)")
     parser.add_argument("--engine-eval", choices=("final", "default"), default="final",
                         help="final: the engine evaluates once at the end; default: ~10 times, keeping the best")

@@ -6,6 +6,7 @@ environment they read at import time.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import statistics
@@ -32,6 +33,9 @@ if str(ROOT) not in sys.path:
 
 def cleanup() -> None:
     shutil.rmtree(HOME, ignore_errors=True)
+
+
+atexit.register(cleanup)  # also when a benchmark fails or is interrupted
 
 
 def scratch_dir(name: str) -> Path:
