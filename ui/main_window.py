@@ -279,6 +279,7 @@ class MainWindow(QMainWindow):
         self._close_pending = True  # nothing new starts from here on
         self.settings.geometry = self.saveGeometry()
         self.settings.sync()
+        self.state.close_history()
         log.info("window closed")
         event.accept()
 

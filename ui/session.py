@@ -18,6 +18,8 @@ class AppState(QObject):
     open_page = Signal(str)       # ask the window to show a page: "data", "train", "write", "history"
     write_with = Signal(str)      # open the Write page with this library model selected
     load_file = Signal(str)       # ask the Data page to load a file
+    history_changed = Signal()    # drafts were saved, edited, starred or deleted (refresh views)
+    rerun = Signal(object)        # ask the Write page to run an engine.history.RerunRequest again
 
     def __init__(self, settings: AppSettings, parent: QObject | None = None):
         super().__init__(parent)
@@ -25,6 +27,22 @@ class AppState(QObject):
         self.data: LoadedData | None = None
         self.device: Any = None           # engine.device.DeviceChoice once known
         self.device_error: BaseException | None = None
+        self._history: Any = None         # engine.history.History, opened on first use
+
+    def history(self) -> Any:
+        """The draft history (engine.history.History), opened on first use: the Write page
+        saves into it and the History page reads it. Raises HistoryError if the file cannot
+        be opened; a damaged file is moved aside and `recovery_notice()` says so once."""
+        if self._history is None:
+            from engine.history import History  # not on the start-up path
+            self._history = History()
+        return self._history
+
+    def close_history(self) -> None:
+        """On window close: ends this session's undo and closes the file."""
+        if self._history is not None:
+            self._history.close()
+            self._history = None
 
     def set_data(self, loaded: LoadedData | None) -> None:
         self.data = loaded
