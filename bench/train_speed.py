@@ -133,6 +133,14 @@ def engine_patches(names: set[str]):
                     module.p = 0.0
             return base
         engine.train.prepare_base = prepare_without_attn_dropout
+    if "no-dropout" in names:  # every dropout off, as nanoGPT trains
+        def prepare_without_dropout(*a, **k):
+            base = original_prepare(*a, **k)
+            for module in base.model.modules():
+                if isinstance(module, torch.nn.Dropout):
+                    module.p = 0.0
+            return base
+        engine.train.prepare_base = prepare_without_dropout
     try:
         yield
     finally:

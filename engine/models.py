@@ -96,7 +96,8 @@ def build_scratch_model(tokenizer, train_tokens: int, block_size: int, seed: int
         n_layer=size.n_layer,
         n_head=size.n_head,
         n_embd=size.n_embd,
-        # Small data overfits quickly; dropout keeps validation loss falling longer.
+        # Small data overfits quickly; dropout keeps validation loss falling longer. (Training turns
+        # the attention dropout off: models.tune_for_training.)
         resid_pdrop=0.1, embd_pdrop=0.1, attn_pdrop=0.1,
         bos_token_id=tokenizer.eos_token_id,
         eos_token_id=tokenizer.eos_token_id,
@@ -105,6 +106,29 @@ def build_scratch_model(tokenizer, train_tokens: int, block_size: int, seed: int
     )
     torch.manual_seed(seed)
     return GPT2LMHeadModel(config)
+
+
+def tune_for_training(model, attention_dropout: float | None) -> None:
+    """Set the dropout on attention probabilities and swap in cheaper kernels for the same function.
+
+    Attention dropout makes PyTorch's SDPA fall back from its fused kernel to the math path,
+    which on a CPU costs more than a third of a small GPT-2's step; dropout on the residual
+    stream and embeddings, kept as the model has it, regularises as well (PERFORMANCE.md).
+    None keeps the model's rate. GPT-2's tanh GELU is written as eight element-wise ops, each
+    a pass over the MLP activations forward and again backward; PyTorch computes the same
+    function in one kernel (differences ~1e-7).
+    """
+    import torch
+    from transformers.activations import NewGELUActivation
+
+    for parent in model.modules():
+        if attention_dropout is not None and isinstance(getattr(parent, "attention_dropout", None), float):
+            parent.attention_dropout = attention_dropout  # Llama/Qwen-style attention keeps a plain rate
+        for name, child in parent.named_children():
+            if isinstance(child, NewGELUActivation):
+                setattr(parent, name, torch.nn.GELU(approximate="tanh"))
+            elif attention_dropout is not None and name == "attn_dropout" and isinstance(child, torch.nn.Dropout):
+                child.p = attention_dropout  # GPT-2 passes this module's rate to SDPA
 
 
 def check_model_folder(path: str | Path) -> Path:
