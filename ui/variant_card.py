@@ -1,22 +1,31 @@
-"""One generated variant: streamed text, the AI-generated label, copy, edit and favourite."""
+"""One generated variant: streamed text, the AI-generated label, quality flags, copy, edit and favourite."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
+from .flag_view import FlagView, span_selections
 from .icons import icon
 from .notice import hint
+
+if TYPE_CHECKING:
+    from engine.checks import Flag
 
 
 class VariantCard(QFrame):
     """Text grows as the model writes it; the label marks it as AI-generated (required by law in China)."""
 
     favorite_changed = Signal(bool)
+    edited = Signal(str)  # the user's new text, when they press Done after changing it
 
     def __init__(self, number: int, parent: QWidget | None = None):
         super().__init__(parent)
-        self.number = number
+        self.number = number               # as shown while streaming; kept when the cards are ranked
+        self.variant_id: int | None = None  # the saved variant in the history, once saved
+        self._before_edit = ""
         self.setObjectName(f"variantCard{number}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -41,8 +50,10 @@ class VariantCard(QFrame):
         self.copy_button.clicked.connect(self.copy)
         self.edit_button.toggled.connect(self._toggle_edit)
         self.favorite_button.toggled.connect(self._toggle_favorite)
+        self.edit_button.setEnabled(False)  # until the text is final: streaming would overwrite edits
         self.note = hint()
         self.note.hide()
+        self.flag_view = FlagView()
         self._copied = False
 
         head = QHBoxLayout()
@@ -57,6 +68,7 @@ class VariantCard(QFrame):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.editor)
+        layout.addWidget(self.flag_view)
         layout.addLayout(tools)
         self.retranslate()
 
@@ -97,6 +109,7 @@ class VariantCard(QFrame):
         if final is not None:
             if final != self.text():
                 self.editor.setPlainText(final)
+            self.edit_button.setEnabled(True)
             return
         self.note.setText(self.tr("The same as another variant.") if duplicate and self.text().strip()
                           else self.tr("The model wrote nothing for this variant."))
@@ -104,10 +117,21 @@ class VariantCard(QFrame):
 
     def reset(self) -> None:
         """Empty the card for the next generation (cheaper than building a new one)."""
+        self.edit_button.setChecked(False)  # an edit in progress is kept: Done is implied
+        self.variant_id = None  # before unstarring: the saved variant keeps its star
+        self.favorite_button.setChecked(False)
+        self.edit_button.setEnabled(False)
         self.editor.clear()
         self.note.hide()
-        self.edit_button.setChecked(False)
-        self.favorite_button.setChecked(False)
+        self.set_flags(None)
+
+    def set_flags(self, flags: Sequence[Flag] | None) -> None:
+        """Show the quality flags of the text now in the card (None: not checked)."""
+        self.flag_view.set_flags(flags)
+        self.editor.setExtraSelections(span_selections(self.editor, flags or []))
+
+    def flags(self) -> list[Flag] | None:
+        return self.flag_view.flags
 
     def is_favorite(self) -> bool:
         return self.favorite_button.isChecked()
@@ -129,9 +153,15 @@ class VariantCard(QFrame):
 
     def _toggle_edit(self, on: bool) -> None:
         self.editor.setReadOnly(not on)
-        if on:
-            self.editor.setFocus()
         self.edit_button.setText(self.tr("Done") if on else self.tr("Edit"))
+        if on:
+            self._before_edit = self.text()
+            self.editor.setExtraSelections([])  # the spans move as the user types
+            self.editor.setFocus()
+        elif self.text() != self._before_edit:
+            self.edited.emit(self.text())
+        else:
+            self.set_flags(self.flags())
 
     def _toggle_favorite(self, on: bool) -> None:
         self.favorite_changed.emit(on)

@@ -1,4 +1,5 @@
-"""Importing torch, transformers and pyqtgraph once, off the GUI thread (no Qt widgets here).
+"""Slow first-time work done on workers, off the GUI thread (no Qt widgets here): importing torch,
+transformers and pyqtgraph once, compiling the check lists, creating the history file.
 
 transformers' lazy module is not safe to import from two threads at once (one
 of them can see "cannot import name 'AutoTokenizer'"), so every worker that
@@ -6,6 +7,7 @@ calls the engine goes through `import_heavy()`, which serialises the imports.
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import threading
 
@@ -26,6 +28,8 @@ def import_heavy() -> None:
         from accelerate import Accelerator  # noqa: F401
         from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer,  # noqa: F401
                                   GPT2LMHeadModel, PreTrainedTokenizerFast, StoppingCriteriaList)
+        import engine.checks  # noqa: F401  -- the Write page checks and saves every generation
+        import engine.history  # noqa: F401
         freeze_gc()
         _done = True
 
@@ -42,7 +46,33 @@ def freeze_gc() -> None:
 
 
 def warm_up(device: str):
-    """Run right after the window shows: the imports, then the device for the Train page."""
+    """Run right after the window shows: the imports, the check lists, then the device for the Train page."""
     import_heavy()
+    load_check_lists()
     from engine.device import choose_device
     return choose_device(device, reserve_for_gui=True)
+
+
+def create_history_file() -> None:
+    """Create a missing history file on a worker, not on the GUI thread at the first save.
+
+    A new SQLite file, its WAL switch and its migrations cost 5-35 ms of disk syncs, more on
+    a busy or slow disk. An existing file is left to the pages, which report damage. Call it
+    only where the GUI cannot be opening the history at the same time (two first opens race
+    on the migrations): the Write page does, in its generation worker, before its first save.
+    """
+    from engine.history import History, HistoryError, default_path
+
+    if not default_path().exists():
+        with contextlib.suppress(HistoryError):  # the page that opens it says why it cannot be used
+            History().close()
+
+
+def load_check_lists() -> None:
+    """Compile the quality checks' lists now (~0.1 s), not when the first drafts are ready."""
+    from engine.checklists import absolute_terms, length_rules
+    from engine.errors import WenanError
+
+    with contextlib.suppress(WenanError):  # a bad line in the user's list is reported by the checks
+        absolute_terms()
+        length_rules()

@@ -25,8 +25,18 @@ def _version(package: str) -> str:
         return translate("AboutDialog", "not installed")
 
 
+def build_text(info: dict) -> str:
+    """Which build this is: an installer's flavour from build.json, or a run from source."""
+    flavour = info.get("flavour", "source")
+    names = {"cpu": translate("AboutDialog", "Build: CPU"),
+             "cuda": translate("AboutDialog", "Build: CUDA (NVIDIA GPU)"),
+             "source": translate("AboutDialog", "Build: from source")}
+    return names.get(flavour) or translate("AboutDialog", "Build: {flavour}").format(flavour=flavour)
+
+
 def about_html(state: AppState) -> str:
     device = state.device.name if state.device is not None else translate("AboutDialog", "checking…")
+    info = paths.build_info()
     rows = [("Wenan Studio", __version__), ("Python", platform.python_version()),
             ("Qt / PySide6", f"{qVersion()} / {pyside_version}"), ("torch", _version("torch")),
             ("transformers", _version("transformers")), ("peft", _version("peft")),
@@ -37,7 +47,10 @@ def about_html(state: AppState) -> str:
     title = html.escape(translate("AboutDialog", "Wenan Studio (文案工坊)"))
     intro = html.escape(translate("AboutDialog", "Drafts marketing copy with a model that learned from your own "
                                                  "writing. Everything runs on this computer."))
-    return f"<h3>{title}</h3><p>{intro}</p><table cellspacing='4'>{table}</table>"
+    built = html.escape(build_text(info))
+    if info.get("built"):
+        built += " · " + html.escape(translate("AboutDialog", "built {date}").format(date=info["built"][:10]))
+    return f"<h3>{title}</h3><p>{intro}</p><p>{built}</p><table cellspacing='4'>{table}</table>"
 
 
 def show_about(parent: QWidget, state: AppState) -> QMessageBox:

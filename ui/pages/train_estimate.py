@@ -43,7 +43,7 @@ class EstimateLabel(QLabel):
 
     def _base_folder(self) -> Path | None:
         kind, value = self.form.base_kind(), self.form.base_value()
-        if kind == "folder" and value:
+        if kind in ("folder", "builtin") and value:
             return Path(value)
         if kind == "library" and value and library.exists(value):
             info = library.get_model(value)

@@ -1,14 +1,16 @@
 """The Train page's settings: base model, name, method, preset and the Advanced panel."""
 from __future__ import annotations
 
+import math
 from datetime import datetime
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QEvent, QLocale, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox,
                                QToolButton, QVBoxLayout, QWidget)
 
-from engine import library
+from engine import library, paths
 from engine.errors import WenanError
 from engine.models import check_model_folder
 
@@ -18,6 +20,22 @@ from ..model_list import list_library
 from ..notice import InlineMessage, hint
 
 METHODS = ("auto", "full", "lora")
+KINDS = ("scratch", "folder", "library")  # button ids; built-in bases follow from BUILTIN_ID on
+BUILTIN_ID = len(KINDS)
+
+
+def parameter_count(folder: Path) -> int | None:
+    """Read from the safetensors headers without torch (the numpy reader); None if unreadable."""
+    from safetensors import safe_open
+
+    total = 0
+    try:
+        for file in folder.glob("*.safetensors"):
+            with safe_open(str(file), framework="numpy") as f:
+                total += sum(math.prod(f.get_slice(key).get_shape()) for key in f.keys())
+    except Exception:  # a broken file: the name alone is shown, and training says what is wrong
+        return None
+    return total or None
 
 
 class TrainForm(QWidget):
@@ -41,6 +59,15 @@ class TrainForm(QWidget):
         for i, radio in enumerate((self.scratch_radio, self.folder_radio, self.library_radio)):
             self.base_group.addButton(radio, i)
         self.scratch_radio.setChecked(True)
+        # Base models shipped in the installer; none in a source checkout or a build without one.
+        self.builtin_bases = paths.bundled_bases()
+        self.builtin_params = {folder: parameter_count(folder) for folder in self.builtin_bases}
+        self.builtin_radios = []
+        for i, folder in enumerate(self.builtin_bases):
+            radio = QRadioButton()
+            radio.setObjectName(f"builtinBase{i}")
+            self.base_group.addButton(radio, BUILTIN_ID + i)
+            self.builtin_radios.append(radio)
         self.folder_edit = QLineEdit()
         self.folder_edit.setObjectName("baseFolder")
         self.browse_button = QPushButton()
@@ -51,12 +78,15 @@ class TrainForm(QWidget):
         self.folder_message.setObjectName("folderProblem")
         grid = QGridLayout(self.base_box)
         grid.addWidget(self.scratch_radio, 0, 0, 1, 3)
-        grid.addWidget(self.folder_radio, 1, 0)
-        grid.addWidget(self.folder_edit, 1, 1)
-        grid.addWidget(self.browse_button, 1, 2)
-        grid.addWidget(self.folder_message, 2, 0, 1, 3)
-        grid.addWidget(self.library_radio, 3, 0)
-        grid.addWidget(self.library_combo, 3, 1, 1, 2)
+        for row, radio in enumerate(self.builtin_radios, start=1):
+            grid.addWidget(radio, row, 0, 1, 3)
+        row = 1 + len(self.builtin_radios)
+        grid.addWidget(self.folder_radio, row, 0)
+        grid.addWidget(self.folder_edit, row, 1)
+        grid.addWidget(self.browse_button, row, 2)
+        grid.addWidget(self.folder_message, row + 1, 0, 1, 3)
+        grid.addWidget(self.library_radio, row + 2, 0)
+        grid.addWidget(self.library_combo, row + 2, 1, 1, 2)
         grid.setColumnStretch(1, 1)
         self.base_group.idToggled.connect(lambda *_: self._on_base_changed())
         self.library_combo.currentIndexChanged.connect(lambda _: self._on_base_changed())
@@ -127,6 +157,10 @@ class TrainForm(QWidget):
         self.scratch_radio.setText(self.tr("Learn from s&cratch"))
         self.scratch_radio.setToolTip(self.tr("A small new model that learns only from your copy. Needs no "
                                               "download; best with a few thousand lines or more."))
+        for radio, folder in zip(self.builtin_radios, self.builtin_bases):
+            radio.setText(self._builtin_text(folder))
+            radio.setToolTip(self.tr("A base model that came with Wenan Studio. It already knows the language, "
+                                     "so your copy only has to teach it your shop's style."))
         self.folder_radio.setText(self.tr("A model f&older:"))
         self.folder_radio.setToolTip(self.tr("A Hugging Face model folder on this computer (config.json and "
                                              "*.safetensors), e.g. a small Qwen or GPT-2"))
@@ -175,16 +209,30 @@ class TrainForm(QWidget):
         self.advanced.setVisible(on)
         self.advanced_toggle.setText((self.tr("▾ Advanced") if on else self.tr("▸ Advanced")))
 
+    def _builtin_text(self, folder: Path) -> str:
+        params = self.builtin_params.get(folder)
+        if params is None:
+            return self.tr("Built-in: {name}").format(name=folder.name)
+        loc, millions = QLocale(), params / 1e6
+        size = (self.tr("{n} M parameters").format(n=loc.toString(millions, "f", 0 if millions >= 10 else 1))
+                if params < 1e9 else self.tr("{n} B parameters").format(n=loc.toString(params / 1e9, "f", 1)))
+        return self.tr("Built-in: {name} ({size})").format(name=folder.name, size=size)
+
     # ---- base model ----
     def base_kind(self) -> str:
-        return ("scratch", "folder", "library")[max(0, self.base_group.checkedId())]
+        """scratch, folder, library or builtin (a base model shipped in the installer)."""
+        checked = max(0, self.base_group.checkedId())
+        return KINDS[checked] if checked < BUILTIN_ID else "builtin"
 
     def base_value(self) -> str:
+        """What TrainConfig.base takes: "scratch", a folder path or a library model's name."""
         kind = self.base_kind()
         if kind == "folder":
             return self.folder_edit.text().strip()
         if kind == "library":
             return self.library_combo.currentData() or ""
+        if kind == "builtin":
+            return str(self.builtin_bases[self.base_group.checkedId() - BUILTIN_ID])
         return "scratch"
 
     def refresh_library(self) -> None:

@@ -168,6 +168,33 @@ class PromptForm(QWidget):
     def set_prompt(self, text: str) -> None:
         self._set_prompt(text)
         self._edited = True
+        self.reset_button.setEnabled(not self._text_mode)
+
+    def request_scenario(self) -> str | None:
+        """The scenario the prompt was written for; None for a plain-text model's opening words."""
+        return None if self._text_mode else self.scenario()
+
+    def request_fields(self) -> dict[str, str] | None:
+        """The filled-in fields of the current scenario (hidden ones are left out); None in text mode."""
+        if self._text_mode:
+            return None
+        wanted = SCENARIOS[self.scenario()].fields
+        return {key: value.strip() for key, value in self.fields().items() if key in wanted and value.strip()}
+
+    def apply_request(self, scenario: str | None, fields: dict | None, prompt: str) -> None:
+        """Show a past request again: its scenario and fields, and exactly its prompt."""
+        if not self._text_mode and scenario in SCENARIOS:
+            self.reset_prompt()  # built from the fields again, unless the stored prompt differs
+            self.set_scenario(scenario)
+            for key in FIELDS:
+                self.set_field(key, str((fields or {}).get(key, "")))
+            # The prompt language is not stored: pick the one that builds the same prompt.
+            for i in range(self.lang_combo.count()):
+                if build_prompt(scenario, self.fields(), self.lang_combo.itemData(i)) == prompt:
+                    self.lang_combo.setCurrentIndex(i)
+                    break
+        if self.prompt() != prompt:  # edited by hand, written without a form, or opening words
+            self.set_prompt(prompt)
 
     def reset_prompt(self) -> None:
         self._edited = False

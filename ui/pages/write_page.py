@@ -1,8 +1,9 @@
-"""Write (写文案): pick a model and a scenario, then variants stream into cards."""
+"""Write (写文案): pick a model and a scenario; variants stream into cards, are checked, ranked and saved."""
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -10,16 +11,23 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScr
                                QWidget)
 
 from engine import library
+from engine.errors import WenanError
 
-from ..errors import show_error
+from .. import i18n
+from ..errors import error_text, show_error
+from ..flag_view import CheckedDrafts, check_drafts
 from ..model_list import list_library
 from ..notice import InlineMessage, heading, hint
 from ..session import AppState
 from ..variant_card import VariantCard
-from ..warmup import import_heavy
+from ..warmup import create_history_file, import_heavy
 from ..worker import Job
 from .write_form import PromptForm
 from .write_settings import GenerationSettings
+
+if TYPE_CHECKING:
+    from engine.checks import CheckContext
+    from engine.history import History, RerunRequest
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +41,19 @@ class WritePage(QWidget):
         super().__init__(parent)
         self.state = state
         self.job: Job | None = None
-        self.cards: list[VariantCard] = []
+        self.cards: list[VariantCard] = []  # in the order they streamed; shown cleanest first when done
+        self.request: RerunRequest | None = None  # the request being (or last) written
         self.last_result = None
+        self._context: CheckContext | None = None  # how the last drafts were checked: edits are checked alike
         self._status_text: Callable[[], str] | None = None
+        self._message_text: Callable[[], str] | None = None
+        self._recovery_shown = False
         self._build()
         self.retranslate()
         self.refresh_models()
         state.models_changed.connect(self.refresh_models)
         state.write_with.connect(self.select_model)
+        state.rerun.connect(self.apply_rerun)
 
     def _build(self) -> None:
         self.title = heading()
@@ -52,6 +65,9 @@ class WritePage(QWidget):
         self.model_label.setBuddy(self.model_combo)
         self.library_button = QPushButton()
         self.model_info = hint()
+        self.message = InlineMessage("error", closable=True)
+        self.message.setObjectName("writeMessage")
+        self.message.closed.connect(self._clear_message)
         top = QHBoxLayout()
         top.addWidget(self.model_label)
         top.addWidget(self.model_combo, 1)
@@ -112,6 +128,7 @@ class WritePage(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.model_info)
+        layout.addWidget(self.message)
         layout.addWidget(self.welcome)
         layout.addWidget(self.body, 1)
 
@@ -140,6 +157,8 @@ class WritePage(QWidget):
         self._update_controls()
         if self._status_text is not None:
             self.status.setText(self._status_text())
+        if self._message_text is not None:
+            self.message.label.setText(self._message_text())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -200,34 +219,43 @@ class WritePage(QWidget):
         self.model_combo.setEnabled(not running)
 
     def generate(self) -> None:
+        """Write variants for the form's request with the chosen settings."""
         if self.is_running() or not self.model_combo.currentData():
             return
-        from engine.generate import generate
+        from engine.history import RerunRequest
 
         prompt = self.form.prompt()
         if not prompt:
             self._show_status(lambda: self.tr("Write a prompt first (fill in a field or type opening words)."))
             return
-        cfg = self.settings.config(prompt)
-        name, device, threads = self.model_combo.currentData(), self.state.settings.device, \
-            self.state.settings.cpu_threads
+        self._start(RerunRequest(self.model_combo.currentData(), self.settings.config(prompt),
+                                 self.form.request_scenario(), self.form.request_fields()))
+
+    def _start(self, request: RerunRequest) -> None:
+        from engine.generate import generate
+
+        name, cfg = request.model, request.config
+        device, threads = self.state.settings.device, self.state.settings.cpu_threads
         self._prepare_cards(cfg.n)
+        self._clear_message()  # whatever it said was about the last drafts
         self.cards_hint.hide()
         self._show_status(lambda: self.tr("Loading the model and writing…"))
 
         def work(ctx):
+            create_history_file()  # before the first save reaches the GUI thread
             import_heavy()
             if threads:
                 from engine.device import configure_threads
                 configure_threads(threads=threads)
-            return generate(name, cfg, on_text=ctx.on_text, cancel=ctx.cancel, device=device, reserve_for_gui=True)
+            result = generate(name, cfg, on_text=ctx.on_text, cancel=ctx.cancel, device=device, reserve_for_gui=True)
+            return check_drafts(request, result)
 
         self.job = Job(work, name="generate", parent=self)
         self.job.text.connect(self._on_text)
         self.job.returned.connect(self._on_result)
         self.job.failed.connect(self._on_failed)
         self.job.finished.connect(self._on_finished)
-        self.last_result = None
+        self.request, self.last_result = request, None
         log.info("generating with %s: %s", name, cfg)
         self.job.start()
         self._update_controls()
@@ -245,22 +273,43 @@ class WritePage(QWidget):
         self.cards = self.cards[:n]
         for card in self.cards:
             card.reset()
+        self._arrange(range(len(self.cards)))  # back in streaming order
         while len(self.cards) < n:
             card = VariantCard(len(self.cards) + 1)
+            card.favorite_changed.connect(lambda on, c=card: self._on_favorite(c, on))
+            card.edited.connect(lambda text, c=card: self._on_edited(c, text))
             self.cards.append(card)
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+
+    def _arrange(self, order) -> None:
+        """Show the cards in this order of their streaming index (after the hint, before the stretch)."""
+        for position, index in enumerate(order, start=1):
+            card = self.cards[index]
+            self.cards_layout.removeWidget(card)
+            self.cards_layout.insertWidget(position, card)
+
+    def displayed_cards(self) -> list[VariantCard]:
+        """The cards top to bottom, as the user sees them."""
+        items = (self.cards_layout.itemAt(i).widget() for i in range(self.cards_layout.count()))
+        return [w for w in items if isinstance(w, VariantCard)]
 
     def _on_text(self, chunks: dict) -> None:
         for index, delta in chunks.items():
             if 0 <= index < len(self.cards):
                 self.cards[index].append(delta)
 
-    def _on_result(self, result) -> None:
-        self.last_result = result
+    def _on_result(self, drafts: CheckedDrafts) -> None:
+        result = self.last_result = drafts.result
+        self._context = drafts.context
         finals = dict(zip(result.indices, result.variants))
         for i, card in enumerate(self.cards):
             card.finish(finals.get(i), duplicate=i not in finals)
+        for k, index in enumerate(result.indices):
+            self.cards[index].set_flags(drafts.flags[k])
+        ranked = [result.indices[k] for k in drafts.order]
+        self._arrange(ranked + [i for i in range(len(self.cards)) if i not in finals])  # dropped ones last
         self._show_status(lambda: self._result_status(result))
+        self._save(drafts)
 
     def _result_status(self, result) -> str:
         loc = QLocale()
@@ -268,6 +317,8 @@ class WritePage(QWidget):
                  if result.first_text_s is not None else "")
         text = self.tr("{n} variants in {s} s{first} · seed {seed}").format(
             n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed)
+        if len(result.variants) > 1:
+            text += self.tr(" · cleanest first")
         return self.tr("Stopped. ") + text if result.cancelled else text
 
     def _show_status(self, text: Callable[[], str]) -> None:
@@ -285,3 +336,98 @@ class WritePage(QWidget):
             job.deleteLater()
         self._update_controls()
         self.generation_finished.emit(self.last_result)
+
+    # ---- the history: save, star, edit, re-run ----
+    def _save(self, drafts: CheckedDrafts) -> None:
+        """Keep the run and its flags in the history; if that fails, say so and leave the drafts on screen."""
+        result, request = drafts.result, self.request
+        history = self._history() if result.variants else None
+        if history is None:
+            return
+        params = dataclasses.asdict(request.config)
+        if result.cancelled:
+            params["stopped"] = True  # the texts end where the user stopped them (re-runs ignore this key)
+        variants = [{"index": result.indices[k], "text": result.variants[k],
+                     "flags": [f.to_dict() for f in drafts.flags[k]]} for k in drafts.order]
+        try:
+            run_id = history.add_run(request.model, request.config.prompt, params, result.seed, variants,
+                                     scenario=request.scenario, fields=request.fields)
+            for row in history.get_run(run_id).variants:
+                card = self.cards[row.index]
+                card.variant_id = row.id
+                if card.is_favorite():  # starred while it was still being written
+                    history.set_favorite(row.id, True)
+        except WenanError as err:
+            self._show_history_error(err)
+            return
+        self.state.history_changed.emit()
+
+    def _on_favorite(self, card: VariantCard, on: bool) -> None:
+        history = self._history() if card.variant_id is not None else None
+        if history is not None:
+            self._update_history(lambda: history.set_favorite(card.variant_id, on))
+
+    def _on_edited(self, card: VariantCard, text: str) -> None:
+        """Check the user's text again, and keep it in the history beside the original."""
+        if self._context is not None:
+            from engine.checks import check_variant
+            card.set_flags(check_variant(text, self._context))
+        history = self._history() if card.variant_id is not None else None
+        if history is not None:
+            self._update_history(lambda: history.edit_variant(card.variant_id, text))
+
+    def _update_history(self, change: Callable[[], None]) -> None:
+        try:
+            change()
+        except WenanError as err:
+            self._show_history_error(err)
+            return
+        self.state.history_changed.emit()
+
+    def _history(self) -> History | None:
+        """The shared history, or None after saying why it cannot be used."""
+        try:
+            history = self.state.history()
+        except WenanError as err:
+            self._show_history_error(err)
+            return None
+        if not self._recovery_shown and history.recovery_notice() is not None:
+            self._recovery_shown = True
+            self._show_message(lambda: history.recovery_notice(i18n.current()), "info")
+        return history
+
+    def _show_history_error(self, err: WenanError) -> None:
+        log.warning("history: %s", err)
+        self._show_message(lambda: self.tr("These drafts could not be kept in the history: {reason} They stay "
+                                           "here until you write again; copy the ones you need.").format(
+            reason=error_text(err)), "error")
+
+    def _show_message(self, text: Callable[[], str], kind: str) -> None:
+        """An inline message that a language switch can redraw."""
+        self._message_text = text
+        self.message.show_message(text(), kind)
+
+    def _clear_message(self) -> None:
+        self.message.hide()
+        self._message_text = None
+
+    def apply_rerun(self, request: RerunRequest) -> None:
+        """Write a past request again: the same model, scenario, fields, prompt, settings and seed,
+        so the model writes the same variants."""
+        if self.is_running():
+            self._show_message(lambda: self.tr("Stop the current writing first, then run the request again."),
+                               "info")
+            return
+        self.refresh_models()
+        index = self.model_combo.findData(request.model)
+        if index < 0:
+            self._show_message(lambda: self.tr("The model \"{name}\" is no longer in your library, so this request "
+                                               "cannot be written again. Choose another model and write a new "
+                                               "one.").format(name=request.model), "error")
+            return
+        self.model_combo.setCurrentIndex(index)
+        self.form.apply_request(request.scenario, request.fields, request.config.prompt)
+        self.settings.set_config(request.config)
+        # The request itself, not the widgets: a value a box cannot show exactly is still used as stored.
+        self._start(request)
+

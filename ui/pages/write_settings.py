@@ -10,6 +10,7 @@ from engine.generate import PRESETS, GenerateConfig
 from ..settings import AppSettings
 
 DEFAULTS = GenerateConfig(prompt="")
+RANDOM_SEED = -1  # the seed box's "Random": 0 is a seed like any other
 
 
 class GenerationSettings(QGroupBox):
@@ -34,7 +35,7 @@ class GenerationSettings(QGroupBox):
         self.top_p_spin = QDoubleSpinBox(minimum=0.01, maximum=1, singleStep=0.01, decimals=2)
         self.top_k_spin = QSpinBox(minimum=0, maximum=1000)
         self.rep_spin = QDoubleSpinBox(minimum=0.5, maximum=3, singleStep=0.05, decimals=2)
-        self.seed_spin = QSpinBox(minimum=0, maximum=2**31 - 1)
+        self.seed_spin = QSpinBox(minimum=RANDOM_SEED, maximum=2**31 - 1, value=RANDOM_SEED)
         self.seed_spin.setObjectName("seed")
         adv = QFormLayout(self.advanced)
         adv.setContentsMargins(0, 0, 0, 0)
@@ -94,7 +95,22 @@ class GenerationSettings(QGroupBox):
         self.rep_spin.setValue(values["repetition_penalty"])
 
     def config(self, prompt: str) -> GenerateConfig:
+        seed = self.seed_spin.value()
         return GenerateConfig(prompt=prompt, n=self.n_spin.value(), max_new_tokens=self.length_spin.value(),
                               temperature=self.temp_spin.value(), top_p=self.top_p_spin.value(),
                               top_k=self.top_k_spin.value(), repetition_penalty=self.rep_spin.value(),
-                              seed=self.seed_spin.value() or None)
+                              seed=None if seed == RANDOM_SEED else seed)
+
+    def set_config(self, cfg: GenerateConfig) -> None:
+        """Show a past request's values: its preset if they match one, and every value and the seed."""
+        sampling = {key: getattr(cfg, key) for key in PRESETS["balanced"]}
+        preset = next((key for key, values in PRESETS.items() if values == sampling), None)
+        if preset is not None:
+            self.preset_combo.setCurrentIndex(self.preset_combo.findData(preset))
+        else:
+            self.advanced_toggle.setChecked(True)  # values no preset has: show them
+        for spin, value in ((self.n_spin, cfg.n), (self.length_spin, cfg.max_new_tokens),
+                            (self.temp_spin, cfg.temperature), (self.top_p_spin, cfg.top_p),
+                            (self.top_k_spin, cfg.top_k), (self.rep_spin, cfg.repetition_penalty),
+                            (self.seed_spin, RANDOM_SEED if cfg.seed is None else cfg.seed)):
+            spin.setValue(value)

@@ -1,0 +1,257 @@
+"""The Write page keeps every draft in the history, flags and ranks them, and re-runs past requests.
+
+Real tiny model, real engine checks, real SQLite history in the test's data folder.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine import library
+from engine.checks import penalty
+from engine.generate import GenerateConfig, GenerateResult
+from engine.history import History, RerunRequest, default_path
+from ui.flag_view import check_drafts
+from ui.pages.write_page import WritePage
+from ui.session import AppState
+from ui.settings import AppSettings
+from ui.worker import running_jobs
+
+LONG = 120_000
+ABSOLUTE = "全网第一的最好面膜"
+
+
+@pytest.fixture
+def page(qtbot, ui_model):
+    """The Write page on its own, with the tiny model in the library."""
+    state = AppState(AppSettings())
+    write = WritePage(state)
+    qtbot.addWidget(write)
+    write.resize(1100, 800)
+    write.show()
+    yield write
+    for job in running_jobs():
+        job.cancel()
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=LONG)
+    state.close_history()
+
+
+def use_pairs_form(page, wenan_home) -> None:
+    """Mark the tiny model as trained on prompt → copy pairs, so the page shows the scenario form."""
+    meta_file = wenan_home / "models" / "tiny" / library.META_FILE
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
+    page.refresh_models()
+    assert not page.form.is_text_mode()
+
+
+def write(qtbot, page, start=None) -> GenerateResult:
+    """Generate (or run `start`) and wait for the page to finish; returns the engine's result."""
+    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
+        (start or page.generate_button.click)()
+    assert done.args[0] is not None, page.status.text()
+    return done.args[0]
+
+
+def show_drafts(page, texts: list[str]) -> None:
+    """Known texts through the path a finished generation takes: the real checks, ranking and saving."""
+    request = RerunRequest("tiny", GenerateConfig(prompt="竹纤维毛巾", n=len(texts)), None, None)
+    result = GenerateResult(texts, list(range(len(texts))), seed=5, elapsed_s=0.1, first_text_s=0.05,
+                            cancelled=False)
+    page._prepare_cards(len(texts))
+    page.request = request
+    page._on_result(check_drafts(request, result))
+
+
+def saved_run(page):
+    """The newest run in the history, as the History page would read it."""
+    rows = page.state.history().search(limit=1)
+    assert rows, "nothing was saved"
+    return page.state.history().get_run(rows[0].run_id)
+
+
+def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qtbot, page, wenan_home):
+    use_pairs_form(page, wenan_home)
+    page.form.set_scenario("detail")
+    page.form.lang_combo.setCurrentIndex(page.form.lang_combo.findData("zh"))
+    page.form.set_field("product", "竹纤维毛巾")
+    page.form.set_field("keywords", "ZQXJ9")  # a keyword the model cannot write: flagged as missing
+    page.settings.n_spin.setValue(3)
+    page.settings.length_spin.setValue(16)
+    page.settings.seed_spin.setValue(1234)
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
+        result = write(qtbot, page)
+
+    run = saved_run(page)
+    assert (run.model, run.scenario, run.seed) == ("tiny", "detail", 1234)
+    assert run.fields == {"product": "竹纤维毛巾", "keywords": "ZQXJ9"}
+    assert run.prompt == page.form.prompt() and "产品：竹纤维毛巾" in run.prompt
+    assert run.params["n"] == 3 and run.params["max_new_tokens"] == 16
+    assert sorted(v.text for v in run.variants) == sorted(result.variants)
+    for row in run.variants:
+        assert any(f["check"] == "keyword_missing" and f["match"] == "ZQXJ9" for f in row.flags)
+        card = page.cards[row.index]
+        assert card.variant_id == row.id and card.text() == row.text
+
+    shown = [c for c in page.displayed_cards() if c.flags() is not None]
+    assert len(shown) == len(result.variants)
+    costs = [penalty(card.flags()) for card in shown]
+    assert costs == sorted(costs)  # cleanest first
+    assert sorted(c.number for c in page.displayed_cards()) == [1, 2, 3]  # every streamed variant is still there
+    for card in shown:
+        assert card.ai_label.text() == "AI-generated / AI生成"
+        assert card.flag_view.isVisible() and "Missing keyword" in card.flag_view.badges.text()
+        card.flag_view.details_toggle.click()
+        assert 'keyword "ZQXJ9" is missing' in card.flag_view.details.text()
+    assert "cleanest first" in page.status.text() and "seed 1234" in page.status.text()
+
+
+def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):
+    texts = [ABSOLUTE, "柔软的竹纤维毛巾，吸水快", "竹纤维毛巾最好用"]
+    with qtbot.waitSignal(page.state.history_changed):
+        show_drafts(page, texts)
+
+    assert [c.text() for c in page.displayed_cards()] == [texts[1], texts[2], texts[0]]
+    assert [c.number for c in page.displayed_cards()] == [2, 3, 1]
+    assert "Passed the quality checks" in page.displayed_cards()[0].flag_view.badges.text()
+    assert "Absolute term ×2" in page.cards[0].flag_view.badges.text()
+    saved = saved_run(page)
+    assert {v.index: v.text for v in saved.variants} == dict(enumerate(texts))
+
+
+def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(12)
+    write(qtbot, page)
+    card = page.displayed_cards()[0]
+    assert card.variant_id is not None and card.edit_button.isEnabled()
+
+    card.edit_button.click()
+    card.editor.setPlainText(ABSOLUTE)
+    with qtbot.waitSignal(page.state.history_changed):
+        card.edit_button.click()  # Done
+    checks = [f for f in card.flags() if f.check == "absolute_terms"]
+    assert [(f.match, f.span) for f in checks] == [("全网第一", (0, 4)), ("最好", (5, 7))]
+    assert [s.cursor.selectedText() for s in card.editor.extraSelections()] == ["全网第一", "最好"]
+    assert "Absolute term ×2" in card.flag_view.badges.text()
+    card.flag_view.details_toggle.click()
+    assert "很好" in card.flag_view.details.text()  # the softer wording
+
+    with qtbot.waitSignal(page.state.history_changed):
+        card.favorite_button.click()
+    page.state.close_history()
+    with History(default_path()) as reopened:  # from disk, as the next session sees it
+        [row] = reopened.get_variants([card.variant_id])
+    assert row.favorite and row.edited_text == ABSOLUTE and row.text == ABSOLUTE
+
+
+def test_a_re_run_repeats_the_settings_seed_and_text(qtbot, page, wenan_home):
+    use_pairs_form(page, wenan_home)
+    page.form.set_scenario("slogan")
+    page.form.lang_combo.setCurrentIndex(page.form.lang_combo.findData("en"))
+    page.form.set_field("product", "bamboo towel")
+    page.form.set_field("tone", "warm")
+    page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(24)
+    page.settings.preset_combo.setCurrentIndex(page.settings.preset_combo.findData("creative"))
+    first = write(qtbot, page)  # the seed box says Random: the engine picks one and reports it
+    request = page.state.history().rerun_request(saved_run(page).id)
+    assert request.config.seed == first.seed
+
+    page.form.set_scenario("title")
+    page.form.set_field("product", "something else")
+    page.settings.n_spin.setValue(5)
+    page.settings.preset_combo.setCurrentIndex(page.settings.preset_combo.findData("safe"))
+    again = write(qtbot, page, lambda: page.state.rerun.emit(request))
+
+    assert again.seed == first.seed and again.variants == first.variants
+    assert page.settings.config(page.form.prompt()) == request.config
+    assert page.settings.preset_combo.currentData() == "creative"
+    assert page.form.scenario() == "slogan" and page.form.request_fields() == {"product": "bamboo towel",
+                                                                              "tone": "warm"}
+    assert not page.form.reset_button.isEnabled()  # the prompt is the one the fields build
+    runs = {row.run_id for row in page.state.history().search()}
+    assert len(runs) == 2 and saved_run(page).seed == first.seed
+
+
+def test_a_re_run_of_a_deleted_model_says_so(qtbot, page):
+    request = RerunRequest("gone", GenerateConfig(prompt="青禾", seed=3), None, None)
+    page.apply_rerun(request)
+    assert page.message.isVisible() and '"gone" is no longer in your library' in page.message.text()
+    assert not page.is_running() and page.model_combo.currentData() == "tiny"
+
+
+def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_home):
+    (wenan_home / "history.sqlite3").mkdir()  # the file cannot be opened
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(12)
+    result = write(qtbot, page)
+    assert page.message.isVisible() and "could not be kept in the history" in page.message.text()
+    assert sorted(c.text() for c in page.cards if c.flags() is not None) == sorted(result.variants)
+    assert all(card.variant_id is None for card in page.cards)
+    page.cards[0].favorite_button.click()  # still usable, only not kept
+    assert page.cards[0].is_favorite()
+
+
+def test_a_stopped_run_is_saved_and_marked(qtbot, page):
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(2000)
+
+    def start_then_stop():
+        page.generate_button.click()
+        with qtbot.waitSignal(page.job.text, timeout=LONG):
+            pass
+        page.stop_button.click()
+
+    result = write(qtbot, page, start_then_stop)
+    assert result.cancelled and result.variants
+    run = saved_run(page)
+    assert run.params["stopped"] is True and sorted(v.text for v in run.variants) == sorted(result.variants)
+    assert page.state.history().rerun_request(run.id).config.max_new_tokens == 2000
+
+
+def test_a_damaged_history_is_set_aside_and_said_once(qtbot, page, wenan_home):
+    (wenan_home / "history.sqlite3").write_bytes(b"not a database at all")
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(1)
+    page.settings.length_spin.setValue(8)
+    write(qtbot, page)
+    assert page.message.isVisible() and "damaged" in page.message.text()
+    assert saved_run(page).variants  # saved in the new file
+    page.message.close_button.click()
+    write(qtbot, page)
+    assert not page.message.isVisible()
+
+
+def test_the_history_file_is_created_off_the_gui_thread_but_a_damaged_one_is_left_to_the_pages(wenan_home):
+    from ui.warmup import create_history_file
+
+    path = wenan_home / "history.sqlite3"
+    create_history_file()
+    with History(path) as history:
+        assert history.recovered_from is None and history.count() == 0
+    path.unlink()
+    path.write_bytes(b"not a database at all")
+    create_history_file()
+    assert path.read_bytes() == b"not a database at all"  # the page that opens it sets it aside and says so
+
+
+def test_flag_messages_follow_a_language_switch(qtbot, page):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import LanguageManager
+
+    show_drafts(page, [ABSOLUTE])
+    details = page.cards[0].flag_view.details
+    assert "advertising rules forbid" in details.text()
+    languages = LanguageManager(QApplication.instance())
+    try:
+        languages.apply("zh")
+        assert "广告法极限用语" in details.text() and "很好" in details.text()
+    finally:
+        languages.apply("en")
+    assert "advertising rules forbid" in details.text()
