@@ -180,15 +180,23 @@ class History:
         """Mark or unmark a variant as a favorite."""
         self._update_variant(variant_id, "favorite = ?", int(bool(favorite)))
 
-    def edit_variant(self, variant_id: int, text: str | None) -> None:
-        """Save the user's version of a variant; None (or the original text) reverts to the original."""
-        self._update_variant(variant_id, "edited_text = nullif(?, text)", text)
+    def edit_variant(self, variant_id: int, text: str | None,
+                     flags: Sequence[Mapping[str, Any]] | None = None) -> None:
+        """Save the user's version of a variant; None (or the original text) reverts to the original.
 
-    def _update_variant(self, variant_id: int, assignment: str, value: Any) -> None:
+        `flags` are the quality flags of the text now shown (checks.Flag.to_dict()), so that
+        the history and exports describe what the user kept; None leaves the stored flags.
+        """
+        if flags is None:
+            self._update_variant(variant_id, "edited_text = nullif(?, text)", text)
+        else:
+            self._update_variant(variant_id, "edited_text = nullif(?, text), flags = ?", text, _json(list(flags)))
+
+    def _update_variant(self, variant_id: int, assignment: str, *values: Any) -> None:
         with self._transaction() as conn:
             changed = conn.execute(
                 f"UPDATE variants SET {assignment} WHERE id = ? AND deleted_at IS NULL"
-                " AND run_id IN (SELECT id FROM runs WHERE deleted_at IS NULL)", (value, variant_id)).rowcount
+                " AND run_id IN (SELECT id FROM runs WHERE deleted_at IS NULL)", (*values, variant_id)).rowcount
         if not changed:
             raise HistoryError("history_variant_missing", id=variant_id)
 

@@ -14,6 +14,8 @@ started, so the app never crash-loops and nothing is destroyed. A file from a
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -141,16 +143,34 @@ def migrate(conn: sqlite3.Connection) -> None:
 
     A failing migration rolls back whole: the file stays at the last good version.
     """
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for target in range(version + 1, CURRENT_VERSION + 1):
+    while conn.execute("PRAGMA user_version").fetchone()[0] < CURRENT_VERSION:
+        # Take the write lock, then read the version again: another process (the CLI, a
+        # second window) may have migrated the file while this one waited for the lock.
+        conn.execute("BEGIN IMMEDIATE")
         try:
-            # executescript would commit an open transaction first, so BEGIN goes inside the script.
-            conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target - 1]}\n"
-                               f"PRAGMA user_version = {target};\nCOMMIT;")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < CURRENT_VERSION:
+                for statement in _statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (executescript would commit the open transaction)."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -166,20 +186,28 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         # Read the header before writing anything (journal_mode=WAL writes it):
         # a newer or foreign file must be left exactly as it is.
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if app_id not in (0, APPLICATION_ID) or (version == 0 and has_tables):
-            raise _Damaged("foreign")
-        if version > CURRENT_VERSION:
-            raise HistoryNewerError("history_newer", path=str(path), version=version,
-                                    supported=CURRENT_VERSION)
-        if has_tables:
-            # quick_check reads every page (milliseconds for a history of drafts) so
-            # that damage is found now, not in the middle of a later write.
-            problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-            if problems != ["ok"]:
-                raise _Damaged("corrupt")
+        # One read transaction, so all of it describes the same moment: another process
+        # creating the file could otherwise commit between two reads, and a fresh history
+        # seen with tables but no version yet would look foreign and be set aside.
+        conn.execute("BEGIN")
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            if app_id not in (0, APPLICATION_ID) or (version == 0 and has_tables):
+                raise _Damaged("foreign")
+            if version > CURRENT_VERSION:
+                raise HistoryNewerError("history_newer", path=str(path), version=version,
+                                        supported=CURRENT_VERSION)
+            if has_tables:
+                # quick_check reads every page (milliseconds for a history of drafts) so
+                # that damage is found now, not in the middle of a later write.
+                problems = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+                if problems != ["ok"]:
+                    raise _Damaged("corrupt")
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")  # only reads: ends the snapshot
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -234,6 +262,26 @@ def open_database(path: Path) -> tuple[sqlite3.Connection, Path | None, str | No
     ('corrupt' or 'foreign'). Raises HistoryNewerError for a newer file and
     HistoryError when the folder cannot be written.
     """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    with _OPEN_LOCK:
+        while True:
+            try:
+                return _open(path)
+            except HistoryError as err:
+                # Two processes opening a new file at once can get SQLITE_BUSY straight away
+                # (SQLite skips the busy wait where waiting could deadlock): try again shortly.
+                if err.key != "history_busy" or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+
+# Opens in one process take turns: first opens of a new file racing in SQLite can meet a
+# lock SQLite reports at once rather than waiting (switching to WAL needs the file alone).
+# Between processes the snapshot read and the version check in migrate() keep it correct.
+_OPEN_LOCK = threading.Lock()
+
+
+def _open(path: Path) -> tuple[sqlite3.Connection, Path | None, str | None]:
     try:
         if not _header_ok(path):
             # Decided before SQLite opens it: closing a connection to a file it cannot

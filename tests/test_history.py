@@ -101,6 +101,40 @@ def test_edit_keeps_the_original_and_favorites_toggle():
         assert err.value.key == "history_variant_missing" and str(vid + 100) in str(err.value)
 
 
+def test_an_edit_can_replace_the_flags_with_those_of_the_new_text():
+    with History() as h:
+        run_id = h.add_run("m", "p", {}, 1, [{"text": "全网第一的毛巾", "flags": [{"check": "absolute_terms"}]}])
+        vid = h.get_run(run_id).variants[0].id
+        h.edit_variant(vid, "很受欢迎的毛巾", flags=[])
+        row = h.get_run(run_id).variants[0]
+        assert (row.text, row.flags) == ("很受欢迎的毛巾", ())
+        h.edit_variant(vid, "口碑很好的毛巾")  # no flags given: the stored ones stay
+        assert h.get_run(run_id).variants[0].flags == ()
+
+
+def test_first_opens_racing_on_a_new_file_all_succeed(tmp_path):
+    # The app's worker and the CLI can both create the file at the same moment.
+    for attempt in range(10):
+        path, errors, barrier = tmp_path / f"h{attempt}.sqlite3", [], threading.Barrier(6)
+
+        def open_one() -> None:
+            barrier.wait()
+            try:
+                with History(path) as h:
+                    add(h, ["同时打开"])
+            except Exception as err:  # collected, so the assertion below names it
+                errors.append(err)
+
+        threads = [threading.Thread(target=open_one) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        with History(path) as h:
+            assert h.count("同时打开") == 6
+
+
 def test_one_history_is_safe_to_share_between_threads():
     with History() as h:
         def writer(tag: str) -> None:
