@@ -66,6 +66,8 @@ class BatchResult:
     skipped_rows: int         # rows with a required cell empty: written without variants
     cancelled: bool
     elapsed_s: float
+    variants: int = 0         # drafts in the sheet written
+    flagged: int = 0          # of which at least one quality check flagged
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,13 @@ def journal_path(out_path: str | Path) -> Path:
     """Where the batch writing `out_path` keeps its progress."""
     out_path = Path(out_path)
     return out_path.with_name(out_path.name + JOURNAL_SUFFIX)
+
+
+def rows_done(out_path: str | Path) -> int:
+    """Products an interrupted batch writing `out_path` has finished (0 without a journal);
+    the next run_batch with resume skips them."""
+    _, rows, _ = _read_journal(journal_path(out_path))
+    return len(rows)
 
 
 # ---- the journal ----
@@ -351,4 +360,7 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
         journal.unlink(missing_ok=True)
         on_event(event(""))
     skipped = sum(bool(e.get("skipped")) for e in rows.values())
-    return BatchResult(out_path, total, len(rows), resumed, skipped, not finished, time.monotonic() - started)
+    variants = sum(len(e["variants"]) for e in rows.values())
+    flagged = sum(bool(f) for e in rows.values() for f in e["flags"])
+    return BatchResult(out_path, total, len(rows), resumed, skipped, not finished, time.monotonic() - started,
+                       variants, flagged)

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, subprocess_env
 from engine.batch import (LABEL_COLUMN, LABEL_VALUE, default_mapping, journal_path, read_products,
-                          resolve_mapping, run_batch)
+                          resolve_mapping, rows_done, run_batch)
 from engine.checks import CheckContext, check_variant, flags_summary, penalty, split_keywords
 from engine.errors import ConfigError, DataFileError, WenanError
 from engine.memorisation import memo_for_model
@@ -69,6 +69,9 @@ def test_products_become_a_copy_sheet(tiny_model, tmp_path):
         flags = [check_variant(row[f"variant_{i}"], ctx) for i in (1, 2)]
         assert [row["flags_1"], row["flags_2"]] == [flags_summary(f) for f in flags]
         assert penalty(flags[0]) <= penalty(flags[1])
+    written = [row[f"variant_{i}"] for row in rows for i in (1, 2) if row[f"variant_{i}"]]
+    assert result.variants == len(written) == 6
+    assert result.flagged == sum(bool(row[f"flags_{i}"]) for row in rows for i in (1, 2))
     assert not journal_path(out).exists()
     assert [e.done_rows for e in events] == [0, 1, 2, 3] and events[-1].product == ""
     assert [e.product for e in events[:3]] == [r["product"] for r in rows]
@@ -150,7 +153,7 @@ def test_cancel_then_resume_does_each_product_once(tiny_model, tmp_path):
     assert first.cancelled and first.done_rows == 1
     _header, partial = _read_csv(out)  # a partial sheet exists after cancel
     assert [r["product"] for r in partial] == ["竹纤维毛巾"]
-    assert _journal_rows(journal_path(out)) == [0]
+    assert _journal_rows(journal_path(out)) == [0] and rows_done(out) == 1
 
     with pytest.raises(WenanError) as err:  # other settings may not continue this batch
         run_batch(tiny_model, products, "detail", out, n=3, gen_overrides=GEN)
@@ -161,7 +164,7 @@ def test_cancel_then_resume_does_each_product_once(tiny_model, tmp_path):
     _header, rows = _read_csv(out)
     assert [r["product"] for r in rows] == ["竹纤维毛巾", "316不锈钢保温杯", "粗陶茶具套装"]
     assert rows[0]["variant_1"] == partial[0]["variant_1"]  # kept from the first run, not redone
-    assert not journal_path(out).exists()
+    assert not journal_path(out).exists() and rows_done(out) == 0
 
 
 def test_a_torn_last_journal_line_is_ignored(tiny_model, tmp_path):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox, QStackedWidget,
-                               QSystemTrayIcon, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QSystemTrayIcon, QVBoxLayout, QWidget)
 
 from engine import paths
 
@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.languages = languages
         self.state = AppState(settings, self)
         self._close_pending = False
+        self.batch_dialog = None  # kept here while open, so it is not garbage collected
         self._warm_timer = QTimer(self, singleShot=True, interval=WARM_UP_DELAY_MS)
         self._warm_timer.timeout.connect(self.start_warm_up)
         self.tray: QSystemTrayIcon | None = None
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
         self.data_page = DataPage(self.state)
         self.train_page = TrainPage(self.state)
         self.write_page = WritePage(self.state)
-        self.history_page = HistoryPage()
+        self.history_page = HistoryPage(self.state)
         self.pages = dict(zip(PAGES, (self.data_page, self.train_page, self.write_page, self.history_page)))
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
@@ -98,13 +99,15 @@ class MainWindow(QMainWindow):
         self.library_action = QAction(self, shortcut=QKeySequence("Ctrl+L"))
         self.library_action.setIcon(icon("library"))
         self.library_action.triggered.connect(self.open_library)
+        self.batch_action = QAction(self)
+        self.batch_action.triggered.connect(self.open_batch)
         self.settings_action = QAction(self, shortcut=QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.open_settings)
         self.quit_action = QAction(self, shortcut=QKeySequence.StandardKey.Quit)
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        for action in (self.open_action, self.library_action, self.settings_action):
+        for action in (self.open_action, self.batch_action, self.library_action, self.settings_action):
             self.file_menu.addAction(action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         self.help_menu.setTitle(self.tr("&Help"))
         self.open_action.setText(self.tr("&Open data file…"))
         self.library_action.setText(self.tr("Model &library…"))
+        self.batch_action.setText(self.tr("&Batch from product sheet…"))
+        self.batch_action.setToolTip(self.tr("Draft copy for every product in a spreadsheet"))
         self.settings_action.setText(self.tr("&Settings…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.about_action.setText(self.tr("&About Wenan Studio"))
@@ -170,6 +175,19 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def open_batch(self) -> QDialog:
+        """The batch dialog (ui/dialogs/batch.py, imported only when asked for); one at a time."""
+        if self.batch_dialog is not None:
+            if self.batch_dialog.isVisible():
+                self.batch_dialog.activateWindow()
+                return self.batch_dialog
+            self.batch_dialog.deleteLater()  # closed earlier, which it does only once its worker has ended
+        from .dialogs.batch import BatchDialog
+
+        self.batch_dialog = BatchDialog(self.state, self)
+        self.batch_dialog.open()
+        return self.batch_dialog
+
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -187,6 +205,9 @@ class MainWindow(QMainWindow):
         presets.setCurrentIndex(max(0, presets.findData(self.settings.generation_preset)))
         if (self.settings.device, self.settings.data_folder) != old:
             self.settings.apply_data_folder()
+            if self.settings.data_folder != old[1]:
+                self.state.close_history()  # the new folder's drafts open on next use
+                self.state.history_changed.emit()
             self.state.models_changed.emit()
             self.start_warm_up()
 

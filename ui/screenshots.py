@@ -66,6 +66,37 @@ def _dark_palette():
     return p
 
 
+def _seed_history(history, model: str) -> None:
+    """A few past drafts, so the History page shows what a shop's history looks like:
+    Chinese and English, several scenarios, one favorite and one with a quality flag."""
+    from datetime import datetime, timedelta, timezone
+
+    from engine.checks import CheckContext, check_variant
+    from engine.generate import GenerateConfig
+    from engine.scenarios import build_prompt
+
+    now = datetime.now(timezone.utc)
+    drafts = [  # (scenario, fields, prompt language, text, favorite, hours ago)
+        ("title", {"product": "Bamboo fiber bath towel", "platform": "Amazon"}, "en",
+         "Bamboo Fiber Bath Towel – Quick-Dry, Soft on Skin, 4 Colors", False, 70),
+        ("review_reply", {"product": "竹纤维毛巾", "review": "毛巾很软，就是第一次洗有点掉毛"}, "zh",
+         "谢谢亲的认可！新毛巾初次使用有少量浮毛属于正常现象，清水洗一两次就好啦，有问题随时找我们～", False, 52),
+        ("social", {"product": "Soy wax candle", "selling_points": "white tea, 40-hour burn"}, "en",
+         "Meet our soy wax candle: white tea and fig, 40 hours of calm in a jar. #QingheGoods", True, 30),
+        ("slogan", {"product": "竹纤维毛巾", "selling_points": "吸水快"}, "zh", "全网最好的竹纤维毛巾，一擦就干！", False, 6),
+        ("detail", {"product": "竹纤维毛巾", "selling_points": "吸水快、柔软亲肤、四色可选"}, "zh",
+         "柔软亲肤的竹纤维毛巾，吸水快、不掉毛，四色可选，给全家温柔的触感。", True, 2),
+    ]
+    for seed, (scenario, fields, lang, text, favorite, hours) in enumerate(drafts, 11):
+        prompt = build_prompt(scenario, fields, lang)
+        flags = [f.to_dict() for f in check_variant(text, CheckContext(scenario=scenario))]
+        run = history.add_run(model, prompt, GenerateConfig(prompt=prompt, temperature=0.6, top_k=40), seed,
+                              [{"text": text, "flags": flags}], scenario=scenario, fields=fields,
+                              created_at=now - timedelta(hours=hours))
+        if favorite:
+            history.set_favorite(history.get_run(run).variants[0].id)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", nargs="?", default="docs/screenshots")
@@ -135,7 +166,12 @@ def main() -> int:
     dialog.resize(900, 520)
     shot("library", dialog)
     dialog.reject()
+    _seed_history(window.state.history(), result.name)
+    window.state.history_changed.emit()
     window.show_page("history")
+    history_page = window.history_page
+    flagged = [r for r in range(history_page.model.rowCount()) if history_page.model.row(r).text.startswith("全网最好")]
+    history_page.table.selectRow(flagged[0] if flagged else 0)  # the detail then shows a quality flag
     shot("history")
 
     window.set_language("zh")

@@ -28,6 +28,7 @@ class AppState(QObject):
         self.device: Any = None           # engine.device.DeviceChoice once known
         self.device_error: BaseException | None = None
         self._history: Any = None         # engine.history.History, opened on first use
+        self._recovery_told = False
 
     def history(self) -> Any:
         """The draft history (engine.history.History), opened on first use: the Write page
@@ -38,11 +39,21 @@ class AppState(QObject):
             self._history = History()
         return self._history
 
+    def take_recovery_notice(self) -> Any:
+        """The history that was opened replaced a damaged file: returns that History once, so
+        exactly one page tells the user (recovery_notice(lang) has the words), else None."""
+        history = self._history
+        if history is None or history.recovered_from is None or self._recovery_told:
+            return None
+        self._recovery_told = True
+        return history
+
     def close_history(self) -> None:
         """On window close: ends this session's undo and closes the file."""
         if self._history is not None:
             self._history.close()
             self._history = None
+            self._recovery_told = False
 
     def set_data(self, loaded: LoadedData | None) -> None:
         self.data = loaded

@@ -9,39 +9,337 @@
         <translation>未安装</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="29"/>
+        <location filename="../../ui/dialogs/about.py" line="31"/>
+        <source>Build: CPU</source>
+        <translation>版本类型：CPU</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="32"/>
+        <source>Build: CUDA (NVIDIA GPU)</source>
+        <translation>版本类型：CUDA（NVIDIA 显卡）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="33"/>
+        <source>Build: from source</source>
+        <translation>版本类型：源代码运行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="34"/>
+        <source>Build: {flavour}</source>
+        <translation>版本类型：{flavour}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="38"/>
         <source>checking…</source>
         <translation>检测中…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="33"/>
+        <location filename="../../ui/dialogs/about.py" line="43"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="34"/>
+        <location filename="../../ui/dialogs/about.py" line="44"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="35"/>
+        <location filename="../../ui/dialogs/about.py" line="45"/>
         <source>Log folder</source>
         <translation>日志文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="37"/>
+        <location filename="../../ui/dialogs/about.py" line="47"/>
         <source>Wenan Studio (文案工坊)</source>
         <translation>文案工坊 (Wenan Studio)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="38"/>
+        <location filename="../../ui/dialogs/about.py" line="48"/>
         <source>Drafts marketing copy with a model that learned from your own writing. Everything runs on this computer.</source>
         <translation>用学习了你自家文案的模型起草营销文案。一切都在这台电脑上运行。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/about.py" line="46"/>
+        <location filename="../../ui/dialogs/about.py" line="52"/>
+        <source>built {date}</source>
+        <translation>构建于 {date}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/about.py" line="59"/>
         <source>About Wenan Studio</source>
         <translation>关于文案工坊</translation>
+    </message>
+</context>
+<context>
+    <name>BatchDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="193"/>
+        <source>Batch: copy for a product sheet</source>
+        <translation>批量：为商品表写文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="194"/>
+        <source>Product sheet</source>
+        <translation>商品表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="195"/>
+        <source>A .csv or .xlsx file with one product per row</source>
+        <translation>每行一个商品的 .csv 或 .xlsx 文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="196"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="197"/>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="198"/>
+        <source>Drafting</source>
+        <translation>写文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="199"/>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="199"/>
+        <source>S&amp;cenario:</source>
+        <translation>场景(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="200"/>
+        <source>&amp;Variants per product:</source>
+        <translation>每个商品的候选数(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="200"/>
+        <source>St&amp;yle:</source>
+        <translation>风格(&amp;Y)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="201"/>
+        <source>Save &amp;to:</source>
+        <translation>保存到(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="206"/>
+        <source>Safe: close to your own copy</source>
+        <translation>稳妥：贴近你自己的文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="206"/>
+        <source>Balanced</source>
+        <translation>均衡</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="207"/>
+        <source>Creative: more surprising</source>
+        <translation>创意：更出人意料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="210"/>
+        <source>Where the copy sheet goes (.xlsx or .csv)</source>
+        <translation>文案表的保存位置（.xlsx 或 .csv）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="211"/>
+        <source>Bro&amp;wse…</source>
+        <translation>浏览(&amp;W)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="212"/>
+        <source>Start &amp;over</source>
+        <translation>重新开始(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="213"/>
+        <source>Open &amp;file</source>
+        <translation>打开文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="214"/>
+        <source>Open fol&amp;der</source>
+        <translation>打开文件夹(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="215"/>
+        <source>&amp;Start</source>
+        <translation>开始(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="216"/>
+        <source>Draft copy for every product; you can stop and continue later</source>
+        <translation>为每个商品写文案；可以随时停止，稍后继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="217"/>
+        <source>Ca&amp;ncel</source>
+        <translation>取消(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="218"/>
+        <source>Stop; products already finished are kept</source>
+        <translation>停止；已完成的商品会保留</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="219"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="235"/>
+        <source>Open a product sheet</source>
+        <translation>打开商品表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="236"/>
+        <source>Product sheets (*.csv *.tsv *.xlsx)</source>
+        <translation>商品表 (*.csv *.tsv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="255"/>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="274"/>
+        <source>This sheet has a header but no products.</source>
+        <translation>这个表只有表头，没有商品。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="303"/>
+        <source>{rows} products, {columns} columns; the first rows:</source>
+        <translation>{rows} 个商品，{columns} 列；前几行：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="340"/>
+        <source>{field} (required):</source>
+        <translation>{field}（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="341"/>
+        <source>{field}:</source>
+        <translation>{field}：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="342"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="381"/>
+        <source>No models yet: train one on the Train page first.</source>
+        <translation>还没有模型：请先在“训练”页训练一个。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="383"/>
+        <source>This model learned from plain copy, so it writes on from each product&apos;s name; the other columns are used only for the checks.</source>
+        <translation>这个模型学习的是纯文案，所以会从每个商品名接着往下写；其他列只用于质量检查。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="386"/>
+        <source>Drafts the shop&apos;s reply to each customer&apos;s real review in the sheet. Wenan Studio never writes reviews.</source>
+        <translation>为表中每条真实的顾客评价起草店铺的回复。文案工坊从不编写评价。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="396"/>
+        <source>Save the copy sheet</source>
+        <translation>保存文案表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="397"/>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="407"/>
+        <source>{done} of {total} products are already done — Start continues from there.</source>
+        <translation>{total} 个商品中已完成 {done} 个——点“开始”会从那里继续。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="429"/>
+        <source>Start over</source>
+        <translation>重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="430"/>
+        <source>Throw away the products already done and draft every product again?</source>
+        <translation>放弃已完成的商品，为所有商品重新写文案吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="467"/>
+        <source>Loading the model…</source>
+        <translation>正在载入模型…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="474"/>
+        <source>Stopping… Finished products are kept; the one being drafted now is drafted again when you continue.</source>
+        <translation>正在停止…已完成的商品会保留；正在写的这个商品会在继续时重新写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="483"/>
+        <source>{n} / {n}</source>
+        <translation>{n} / {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="485"/>
+        <source>Row {i} / {n}</source>
+        <translation>第 {i} / {n} 行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="490"/>
+        <source>Drafting “{product}”</source>
+        <translation>正在为“{product}”写文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="492"/>
+        <source> · about {time} left</source>
+        <translation> · 约剩 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="500"/>
+        <source>Stopped before the first product was finished.</source>
+        <translation>在第一个商品完成前就已停止。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="503"/>
+        <source>Stopped: {done} of {total} products are done and saved in {file}. Start continues from there.</source>
+        <translation>已停止：{total} 个商品中已完成 {done} 个，已保存在 {file}。点“开始”会从那里继续。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="510"/>
+        <source>Done: {rows} products, {variants} variants, {flagged} of them flagged by the checks (see the flags columns). Saved to {file}, labelled as AI-generated.</source>
+        <translation>完成：{rows} 个商品，{variants} 条候选，其中 {flagged} 条被质量检查标出（见 flags 列）。已保存到 {file}，并标注为“AI生成”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="514"/>
+        <source>{n} rows had an empty required cell and were left without copy.</source>
+        <translation>有 {n} 行的必填单元格为空，这些行没有写文案。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="519"/>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="523"/>
+        <source>Stopped because of a problem; fix it and press Start to continue.</source>
+        <translation>因出现问题而停止；解决后点“开始”即可继续。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="552"/>
+        <source>The batch is running</source>
+        <translation>批量任务正在进行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch.py" line="553"/>
+        <source>Stop the batch and close? Finished products are kept; Start continues from there next time.</source>
+        <translation>停止批量任务并关闭吗？已完成的商品会保留；下次点“开始”会从那里继续。</translation>
     </message>
 </context>
 <context>
@@ -416,134 +714,675 @@
     </message>
 </context>
 <context>
+    <name>FlagView</name>
+    <message>
+        <location filename="../../ui/flag_view.py" line="123"/>
+        <source>Absolute term</source>
+        <translation>极限词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="123"/>
+        <source>Copied from training data</source>
+        <translation>照搬训练文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="124"/>
+        <source>Repetition</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="124"/>
+        <source>Too long</source>
+        <translation>超长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="125"/>
+        <source>Missing keyword</source>
+        <translation>缺关键词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="129"/>
+        <source>What the quality checks found, and softer wording to use</source>
+        <translation>质量检查发现的问题，以及更稳妥的说法</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="133"/>
+        <source>Passed the quality checks</source>
+        <translation>已通过质量检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="134"/>
+        <source>No absolute terms, copying, repetition, length or keyword problems were found.</source>
+        <translation>没有发现极限词、照搬训练文案、重复、超长或缺关键词的问题。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="159"/>
+        <source>▾ Details</source>
+        <translation>▾ 详情</translation>
+    </message>
+    <message>
+        <location filename="../../ui/flag_view.py" line="159"/>
+        <source>▸ Details</source>
+        <translation>▸ 详情</translation>
+    </message>
+</context>
+<context>
     <name>GenerationSettings</name>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="59"/>
+        <location filename="../../ui/pages/write_settings.py" line="60"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="60"/>
+        <location filename="../../ui/pages/write_settings.py" line="61"/>
         <source>St&amp;yle:</source>
         <translation>风格(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="61"/>
+        <location filename="../../ui/pages/write_settings.py" line="62"/>
         <source>Safe: close to your own copy</source>
         <translation>稳妥：贴近你自己的文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="61"/>
+        <location filename="../../ui/pages/write_settings.py" line="62"/>
         <source>Balanced</source>
         <translation>均衡</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="62"/>
+        <location filename="../../ui/pages/write_settings.py" line="63"/>
         <source>Creative: more surprising</source>
         <translation>创意：更出人意料</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
         <source>Len&amp;gth (tokens):</source>
         <translation>长度（词元）(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
         <source>T&amp;emperature:</source>
         <translation>温度(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
         <source>Var&amp;iants:</source>
         <translation>候选数(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="66"/>
+        <location filename="../../ui/pages/write_settings.py" line="67"/>
         <source>Top-p:</source>
         <translation>Top-p：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <location filename="../../ui/pages/write_settings.py" line="68"/>
         <source>Top-&amp;k:</source>
         <translation>Top-k(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <location filename="../../ui/pages/write_settings.py" line="68"/>
         <source>&amp;Repetition penalty:</source>
         <translation>重复惩罚(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="67"/>
+        <location filename="../../ui/pages/write_settings.py" line="68"/>
         <source>See&amp;d:</source>
         <translation>随机种子(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="70"/>
+        <location filename="../../ui/pages/write_settings.py" line="71"/>
         <source>Off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="71"/>
+        <location filename="../../ui/pages/write_settings.py" line="72"/>
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="72"/>
+        <location filename="../../ui/pages/write_settings.py" line="73"/>
         <source>Higher is more varied, lower sticks to the most likely words</source>
         <translation>越高越多变，越低越贴近最常见的用词</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="73"/>
+        <location filename="../../ui/pages/write_settings.py" line="74"/>
         <source>Only sample from the most likely words that add up to this share</source>
         <translation>只从累计概率达到此比例的高概率词中抽取</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="74"/>
+        <location filename="../../ui/pages/write_settings.py" line="75"/>
         <source>Only sample from this many most likely words</source>
         <translation>只从概率最高的这么多个词中抽取</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="75"/>
+        <location filename="../../ui/pages/write_settings.py" line="76"/>
         <source>Above 1 discourages repeating the same words</source>
         <translation>大于 1 时减少重复用词</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="76"/>
+        <location filename="../../ui/pages/write_settings.py" line="77"/>
         <source>The same seed and settings give the same variants again</source>
         <translation>相同的种子和设置会再次写出相同的候选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="77"/>
+        <location filename="../../ui/pages/write_settings.py" line="78"/>
         <source>The longest a variant may get, in tokens (about a character each for Chinese)</source>
         <translation>每条候选的最大长度，单位为词元（中文约一字一个）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="87"/>
+        <location filename="../../ui/pages/write_settings.py" line="88"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_settings.py" line="87"/>
+        <location filename="../../ui/pages/write_settings.py" line="88"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
 </context>
 <context>
+    <name>HistoryDetail</name>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="89"/>
+        <source>Select a draft to see its full text, the prompt and settings that wrote it, and what the quality checks found.</source>
+        <translation>选择一条草稿，查看它的全文、写出它的提示和设置，以及质量检查的结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="91"/>
+        <location filename="../../ui/pages/history_detail.py" line="175"/>
+        <source>AI-generated / AI生成</source>
+        <translation>AI生成 / AI-generated</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="92"/>
+        <source>Written by a language model. Check facts and claims before you publish it.</source>
+        <translation>由语言模型生成。发布前请核实其中的事实和宣传用语。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="94"/>
+        <source>&amp;Re-run</source>
+        <translation>重新生成(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="95"/>
+        <source>Write again on the Write page with the same model, prompt, settings and seed</source>
+        <translation>在“写文案”页用相同的模型、提示、设置和种子再写一次</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="98"/>
+        <source>F&amp;avorite</source>
+        <translation>收藏(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="99"/>
+        <source>Mark or unmark this draft as a favorite</source>
+        <translation>收藏或取消收藏这条草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="100"/>
+        <source>Dele&amp;te</source>
+        <translation>删除(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="101"/>
+        <source>Delete this draft (you can undo it)</source>
+        <translation>删除这条草稿（可以撤销）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="102"/>
+        <source>Switch between your edit and what the model wrote</source>
+        <translation>在你修改后的版本和模型原文之间切换</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="148"/>
+        <source>Show your edit</source>
+        <translation>显示你的修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="148"/>
+        <source>Show the original</source>
+        <translation>显示原文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="149"/>
+        <source>What the model wrote, before your edit.</source>
+        <translation>这是模型写的原文，未经你修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="150"/>
+        <source>You edited this draft; this is your version.</source>
+        <translation>你修改过这条草稿；这是你的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="155"/>
+        <source>✓ The quality checks found nothing to change.</source>
+        <translation>✓ 质量检查没有发现需要修改的地方。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="160"/>
+        <source>Suggested wording: {text}</source>
+        <translation>建议改为：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="166"/>
+        <source>Written</source>
+        <translation>写于</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="166"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="167"/>
+        <source>Scenario</source>
+        <translation>场景</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="168"/>
+        <source>Variant</source>
+        <translation>候选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="168"/>
+        <source>{n} of this run</source>
+        <translation>本次生成的第 {n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="169"/>
+        <source>Prompt</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="172"/>
+        <source>Form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="173"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="174"/>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="175"/>
+        <source>Label</source>
+        <translation>标识</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="182"/>
+        <source>variants</source>
+        <translation>候选数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="182"/>
+        <source>length (tokens)</source>
+        <translation>长度（词元）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="183"/>
+        <source>temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="184"/>
+        <source>repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="189"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="209"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="209"/>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_detail.py" line="210"/>
+        <source>Copy the text to the clipboard (Ctrl+C in the list)</source>
+        <translation>把文字复制到剪贴板（在列表中按 Ctrl+C）</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryExporter</name>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="52"/>
+        <source>CSV for Excel, Chinese included (*.csv)</source>
+        <translation>CSV，Excel 可直接打开，中文不乱码 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="53"/>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="53"/>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="54"/>
+        <source>Plain text (*.txt)</source>
+        <translation>纯文本 (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="57"/>
+        <source>&amp;Open folder</source>
+        <translation>打开文件夹(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="58"/>
+        <source>Show the exported file in your file manager</source>
+        <translation>在文件管理器中显示导出的文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="70"/>
+        <source>There is nothing to export: no drafts are selected or shown.</source>
+        <translation>没有可导出的内容：没有选中或显示任何草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="74"/>
+        <source>Export drafts</source>
+        <translation>导出草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="89"/>
+        <source>Exported 1 draft to {path}</source>
+        <translation>已将 1 条草稿导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="90"/>
+        <source>Exported {n} drafts to {path}</source>
+        <translation>已将 {n} 条草稿导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_export.py" line="95"/>
+        <source>Could not export: {reason}</source>
+        <translation>无法导出：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryFilterBar</name>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="80"/>
+        <source>Search text, prompts and models (Ctrl+F)</source>
+        <translation>搜索正文、提示和模型（Ctrl+F）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="81"/>
+        <source>Every word must appear; Chinese works too, e.g. 面膜</source>
+        <translation>每个词都必须出现；也可以搜中文，例如“面膜”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="82"/>
+        <source>All models</source>
+        <translation>全部模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="83"/>
+        <source>Only drafts written by this model</source>
+        <translation>只显示这个模型写的草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="84"/>
+        <source>All scenarios</source>
+        <translation>全部场景</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="87"/>
+        <source>Only drafts of this kind</source>
+        <translation>只显示这类草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="88"/>
+        <source>Any time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="88"/>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="88"/>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="89"/>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="89"/>
+        <source>From… to…</source>
+        <translation>自定义日期…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="92"/>
+        <source>Only drafts written in this period</source>
+        <translation>只显示这段时间内写的草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="93"/>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="94"/>
+        <source>★ Favorites only</source>
+        <translation>★ 只看收藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_filter.py" line="95"/>
+        <source>Only the drafts you marked as favorites</source>
+        <translation>只显示你收藏的草稿</translation>
+    </message>
+</context>
+<context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="29"/>
+        <location filename="../../ui/pages/history_page.py" line="136"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="31"/>
-        <source>&lt;p&gt;Coming soon: every draft you write will be kept here.&lt;/p&gt;&lt;ul&gt;&lt;li&gt;Search your drafts by product, scenario or words in the text&lt;/li&gt;&lt;li&gt;See which model, prompt and settings wrote each one, and your favorites&lt;/li&gt;&lt;li&gt;Export them to CSV or Excel (XLSX) for your shop team&lt;/li&gt;&lt;/ul&gt;</source>
-        <translation>&lt;p&gt;即将推出：你写过的每一条文案都会保存在这里。&lt;/p&gt;&lt;ul&gt;&lt;li&gt;按商品、场景或文中词语搜索草稿&lt;/li&gt;&lt;li&gt;查看每条草稿由哪个模型、提示和设置写成，以及你的收藏&lt;/li&gt;&lt;li&gt;导出为 CSV 或 Excel（XLSX），方便店铺团队使用&lt;/li&gt;&lt;/ul&gt;</translation>
+        <location filename="../../ui/pages/history_page.py" line="137"/>
+        <source>&amp;Try again</source>
+        <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="35"/>
-        <source>Until then, copy the variants you like from the Write page.</source>
-        <translation>在此之前，请在“写文案”页复制你喜欢的候选。</translation>
+        <location filename="../../ui/pages/history_page.py" line="138"/>
+        <source>&amp;Export</source>
+        <translation>导出(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="139"/>
+        <source>Save drafts as CSV (opens in Excel), Excel, Markdown or text; every file is labelled AI-generated</source>
+        <translation>把草稿保存为 CSV（可用 Excel 打开）、Excel、Markdown 或文本；每个文件都标有“AI生成”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="141"/>
+        <source>Export &amp;selected drafts…</source>
+        <translation>导出选中的草稿(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="142"/>
+        <source>Export the drafts &amp;shown (current search and filters)…</source>
+        <translation>导出当前显示的草稿（按当前搜索和筛选）(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="143"/>
+        <source>Export &amp;all drafts…</source>
+        <translation>导出全部草稿(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="144"/>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="145"/>
+        <source>Delete the selected drafts (Delete); you can undo it</source>
+        <translation>删除选中的草稿（Delete 键）；可以撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="146"/>
+        <source>C&amp;lear all…</source>
+        <translation>全部清除(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="147"/>
+        <source>Delete every draft in the history, after asking</source>
+        <translation>确认后删除历史中的所有草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="170"/>
+        <source>Your drafts cannot be shown. {reason}</source>
+        <translation>无法显示你的草稿。{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="252"/>
+        <source>Drafts: {n}</source>
+        <translation>草稿：{n} 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="254"/>
+        <source>Matching: {n} of {total}</source>
+        <translation>符合条件：{n} 条（共 {total} 条）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="257"/>
+        <source>&lt;p&gt;&lt;b&gt;No drafts yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Every variant you write on the Write page is kept here, with its prompt, settings, seed and quality checks, so you can find it again, re-run it or export it for your team.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;还没有草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;你在“写文案”页写出的每条候选都会连同提示、设置、种子和质量检查结果保存在这里，方便你再次查找、重新生成，或导出给店铺团队。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="260"/>
+        <source>Go to the &amp;Write page</source>
+        <translation>前往“写文案”页(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="262"/>
+        <source>&lt;p&gt;&lt;b&gt;No drafts match.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try other words, or change the model, scenario, date or favorites filter.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;没有符合条件的草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;换个词试试，或者调整模型、场景、日期或收藏筛选。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="264"/>
+        <source>Show &amp;all drafts</source>
+        <translation>显示全部草稿(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="363"/>
+        <source>Clear history</source>
+        <translation>清除历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_page.py" line="364"/>
+        <source>Delete all {n} drafts in your history? This cannot be undone. Export them first if you may need them.</source>
+        <translation>删除历史中的全部 {n} 条草稿吗？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryTableModel</name>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="70"/>
+        <source>Free prompt</source>
+        <translation>自由提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="94"/>
+        <source>absolute claim</source>
+        <translation>绝对化用语</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="95"/>
+        <source>copied</source>
+        <translation>照搬训练文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="96"/>
+        <source>repeated</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="97"/>
+        <source>too long</source>
+        <translation>超长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="98"/>
+        <source>keyword missing</source>
+        <translation>缺少关键词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="99"/>
+        <source>check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="223"/>
+        <source>A favorite: click to unmark it</source>
+        <translation>已收藏：点击取消收藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="224"/>
+        <source>Click to mark it as a favorite</source>
+        <translation>点击收藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="237"/>
+        <source>Favorite</source>
+        <translation>收藏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="238"/>
+        <source>Characters in the text</source>
+        <translation>正文的字符数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="239"/>
+        <source>What the quality checks found</source>
+        <translation>质量检查发现的问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="240"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="241"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="242"/>
+        <source>Scenario</source>
+        <translation>场景</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="243"/>
+        <source>Text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="244"/>
+        <source>Length</source>
+        <translation>字数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_table.py" line="245"/>
+        <source>Checks</source>
+        <translation>检查</translation>
     </message>
 </context>
 <context>
@@ -751,112 +1590,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Wenan Studio (文案工坊)</source>
         <translation>文案工坊 (Wenan Studio)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Write</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>Your copy file, its columns and cleaning (Ctrl+1)</source>
         <translation>你的文案文件、列与清洗（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Teach a model your style (Ctrl+2)</source>
         <translation>让模型学会你的文风（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Draft new copy (Ctrl+3)</source>
         <translation>起草新文案（Ctrl+3）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Your past drafts (Ctrl+4)</source>
         <translation>你以前写过的草稿（Ctrl+4）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>&amp;Open data file…</source>
         <translation>打开数据文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="146"/>
+        <source>&amp;Batch from product sheet…</source>
+        <translation>批量生成(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="147"/>
+        <source>Draft copy for every product in a spreadsheet</source>
+        <translation>为表格中的每个商品起草文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;About Wenan Studio</source>
         <translation>关于文案工坊(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="260"/>
+        <location filename="../../ui/main_window.py" line="281"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Stop the training and close? A checkpoint is saved first, so you can resume it later.</source>
         <translation>停止训练并关闭吗？会先保存检查点，以后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Saving a checkpoint and closing…</source>
         <translation>正在保存检查点并关闭…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="275"/>
+        <location filename="../../ui/main_window.py" line="296"/>
         <source>Finishing background work and closing…</source>
         <translation>正在结束后台任务并关闭…</translation>
     </message>
@@ -939,7 +1788,7 @@
         <translation>这个模型学习的是没有提示的纯文案，所以无法按表单来写。请输入你想要的文案的开头几个字（比如商品名），它会接着往下写。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="186"/>
+        <location filename="../../ui/pages/write_form.py" line="213"/>
         <source>Drafts the shop&apos;s reply to a real customer review. Wenan Studio never writes reviews: made-up reviews mislead buyers and are against the law.</source>
         <translation>为顾客的真实评价起草店铺回复。文案工坊绝不代写评价：编造评价会误导买家，也违反法律。</translation>
     </message>
@@ -1050,218 +1899,243 @@
 <context>
     <name>TrainForm</name>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="126"/>
+        <location filename="../../ui/pages/train_form.py" line="156"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="127"/>
+        <location filename="../../ui/pages/train_form.py" line="157"/>
         <source>Learn from s&amp;cratch</source>
         <translation>从零学习(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="128"/>
+        <location filename="../../ui/pages/train_form.py" line="158"/>
         <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
         <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="131"/>
+        <location filename="../../ui/pages/train_form.py" line="165"/>
         <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
         <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="133"/>
+        <location filename="../../ui/pages/train_form.py" line="167"/>
         <source>Choose a folder with config.json and *.safetensors</source>
         <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="134"/>
+        <location filename="../../ui/pages/train_form.py" line="168"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="136"/>
+        <location filename="../../ui/pages/train_form.py" line="170"/>
         <source>Train one of your models further on this data</source>
         <translation>用这份数据继续训练你已有的模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="137"/>
+        <location filename="../../ui/pages/train_form.py" line="171"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="139"/>
+        <location filename="../../ui/pages/train_form.py" line="173"/>
         <source>The name this model gets in your library</source>
         <translation>这个模型在模型库中的名称</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="140"/>
+        <location filename="../../ui/pages/train_form.py" line="174"/>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="141"/>
+        <location filename="../../ui/pages/train_form.py" line="175"/>
         <source>Automatic (recommended)</source>
         <translation>自动（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="141"/>
+        <location filename="../../ui/pages/train_form.py" line="175"/>
         <source>Full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="142"/>
+        <location filename="../../ui/pages/train_form.py" line="176"/>
         <source>LoRA (light, for big models)</source>
         <translation>LoRA（轻量，适合大模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="144"/>
+        <location filename="../../ui/pages/train_form.py" line="178"/>
         <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
         <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="146"/>
+        <location filename="../../ui/pages/train_form.py" line="180"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="147"/>
+        <location filename="../../ui/pages/train_form.py" line="181"/>
         <source>&amp;Quick</source>
         <translation>快速(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="147"/>
+        <location filename="../../ui/pages/train_form.py" line="181"/>
         <source>About a quarter of the standard training: a first look</source>
         <translation>约为标准训练量的四分之一：先看看效果</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="148"/>
+        <location filename="../../ui/pages/train_form.py" line="182"/>
         <source>The usual amount of training for this data</source>
         <translation>适合这份数据的常规训练量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="149"/>
+        <location filename="../../ui/pages/train_form.py" line="183"/>
         <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
         <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <location filename="../../ui/pages/train_form.py" line="189"/>
         <source>&amp;Epochs:</source>
         <translation>轮数(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="130"/>
+        <location filename="../../ui/pages/train_form.py" line="164"/>
         <source>A model f&amp;older:</source>
         <translation>模型文件夹(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="135"/>
+        <location filename="../../ui/pages/train_form.py" line="162"/>
+        <source>A base model that came with Wenan Studio. It already knows the language, so your copy only has to teach it your shop&apos;s style.</source>
+        <translation>文案工坊自带的基础模型。它已经懂语言，你的文案只需教会它你店铺的文风。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="169"/>
         <source>Continue a librar&amp;y model:</source>
         <translation>继续训练模型库中的模型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="138"/>
+        <location filename="../../ui/pages/train_form.py" line="172"/>
         <source>Model n&amp;ame:</source>
         <translation>模型名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="148"/>
+        <location filename="../../ui/pages/train_form.py" line="182"/>
         <source>Stan&amp;dard</source>
         <translation>标准(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="149"/>
+        <location filename="../../ui/pages/train_form.py" line="183"/>
         <source>Thoro&amp;ugh</source>
         <translation>充分(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <location filename="../../ui/pages/train_form.py" line="189"/>
         <source>Batch si&amp;ze:</source>
         <translation>批大小(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <location filename="../../ui/pages/train_form.py" line="189"/>
         <source>Ma&amp;x steps:</source>
         <translation>最多步数(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="155"/>
+        <location filename="../../ui/pages/train_form.py" line="189"/>
         <source>Learning ra&amp;te:</source>
         <translation>学习率(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="156"/>
+        <location filename="../../ui/pages/train_form.py" line="190"/>
         <source>Bloc&amp;k size:</source>
         <translation>块长度(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="159"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>From preset</source>
         <translation>按预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="160"/>
+        <location filename="../../ui/pages/train_form.py" line="194"/>
         <source>From epochs</source>
         <translation>按轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="161"/>
-        <location filename="../../ui/pages/train_form.py" line="162"/>
+        <location filename="../../ui/pages/train_form.py" line="195"/>
+        <location filename="../../ui/pages/train_form.py" line="196"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="163"/>
+        <location filename="../../ui/pages/train_form.py" line="197"/>
         <source>Passes over your data; overrides the preset</source>
         <translation>把数据完整学习几遍；会覆盖预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="164"/>
+        <location filename="../../ui/pages/train_form.py" line="198"/>
         <source>Stop after this many steps; overrides epochs</source>
         <translation>达到此步数后停止；会覆盖轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="165"/>
+        <location filename="../../ui/pages/train_form.py" line="199"/>
         <source>Blocks per step; lower it if memory runs out</source>
         <translation>每步处理的块数；内存不足时请调小</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="166"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
         <translation>每块的词元数：从零学习为 128，其他为 256</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="176"/>
+        <location filename="../../ui/pages/train_form.py" line="210"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="176"/>
+        <location filename="../../ui/pages/train_form.py" line="210"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <location filename="../../ui/pages/train_form.py" line="215"/>
+        <source>Built-in: {name}</source>
+        <translation>内置：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <source>{n} M parameters</source>
+        <translation>{n} M 参数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
+        <source>{n} B parameters</source>
+        <translation>{n} B 参数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="219"/>
+        <source>Built-in: {name} ({size})</source>
+        <translation>内置：{name}（{size}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="249"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <location filename="../../ui/pages/train_form.py" line="262"/>
         <source>Choose a model folder first.</source>
         <translation>请先选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="266"/>
+        <location filename="../../ui/pages/train_form.py" line="314"/>
         <source>Give the model a name.</source>
         <translation>请给模型起个名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="274"/>
+        <location filename="../../ui/pages/train_form.py" line="322"/>
         <source>A model with this name is already in the library.</source>
         <translation>模型库中已有同名模型。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="276"/>
+        <location filename="../../ui/pages/train_form.py" line="324"/>
         <source>Saved in the library under this name.</source>
         <translation>将以此名称保存到模型库。</translation>
     </message>
@@ -1503,71 +2377,94 @@
     </message>
 </context>
 <context>
+    <name>UndoBar</name>
+    <message>
+        <location filename="../../ui/pages/history_undo.py" line="31"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_undo.py" line="32"/>
+        <source>Bring the deleted drafts back</source>
+        <translation>恢复刚删除的草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_undo.py" line="57"/>
+        <source>Deleted 1 draft.</source>
+        <translation>已删除 1 条草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/history_undo.py" line="57"/>
+        <source>Deleted {n} drafts.</source>
+        <translation>已删除 {n} 条草稿。</translation>
+    </message>
+</context>
+<context>
     <name>VariantCard</name>
     <message>
-        <location filename="../../ui/variant_card.py" line="64"/>
+        <location filename="../../ui/variant_card.py" line="76"/>
         <source>&lt;b&gt;Variant {n}&lt;/b&gt;</source>
         <translation>&lt;b&gt;候选 {n}&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="65"/>
+        <location filename="../../ui/variant_card.py" line="77"/>
         <source>AI-generated / AI生成</source>
         <translation>AI生成 / AI-generated</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="66"/>
+        <location filename="../../ui/variant_card.py" line="78"/>
         <source>Written by a language model. Check facts and claims before you publish it.</source>
         <translation>由语言模型生成。发布前请核实其中的事实和宣传用语。</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="69"/>
-        <location filename="../../ui/variant_card.py" line="134"/>
+        <location filename="../../ui/variant_card.py" line="81"/>
+        <location filename="../../ui/variant_card.py" line="156"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="69"/>
-        <location filename="../../ui/variant_card.py" line="134"/>
+        <location filename="../../ui/variant_card.py" line="81"/>
+        <location filename="../../ui/variant_card.py" line="156"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="70"/>
+        <location filename="../../ui/variant_card.py" line="82"/>
         <source>Change the text before you copy it</source>
         <translation>复制前先修改文字</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="71"/>
+        <location filename="../../ui/variant_card.py" line="83"/>
         <source>Favorite</source>
         <translation>收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="72"/>
+        <location filename="../../ui/variant_card.py" line="84"/>
         <source>Mark the variants you like</source>
         <translation>标记你喜欢的候选</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="101"/>
+        <location filename="../../ui/variant_card.py" line="114"/>
         <source>The same as another variant.</source>
         <translation>与另一条候选相同。</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="102"/>
+        <location filename="../../ui/variant_card.py" line="115"/>
         <source>The model wrote nothing for this variant.</source>
         <translation>模型没有为这条候选写出内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="127"/>
+        <location filename="../../ui/variant_card.py" line="151"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="127"/>
+        <location filename="../../ui/variant_card.py" line="151"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="128"/>
+        <location filename="../../ui/variant_card.py" line="152"/>
         <source>Copy this text to the clipboard</source>
         <translation>把这段文字复制到剪贴板</translation>
     </message>
@@ -1575,114 +2472,134 @@
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="124"/>
+        <location filename="../../ui/pages/write_page.py" line="140"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="125"/>
+        <location filename="../../ui/pages/write_page.py" line="141"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="126"/>
+        <location filename="../../ui/pages/write_page.py" line="142"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="127"/>
+        <location filename="../../ui/pages/write_page.py" line="143"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="128"/>
+        <location filename="../../ui/pages/write_page.py" line="144"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="132"/>
+        <location filename="../../ui/pages/write_page.py" line="148"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="133"/>
+        <location filename="../../ui/pages/write_page.py" line="149"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="134"/>
+        <location filename="../../ui/pages/write_page.py" line="150"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="135"/>
+        <location filename="../../ui/pages/write_page.py" line="151"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="136"/>
+        <location filename="../../ui/pages/write_page.py" line="152"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="137"/>
+        <location filename="../../ui/pages/write_page.py" line="153"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="182"/>
+        <location filename="../../ui/pages/write_page.py" line="200"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="182"/>
+        <location filename="../../ui/pages/write_page.py" line="200"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="183"/>
+        <location filename="../../ui/pages/write_page.py" line="201"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="209"/>
+        <location filename="../../ui/pages/write_page.py" line="228"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="216"/>
+        <location filename="../../ui/pages/write_page.py" line="241"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="238"/>
+        <location filename="../../ui/pages/write_page.py" line="265"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="267"/>
+        <location filename="../../ui/pages/write_page.py" line="315"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="269"/>
+        <location filename="../../ui/pages/write_page.py" line="317"/>
         <source>{n} variants in {s} s{first} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="271"/>
+        <location filename="../../ui/pages/write_page.py" line="320"/>
+        <source> · cleanest first</source>
+        <translation> · 问题最少的排在前面</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="321"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="279"/>
+        <location filename="../../ui/pages/write_page.py" line="329"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="280"/>
+        <location filename="../../ui/pages/write_page.py" line="330"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="400"/>
+        <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
+        <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="417"/>
+        <source>Stop the current writing first, then run the request again.</source>
+        <translation>请先停止当前的生成，再重新运行这次请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="423"/>
+        <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
+        <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>
 </context>
 </TS>

@@ -1,7 +1,6 @@
 """File → Batch drafting: a product sheet in, a copy sheet out (engine.batch.run_batch on a worker)."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Callable
 
@@ -12,8 +11,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialo
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine import library
-from engine.batch import (REQUIRED, REQUIRED_DEFAULT, ProductSheet, default_mapping, journal_path, read_products,
-                          resolve_mapping, run_batch)
+from engine.batch import (REQUIRED, REQUIRED_DEFAULT, ProductSheet, default_mapping, read_products,
+                          resolve_mapping, rows_done, run_batch)
 from engine.errors import WenanError
 from engine.generate import PRESETS
 from engine.scenarios import FIELDS, SCENARIOS
@@ -35,36 +34,6 @@ def mapped_fields(scenario: str) -> list[str]:
     """The fields a column can fill: the scenario's, plus the platform its length checks use."""
     fields = list(SCENARIOS[scenario].fields)
     return fields if "platform" in fields else fields + ["platform"]
-
-
-def journal_done(out_path: Path) -> int:
-    """Products an interrupted batch writing `out_path` has finished, read from its journal."""
-    try:
-        lines = journal_path(out_path).read_text(encoding="utf-8").splitlines()
-    except (OSError, ValueError):
-        return 0
-    done = set()
-    for line in lines:
-        try:
-            entry = json.loads(line)
-        except ValueError:  # a line cut short by a crash: the engine drafts that row again
-            continue
-        if isinstance(entry, dict) and entry.get("kind") == "row":
-            done.add(entry.get("row"))
-    return len(done)
-
-
-def count_drafts(out_path: Path, input_columns: int, n: int) -> tuple[int, int]:
-    """(variants, flagged variants) in a written copy sheet, read back as the user will open it."""
-    sheet = read_products(out_path)
-    variants = flagged = 0
-    for cells in sheet.rows:
-        pairs = cells[input_columns:input_columns + 2 * n]
-        for text, flags in zip(pairs[::2], pairs[1::2]):
-            if text.strip():
-                variants += 1
-                flagged += bool(flags.strip())
-    return variants, flagged
 
 
 def _row(main: QWidget, *rest: QWidget) -> QHBoxLayout:
@@ -433,7 +402,7 @@ class BatchDialog(QDialog):
     def _update_resume(self) -> None:
         """An unfinished batch for this output is continued by Start: say how far it got."""
         out = self.out_path()
-        done = journal_done(out) if out is not None and self.sheet is not None and self.job is None else 0
+        done = rows_done(out) if out is not None and self.sheet is not None and self.job is None else 0
         if done:
             self.resume_note.show_message(self.tr("{done} of {total} products are already done — Start "
                                                   "continues from there.").format(
@@ -472,7 +441,6 @@ class BatchDialog(QDialog):
                                           self.out_path())
         n, mapping, gen = self.n_spin.value(), self.mapping(), dict(PRESETS[self.preset_combo.currentData()])
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
-        input_columns = len(self.sheet.columns)
 
         def work(ctx):
             import_heavy()
@@ -484,7 +452,7 @@ class BatchDialog(QDialog):
                 configure_threads(threads=threads)
             result = run_batch(model, products, scenario, out, n, mapping, gen, on_event=ctx.on_event,
                                cancel=ctx.cancel, resume=resume, device=device)
-            return result, None if result.cancelled else count_drafts(result.out_path, input_columns, n)
+            return result
 
         self.job = Job(work, name="batch", parent=self)
         self.job.progress.connect(self._on_progress)
@@ -525,8 +493,7 @@ class BatchDialog(QDialog):
             return text
         self._show_status(status)
 
-    def _on_result(self, returned) -> None:
-        result, counts = returned
+    def _on_result(self, result) -> None:
         self.last_result = result
         name = result.out_path.name
         if result.cancelled and not result.done_rows:
@@ -537,7 +504,7 @@ class BatchDialog(QDialog):
                                               "Start continues from there.").format(
                 done=result.done_rows, total=result.total_rows, file=name))
             return
-        variants, flagged = counts
+        variants, flagged = result.variants, result.flagged
 
         def summary() -> str:
             text = self.tr("Done: {rows} products, {variants} variants, {flagged} of them flagged by the checks "

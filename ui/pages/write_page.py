@@ -47,7 +47,6 @@ class WritePage(QWidget):
         self._context: CheckContext | None = None  # how the last drafts were checked: edits are checked alike
         self._status_text: Callable[[], str] | None = None
         self._message_text: Callable[[], str] | None = None
-        self._recovery_shown = False
         self._build()
         self.retranslate()
         self.refresh_models()
@@ -391,9 +390,9 @@ class WritePage(QWidget):
         except WenanError as err:
             self._show_history_error(err)
             return None
-        if not self._recovery_shown and history.recovery_notice() is not None:
-            self._recovery_shown = True
-            self._show_message(lambda: history.recovery_notice(i18n.current()), "info")
+        recovered = self.state.take_recovery_notice()
+        if recovered is not None:
+            self._show_message(lambda: recovered.recovery_notice(i18n.current()), "info")
         return history
 
     def _show_history_error(self, err: WenanError) -> None:
