@@ -5,7 +5,9 @@ lowers None's reference count by one, and every Signal.emit() lowers True's. On
 Python ≥ 3.12 these objects are immortal and nothing happens; on 3.11 a count reaches
 zero after enough calls and the interpreter aborts ("Fatal Python error: none_dealloc"
 or "bool_dealloc"). The loss chart alone makes ~100 such calls a second, so a long
-training would crash the app. PySide6 6.11.3 does not have the bug.
+training would crash the app. PySide6 6.11.3 does not have the bug, and pyproject.toml
+now keeps 6.12 out (it also crashes when a signal's payload crosses threads), so on a
+supported install the guard finds no leak and does nothing; it stays for whoever lifts the pin.
 
 The guard measures the leak once at start-up and, only if there is one, raises the
 counts back above a floor every second. None, True and False are never freed, so a

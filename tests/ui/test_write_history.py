@@ -145,6 +145,9 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
     with History(default_path()) as reopened:  # from disk, as the next session sees it
         [row] = reopened.get_variants([card.variant_id])
     assert row.favorite and row.edited_text == ABSOLUTE and row.text == ABSOLUTE
+    # the stored flags are those of the edited text, so exports say what the card says
+    assert [(f["match"], tuple(f["span"])) for f in row.flags if f["check"] == "absolute_terms"] == [
+        ("全网第一", (0, 4)), ("最好", (5, 7))]
 
 
 def test_a_re_run_repeats_the_settings_seed_and_text(qtbot, page, wenan_home):

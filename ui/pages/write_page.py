@@ -368,12 +368,16 @@ class WritePage(QWidget):
 
     def _on_edited(self, card: VariantCard, text: str) -> None:
         """Check the user's text again, and keep it in the history beside the original."""
+        flags = None
         if self._context is not None:
             from engine.checks import check_variant
-            card.set_flags(check_variant(text, self._context))
+            flags = check_variant(text, self._context)
+            card.set_flags(flags)
         history = self._history() if card.variant_id is not None else None
         if history is not None:
-            self._update_history(lambda: history.edit_variant(card.variant_id, text))
+            # the stored flags follow the text the user kept, so history and exports agree with the card
+            stored = None if flags is None else [f.to_dict() for f in flags]
+            self._update_history(lambda: history.edit_variant(card.variant_id, text, flags=stored))
 
     def _update_history(self, change: Callable[[], None]) -> None:
         try:
