@@ -172,7 +172,9 @@ def test_the_detail_shows_the_request_settings_seed_and_checks(qtbot, window):
     for expected in ("场景：商品详情", "产品：补水面膜", "Product: 补水面膜", "Tone: 亲切", "shop-m1", "Product detail",
                      "4242", "temperature 0.60", "top-k off", "length (tokens) 96", "AI-generated"):
         assert expected in info, expected
-    assert "最好" in detail.flags_label.text() and "Suggested wording" in detail.flags_label.text()
+    shown = detail.flags_label.text()
+    assert "最好" in shown and flags[0]["suggestion"] in shown  # the softer wording, said once
+    assert shown.count(flags[0]["suggestion"]) == 1
     assert "⚠" in page.model.data(page.model.index(0, 6))
 
     select(page, [1])

@@ -156,7 +156,7 @@ class HistoryDetail(QStackedWidget):
         items = []
         for message, suggestion in flag_messages(row.flags):
             item = "⚠ " + html.escape(message)
-            if suggestion:
+            if suggestion and suggestion not in message:  # most messages already name it
                 item += "<br>&nbsp;&nbsp;&nbsp;" + html.escape(self.tr("Suggested wording: {text}").format(
                     text=suggestion))
             items.append(item)
