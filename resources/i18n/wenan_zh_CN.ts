@@ -72,274 +72,277 @@
 <context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="193"/>
+        <location filename="../../ui/dialogs/batch.py" line="142"/>
         <source>Batch: copy for a product sheet</source>
         <translation>批量：为商品表写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="194"/>
-        <source>Product sheet</source>
-        <translation>商品表</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="195"/>
-        <source>A .csv or .xlsx file with one product per row</source>
-        <translation>每行一个商品的 .csv 或 .xlsx 文件</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="196"/>
-        <source>&amp;Browse…</source>
-        <translation>浏览(&amp;B)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="197"/>
-        <source>Columns</source>
-        <translation>列对应</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="198"/>
+        <location filename="../../ui/dialogs/batch.py" line="143"/>
         <source>Drafting</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="199"/>
+        <location filename="../../ui/dialogs/batch.py" line="144"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="199"/>
+        <location filename="../../ui/dialogs/batch.py" line="144"/>
         <source>S&amp;cenario:</source>
         <translation>场景(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="200"/>
+        <location filename="../../ui/dialogs/batch.py" line="145"/>
         <source>&amp;Variants per product:</source>
         <translation>每个商品的候选数(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="200"/>
+        <location filename="../../ui/dialogs/batch.py" line="145"/>
         <source>St&amp;yle:</source>
         <translation>风格(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="201"/>
+        <location filename="../../ui/dialogs/batch.py" line="146"/>
         <source>Save &amp;to:</source>
         <translation>保存到(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="206"/>
+        <location filename="../../ui/dialogs/batch.py" line="151"/>
         <source>Safe: close to your own copy</source>
         <translation>稳妥：贴近你自己的文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="206"/>
+        <location filename="../../ui/dialogs/batch.py" line="151"/>
         <source>Balanced</source>
         <translation>均衡</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="207"/>
+        <location filename="../../ui/dialogs/batch.py" line="152"/>
         <source>Creative: more surprising</source>
         <translation>创意：更出人意料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="210"/>
+        <location filename="../../ui/dialogs/batch.py" line="155"/>
         <source>Where the copy sheet goes (.xlsx or .csv)</source>
         <translation>文案表的保存位置（.xlsx 或 .csv）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="211"/>
+        <location filename="../../ui/dialogs/batch.py" line="156"/>
         <source>Bro&amp;wse…</source>
         <translation>浏览(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="212"/>
+        <location filename="../../ui/dialogs/batch.py" line="157"/>
         <source>Start &amp;over</source>
         <translation>重新开始(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="213"/>
+        <location filename="../../ui/dialogs/batch.py" line="158"/>
         <source>Open &amp;file</source>
         <translation>打开文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="214"/>
+        <location filename="../../ui/dialogs/batch.py" line="159"/>
         <source>Open fol&amp;der</source>
         <translation>打开文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="215"/>
+        <location filename="../../ui/dialogs/batch.py" line="160"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="216"/>
+        <location filename="../../ui/dialogs/batch.py" line="161"/>
         <source>Draft copy for every product; you can stop and continue later</source>
         <translation>为每个商品写文案；可以随时停止，稍后继续</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="217"/>
+        <location filename="../../ui/dialogs/batch.py" line="162"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="218"/>
+        <location filename="../../ui/dialogs/batch.py" line="163"/>
         <source>Stop; products already finished are kept</source>
         <translation>停止；已完成的商品会保留</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="219"/>
+        <location filename="../../ui/dialogs/batch.py" line="164"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="235"/>
-        <source>Open a product sheet</source>
-        <translation>打开商品表</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="236"/>
-        <source>Product sheets (*.csv *.tsv *.xlsx)</source>
-        <translation>商品表 (*.csv *.tsv *.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="255"/>
-        <source>Reading {name}…</source>
-        <translation>正在读取 {name}…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="274"/>
-        <source>This sheet has a header but no products.</source>
-        <translation>这个表只有表头，没有商品。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="303"/>
-        <source>{rows} products, {columns} columns; the first rows:</source>
-        <translation>{rows} 个商品，{columns} 列；前几行：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="340"/>
-        <source>{field} (required):</source>
-        <translation>{field}（必填）：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="341"/>
-        <source>{field}:</source>
-        <translation>{field}：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="342"/>
-        <source>(none)</source>
-        <translation>（无）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/dialogs/batch.py" line="381"/>
+        <location filename="../../ui/dialogs/batch.py" line="216"/>
         <source>No models yet: train one on the Train page first.</source>
         <translation>还没有模型：请先在“训练”页训练一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="383"/>
+        <location filename="../../ui/dialogs/batch.py" line="218"/>
         <source>This model learned from plain copy, so it writes on from each product&apos;s name; the other columns are used only for the checks.</source>
         <translation>这个模型学习的是纯文案，所以会从每个商品名接着往下写；其他列只用于质量检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="386"/>
+        <location filename="../../ui/dialogs/batch.py" line="221"/>
         <source>Drafts the shop&apos;s reply to each customer&apos;s real review in the sheet. Wenan Studio never writes reviews.</source>
         <translation>为表中每条真实的顾客评价起草店铺的回复。文案工坊从不编写评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="396"/>
+        <location filename="../../ui/dialogs/batch.py" line="231"/>
         <source>Save the copy sheet</source>
         <translation>保存文案表</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="397"/>
+        <location filename="../../ui/dialogs/batch.py" line="232"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="407"/>
+        <location filename="../../ui/dialogs/batch.py" line="243"/>
         <source>{done} of {total} products are already done — Start continues from there.</source>
         <translation>{total} 个商品中已完成 {done} 个——点“开始”会从那里继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="429"/>
+        <location filename="../../ui/dialogs/batch.py" line="263"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="430"/>
+        <location filename="../../ui/dialogs/batch.py" line="264"/>
         <source>Throw away the products already done and draft every product again?</source>
         <translation>放弃已完成的商品，为所有商品重新写文案吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="467"/>
+        <location filename="../../ui/dialogs/batch.py" line="302"/>
         <source>Loading the model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="474"/>
+        <location filename="../../ui/dialogs/batch.py" line="309"/>
         <source>Stopping… Finished products are kept; the one being drafted now is drafted again when you continue.</source>
         <translation>正在停止…已完成的商品会保留；正在写的这个商品会在继续时重新写。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="483"/>
+        <location filename="../../ui/dialogs/batch.py" line="318"/>
         <source>{n} / {n}</source>
         <translation>{n} / {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="485"/>
+        <location filename="../../ui/dialogs/batch.py" line="320"/>
         <source>Row {i} / {n}</source>
         <translation>第 {i} / {n} 行</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="490"/>
+        <location filename="../../ui/dialogs/batch.py" line="325"/>
         <source>Drafting “{product}”</source>
         <translation>正在为“{product}”写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="492"/>
+        <location filename="../../ui/dialogs/batch.py" line="327"/>
         <source> · about {time} left</source>
         <translation> · 约剩 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="500"/>
+        <location filename="../../ui/dialogs/batch.py" line="335"/>
         <source>Stopped before the first product was finished.</source>
         <translation>在第一个商品完成前就已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="503"/>
+        <location filename="../../ui/dialogs/batch.py" line="338"/>
         <source>Stopped: {done} of {total} products are done and saved in {file}. Start continues from there.</source>
         <translation>已停止：{total} 个商品中已完成 {done} 个，已保存在 {file}。点“开始”会从那里继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="510"/>
+        <location filename="../../ui/dialogs/batch.py" line="345"/>
         <source>Done: {rows} products, {variants} variants, {flagged} of them flagged by the checks (see the flags columns). Saved to {file}, labelled as AI-generated.</source>
         <translation>完成：{rows} 个商品，{variants} 条候选，其中 {flagged} 条被质量检查标出（见 flags 列）。已保存到 {file}，并标注为“AI生成”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="514"/>
+        <location filename="../../ui/dialogs/batch.py" line="349"/>
         <source>{n} rows had an empty required cell and were left without copy.</source>
         <translation>有 {n} 行的必填单元格为空，这些行没有写文案。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="519"/>
+        <location filename="../../ui/dialogs/batch.py" line="354"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="523"/>
+        <location filename="../../ui/dialogs/batch.py" line="358"/>
         <source>Stopped because of a problem; fix it and press Start to continue.</source>
         <translation>因出现问题而停止；解决后点“开始”即可继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="552"/>
+        <location filename="../../ui/dialogs/batch.py" line="387"/>
         <source>The batch is running</source>
         <translation>批量任务正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="553"/>
+        <location filename="../../ui/dialogs/batch.py" line="388"/>
         <source>Stop the batch and close? Finished products are kept; Start continues from there next time.</source>
         <translation>停止批量任务并关闭吗？已完成的商品会保留；下次点“开始”会从那里继续。</translation>
+    </message>
+</context>
+<context>
+    <name>BatchSheet</name>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="86"/>
+        <source>Product sheet</source>
+        <translation>商品表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="87"/>
+        <source>A .csv or .xlsx file with one product per row</source>
+        <translation>每行一个商品的 .csv 或 .xlsx 文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="88"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="89"/>
+        <source>Columns</source>
+        <translation>列对应</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="103"/>
+        <source>Open a product sheet</source>
+        <translation>打开商品表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="104"/>
+        <source>Product sheets (*.csv *.tsv *.xlsx)</source>
+        <translation>商品表 (*.csv *.tsv *.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="123"/>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="139"/>
+        <source>This sheet has a header but no products.</source>
+        <translation>这个表只有表头，没有商品。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="172"/>
+        <source>{rows} products, {columns} columns; the first rows:</source>
+        <translation>{rows} 个商品，{columns} 列；前几行：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="209"/>
+        <source>{field} (required):</source>
+        <translation>{field}（必填）：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="210"/>
+        <source>{field}:</source>
+        <translation>{field}：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="211"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
     </message>
 </context>
 <context>
@@ -2472,132 +2475,132 @@
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="140"/>
+        <location filename="../../ui/pages/write_page.py" line="143"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="141"/>
+        <location filename="../../ui/pages/write_page.py" line="144"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="142"/>
+        <location filename="../../ui/pages/write_page.py" line="145"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="143"/>
+        <location filename="../../ui/pages/write_page.py" line="146"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="144"/>
+        <location filename="../../ui/pages/write_page.py" line="147"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="148"/>
+        <location filename="../../ui/pages/write_page.py" line="151"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="149"/>
+        <location filename="../../ui/pages/write_page.py" line="152"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="150"/>
+        <location filename="../../ui/pages/write_page.py" line="153"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="151"/>
+        <location filename="../../ui/pages/write_page.py" line="154"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="152"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="153"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="200"/>
+        <location filename="../../ui/pages/write_page.py" line="203"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="200"/>
+        <location filename="../../ui/pages/write_page.py" line="203"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="201"/>
+        <location filename="../../ui/pages/write_page.py" line="204"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="228"/>
+        <location filename="../../ui/pages/write_page.py" line="231"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="241"/>
+        <location filename="../../ui/pages/write_page.py" line="244"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="265"/>
+        <location filename="../../ui/pages/write_page.py" line="268"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="315"/>
+        <location filename="../../ui/pages/write_page.py" line="318"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="317"/>
+        <location filename="../../ui/pages/write_page.py" line="320"/>
         <source>{n} variants in {s} s{first} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="320"/>
+        <location filename="../../ui/pages/write_page.py" line="323"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="321"/>
+        <location filename="../../ui/pages/write_page.py" line="324"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="329"/>
+        <location filename="../../ui/pages/write_page.py" line="332"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="330"/>
+        <location filename="../../ui/pages/write_page.py" line="333"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="400"/>
+        <location filename="../../ui/pages/write_page.py" line="356"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="417"/>
+        <location filename="../../ui/pages/write_page.py" line="373"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="423"/>
+        <location filename="../../ui/pages/write_page.py" line="379"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

@@ -52,9 +52,10 @@ def open_dialog(qtbot, dialogs):
 
 
 def _load(qtbot, dialog: BatchDialog, path: Path) -> None:
-    with qtbot.waitSignal(dialog.sheet_read, timeout=LONG):
-        dialog.sheet_edit.setText(str(path))
-        dialog.sheet_edit.editingFinished.emit()
+    panel = dialog.sheet_panel
+    with qtbot.waitSignal(panel.sheet_read, timeout=LONG):
+        panel.sheet_edit.setText(str(path))
+        panel.sheet_edit.editingFinished.emit()
 
 
 def _prepare(qtbot, dialog: BatchDialog, sheet: Path, out: Path, n: int) -> None:
@@ -65,14 +66,15 @@ def _prepare(qtbot, dialog: BatchDialog, sheet: Path, out: Path, n: int) -> None
 
 def test_batch_writes_a_copy_sheet(qtbot, open_dialog, ui_model, tmp_path):
     dialog = open_dialog()
+    panel = dialog.sheet_panel
     assert dialog.model_combo.currentData() == ui_model
     _load(qtbot, dialog, _sheet(tmp_path))
-    assert not dialog.sheet_message.isVisible()
-    assert dialog.preview.rowCount() == 3 and dialog.preview.item(0, 0).text() == "竹纤维毛巾"
-    assert "3 products" in dialog.sheet_info.text()
-    assert dialog.mapping_combos["product"].currentData() == "产品"  # the default mapping, pre-filled
-    assert dialog.mapping_combos["selling_points"].currentData() == "卖点"
-    assert dialog.mapping_combos["tone"].currentData() == ""          # "(none)"
+    assert not panel.sheet_message.isVisible()
+    assert panel.preview.rowCount() == 3 and panel.preview.item(0, 0).text() == "竹纤维毛巾"
+    assert "3 products" in panel.sheet_info.text()
+    assert panel.mapping_combos["product"].currentData() == "产品"  # the default mapping, pre-filled
+    assert panel.mapping_combos["selling_points"].currentData() == "卖点"
+    assert panel.mapping_combos["tone"].currentData() == ""          # "(none)"
     assert dialog.out_path() == tmp_path / "products-copy.xlsx"      # next to the sheet by default
 
     out = tmp_path / "copy.csv"
@@ -128,35 +130,37 @@ def test_cancel_then_start_continues_where_it_stopped(qtbot, open_dialog, ui_mod
 
 def test_missing_required_column_keeps_start_disabled(qtbot, open_dialog, ui_model, tmp_path):
     dialog = open_dialog()
+    panel = dialog.sheet_panel
     _load(qtbot, dialog, _sheet(tmp_path, header=("名字", "卖点", "受众")))
-    assert dialog.mapping_combos["product"].currentData() == ""
-    assert dialog.mapping_message.isVisible()
-    assert 'no column for "Product (产品)"' in dialog.mapping_message.text()
-    assert "名字" in dialog.mapping_message.text()  # it lists the columns there are
+    assert panel.mapping_combos["product"].currentData() == ""
+    assert panel.mapping_message.isVisible()
+    assert 'no column for "Product (产品)"' in panel.mapping_message.text()
+    assert "名字" in panel.mapping_message.text()  # it lists the columns there are
     assert not dialog.start_button.isEnabled()
 
-    dialog.mapping_combos["product"].setCurrentIndex(dialog.mapping_combos["product"].findData("名字"))
-    assert not dialog.mapping_message.isVisible() and dialog.start_button.isEnabled()
+    panel.mapping_combos["product"].setCurrentIndex(panel.mapping_combos["product"].findData("名字"))
+    assert not panel.mapping_message.isVisible() and dialog.start_button.isEnabled()
 
     review = dialog.scenario_combo.findData("review_reply")  # a reply needs the customer's review too
     dialog.scenario_combo.setCurrentIndex(review)
-    assert "review" in dialog.mapping_combos and not dialog.start_button.isEnabled()
-    assert "Customer review" in dialog.mapping_message.text()
+    assert "review" in panel.mapping_combos and not dialog.start_button.isEnabled()
+    assert "Customer review" in panel.mapping_message.text()
     assert "never writes reviews" in dialog.scenario_hint.text()
 
 
 def test_unreadable_sheet_shows_the_problem_inline(qtbot, open_dialog, ui_model, tmp_path):
     dialog = open_dialog()
+    panel = dialog.sheet_panel
     bad = tmp_path / "products.csv"
     bad.write_bytes(b"PK\x03\x04\x00\x00binary\x00\x01\x02" * 50)
     _load(qtbot, dialog, bad)
-    assert dialog.sheet_message.isVisible() and "looks like a binary file" in dialog.sheet_message.text()
-    assert dialog.preview.rowCount() == 0 and not dialog.start_button.isEnabled()
+    assert panel.sheet_message.isVisible() and "looks like a binary file" in panel.sheet_message.text()
+    assert panel.preview.rowCount() == 0 and not dialog.start_button.isEnabled()
 
     good = tmp_path / "good"
     good.mkdir()
     _load(qtbot, dialog, _sheet(good, rows=PRODUCTS[:1]))  # a good sheet clears the problem
-    assert not dialog.sheet_message.isVisible() and dialog.start_button.isEnabled()
+    assert not panel.sheet_message.isVisible() and dialog.start_button.isEnabled()
 
 
 def test_engine_error_is_shown_inline_and_the_dialog_stays_usable(qtbot, open_dialog, ui_model, tmp_path):

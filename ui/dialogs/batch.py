@@ -6,16 +6,13 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from engine import library
-from engine.batch import (REQUIRED, REQUIRED_DEFAULT, ProductSheet, default_mapping, read_products,
-                          resolve_mapping, rows_done, run_batch)
-from engine.errors import WenanError
+from engine.batch import rows_done, run_batch
 from engine.generate import PRESETS
-from engine.scenarios import FIELDS, SCENARIOS
+from engine.scenarios import SCENARIOS
 
 from .. import i18n
 from ..errors import error_text
@@ -25,41 +22,22 @@ from ..pages.train_estimate import duration_text
 from ..session import AppState
 from ..warmup import import_heavy
 from ..worker import Job
+from .batch_sheet import BatchSheet
 
-PREVIEW_ROWS = 5
 MAX_VARIANTS = 10
-
-
-def mapped_fields(scenario: str) -> list[str]:
-    """The fields a column can fill: the scenario's, plus the platform its length checks use."""
-    fields = list(SCENARIOS[scenario].fields)
-    return fields if "platform" in fields else fields + ["platform"]
-
-
-def _row(main: QWidget, *rest: QWidget) -> QHBoxLayout:
-    """`main` stretched, the rest at their natural size after it."""
-    row = QHBoxLayout()
-    row.addWidget(main, 1)
-    for widget in rest:
-        row.addWidget(widget)
-    return row
 
 
 class BatchDialog(QDialog):
     """Pick a sheet, map its columns, start; a journal lets a stopped batch continue where it ended."""
 
-    sheet_read = Signal()             # a sheet was read, or failed to read (tests wait for it)
     batch_finished = Signal(object)   # the BatchResult, or None after an error
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("batchDialog")
         self.state = state
-        self.sheet: ProductSheet | None = None
         self.job: Job | None = None       # the batch
-        self.reader: Job | None = None    # reading a product sheet
-        self.last_event = None
-        self.last_result = None
+        self.last_event = self.last_result = None
         self._out_touched = False
         self._close_pending = False
         self._status_text: Callable[[], str] = lambda: ""
@@ -67,58 +45,26 @@ class BatchDialog(QDialog):
         self._build()
         self.retranslate()
         self.refresh_models()
-        self._on_scenario()
+        self._refresh_state()
         state.models_changed.connect(self.refresh_models)
 
     # ---- layout ----
     def _build(self) -> None:
-        columns = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(self._build_sheet_box())
-        left.addWidget(self._build_mapping_box())
-        left.addStretch(1)
+        settings_box = self._build_settings_box()  # first: the sheet's columns are mapped for its scenario
+        self.sheet_panel = BatchSheet(self.scenario(), self)
+        self.sheet_panel.reading.connect(self._on_reading)
+        self.sheet_panel.sheet_read.connect(self._on_sheet_read)
+        self.sheet_panel.mapping_changed.connect(self._refresh_state)
         right = QVBoxLayout()
-        right.addWidget(self._build_settings_box())
+        right.addWidget(settings_box)
         right.addStretch(1)
-        columns.addLayout(left, 3)
+        columns = QHBoxLayout()
+        columns.addWidget(self.sheet_panel, 3)
         columns.addLayout(right, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
         self._build_run_area(layout)
         self.resize(self.fontMetrics().averageCharWidth() * 130, self.fontMetrics().height() * 44)
-
-    def _build_sheet_box(self) -> QGroupBox:
-        self.sheet_box = QGroupBox()
-        self.sheet_edit = QLineEdit()
-        self.sheet_edit.setObjectName("productSheet")
-        self.sheet_edit.editingFinished.connect(self._on_sheet_edited)
-        self.sheet_button = QPushButton()
-        self.sheet_button.clicked.connect(self.choose_sheet)
-        self.sheet_message = InlineMessage("error")
-        self.sheet_message.setObjectName("sheetProblem")
-        self.sheet_info = hint()
-        self.preview = QTableWidget()
-        self.preview.setObjectName("sheetPreview")
-        self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.preview.setMinimumHeight(self.fontMetrics().height() * 7)
-        self.preview.setMaximumHeight(self.fontMetrics().height() * (PREVIEW_ROWS * 2 + 2))
-        layout = QVBoxLayout(self.sheet_box)
-        layout.addLayout(_row(self.sheet_edit, self.sheet_button))
-        for widget in (self.sheet_message, self.sheet_info, self.preview):
-            layout.addWidget(widget)
-        return self.sheet_box
-
-    def _build_mapping_box(self) -> QGroupBox:
-        self.mapping_box = QGroupBox()
-        self.mapping_form = QFormLayout()
-        self.mapping_combos: dict[str, QComboBox] = {}
-        self.mapping_labels: dict[str, QLabel] = {}
-        self.mapping_message = InlineMessage("error")
-        self.mapping_message.setObjectName("mappingProblem")
-        layout = QVBoxLayout(self.mapping_box)
-        layout.addLayout(self.mapping_form)
-        layout.addWidget(self.mapping_message)
-        return self.mapping_box
 
     def _build_settings_box(self) -> QGroupBox:
         self.settings_box = QGroupBox()
@@ -143,11 +89,14 @@ class BatchDialog(QDialog):
         self.out_edit.textChanged.connect(lambda _: self._refresh_state())
         self.out_button = QPushButton()
         self.out_button.clicked.connect(self.choose_output)
+        out_row = QHBoxLayout()
+        out_row.addWidget(self.out_edit, 1)
+        out_row.addWidget(self.out_button)
         fields = (self.model_combo, self.scenario_combo, self.n_spin, self.preset_combo, self.out_edit)
         self.settings_labels = [QLabel(buddy=field) for field in fields]
         form = QFormLayout(self.settings_box)
         for label, field in zip(self.settings_labels, fields):
-            form.addRow(label, _row(self.out_edit, self.out_button) if field is self.out_edit else field)
+            form.addRow(label, out_row if field is self.out_edit else field)
             if field is self.scenario_combo:
                 form.addRow("", self.scenario_hint)
         return self.settings_box
@@ -191,10 +140,6 @@ class BatchDialog(QDialog):
     def retranslate(self) -> None:
         lang = i18n.current()
         self.setWindowTitle(self.tr("Batch: copy for a product sheet"))
-        self.sheet_box.setTitle(self.tr("Product sheet"))
-        self.sheet_edit.setPlaceholderText(self.tr("A .csv or .xlsx file with one product per row"))
-        self.sheet_button.setText(self.tr("&Browse…"))
-        self.mapping_box.setTitle(self.tr("Columns"))
         self.settings_box.setTitle(self.tr("Drafting"))
         for label, text in zip(self.settings_labels, (self.tr("&Model:"), self.tr("S&cenario:"),
                                                       self.tr("&Variants per product:"), self.tr("St&yle:"),
@@ -217,9 +162,7 @@ class BatchDialog(QDialog):
         self.cancel_button.setText(self.tr("Ca&ncel"))
         self.cancel_button.setToolTip(self.tr("Stop; products already finished are kept"))
         self.close_button.setText(self.tr("Close"))
-        self._fill_mapping_labels()
         self._on_model()
-        self._show_sheet_info()
         self._update_resume()
         self.status.setText(self._status_text())
         if self._summary_text is not None:
@@ -230,133 +173,25 @@ class BatchDialog(QDialog):
             self.retranslate()
         super().changeEvent(event)
 
-    # ---- the product sheet ----
-    def choose_sheet(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open a product sheet"), self.sheet_edit.text(),
-                                              self.tr("Product sheets (*.csv *.tsv *.xlsx)"))
-        if path:
-            self.sheet_edit.setText(path)
-            self.load_sheet(path)
-
-    def _on_sheet_edited(self) -> None:
-        path = self.sheet_edit.text().strip()
-        if self.sheet is None or str(self.sheet.path) != path:  # focus leaving the box is no reason to reread
-            self.load_sheet(path)
-
-    def load_sheet(self, path: str) -> None:
-        """Read the sheet off the GUI thread: a big .xlsx takes a while to open."""
-        path = path.strip()
-        if not path or self.reader is not None:
-            return
-        self.reader = Job(lambda ctx: read_products(path), name="read-products", parent=self)
-        self.reader.returned.connect(self._on_sheet)
-        self.reader.failed.connect(lambda err, details: self._on_sheet_failed(err))
-        self.reader.finished.connect(self._on_reader_finished)
-        self.sheet_info.setText(self.tr("Reading {name}…").format(name=Path(path).name))
-        self.summary.hide()  # both were about the sheet before
-        self.message.hide()
-        self.reader.start()
-        self._update_controls()
-
-    def _on_sheet(self, sheet: ProductSheet) -> None:
-        if not sheet.rows:
-            self._on_sheet_failed(None)
-            return
-        self.sheet = sheet
-        self.sheet_message.hide()
-        if not self._out_touched:
-            self.out_edit.setText(str(sheet.path.with_name(f"{sheet.path.stem}-copy.xlsx")))
-        self._fill_preview()
-        self._on_scenario(keep=False)
-
-    def _on_sheet_failed(self, err: BaseException | None) -> None:
-        self.sheet = None
-        text = error_text(err) if err is not None else self.tr("This sheet has a header but no products.")
-        self.sheet_message.show_message(text, "error")
-        self._fill_preview()
-        self._on_scenario(keep=False)
-
-    def _on_reader_finished(self) -> None:
-        reader, self.reader = self.reader, None
-        reader.deleteLater()
-        self._show_sheet_info()
-        self._update_controls()
-        self.sheet_read.emit()
-        self._maybe_close()
-
-    def _fill_preview(self) -> None:
-        sheet = self.sheet
-        self.preview.clear()
-        self.preview.setColumnCount(len(sheet.columns) if sheet else 0)
-        self.preview.setRowCount(min(PREVIEW_ROWS, len(sheet.rows)) if sheet else 0)
-        if sheet is None:
-            return
-        self.preview.setHorizontalHeaderLabels(sheet.columns)
-        for r, cells in enumerate(sheet.rows[:PREVIEW_ROWS]):
-            for c, value in enumerate(cells):
-                self.preview.setItem(r, c, QTableWidgetItem(value))
-        self.preview.resizeColumnsToContents()
-
-    def _show_sheet_info(self) -> None:
-        if self.reader is not None:
-            return
-        self.sheet_info.setText("" if self.sheet is None else self.tr("{rows} products, {columns} columns; the "
-                                                                      "first rows:").format(
-            rows=len(self.sheet.rows), columns=len(self.sheet.columns)))
-
-    # ---- columns → fields ----
+    # ---- the product sheet and its columns (see BatchSheet) ----
     def scenario(self) -> str:
         return self.scenario_combo.currentData()
 
-    def _on_scenario(self, keep: bool = True) -> None:
-        """One combo per field of the scenario, pre-filled with the engine's header matching;
-        with `keep`, the columns already chosen for the same sheet stay chosen."""
-        chosen = self.mapping() if keep else {}
-        while self.mapping_form.rowCount():
-            self.mapping_form.removeRow(0)
-        self.mapping_combos, self.mapping_labels = {}, {}
-        defaults = default_mapping(self.sheet.columns, self.scenario()) if self.sheet is not None else {}
-        defaults.update(chosen)
-        for key in mapped_fields(self.scenario()):
-            combo = QComboBox()
-            combo.setObjectName(f"map_{key}")
-            combo.addItem("", "")  # "(none)"
-            for column in self.sheet.columns if self.sheet else ():
-                combo.addItem(column, column)
-            combo.setCurrentIndex(max(0, combo.findData(defaults.get(key, ""))))
-            combo.currentIndexChanged.connect(lambda _: self._refresh_state())
-            label = QLabel(buddy=combo)
-            self.mapping_combos[key], self.mapping_labels[key] = combo, label
-            self.mapping_form.addRow(label, combo)
-        self._fill_mapping_labels()
+    def _on_scenario(self) -> None:
+        self.sheet_panel.set_scenario(self.scenario())
         self._on_model()
-        self._refresh_state()
 
-    def _fill_mapping_labels(self) -> None:
-        zh = i18n.current() == "zh"
-        required = REQUIRED.get(self.scenario(), REQUIRED_DEFAULT)
-        for key, label in self.mapping_labels.items():
-            name = FIELDS[key][0 if zh else 1]
-            label.setText(self.tr("{field} (required):").format(field=name) if key in required
-                          else self.tr("{field}:").format(field=name))
-            self.mapping_combos[key].setItemText(0, self.tr("(none)"))
+    def _on_reading(self) -> None:
+        self.summary.hide()  # both were about the sheet before
+        self.message.hide()
+        self._update_controls()
 
-    def mapping(self) -> dict[str, str]:
-        """{field: column}; "" leaves a field empty."""
-        return {key: combo.currentData() or "" for key, combo in self.mapping_combos.items()}
-
-    def mapping_ok(self) -> bool:
-        """The engine's own check, so its message names the field and the columns there are."""
-        if self.sheet is None:
-            self.mapping_message.hide()
-            return False
-        try:
-            resolve_mapping(self.sheet, self.scenario(), self.mapping())
-        except WenanError as err:
-            self.mapping_message.show_message(error_text(err), "error")
-            return False
-        self.mapping_message.hide()
-        return True
+    def _on_sheet_read(self) -> None:
+        sheet = self.sheet_panel.sheet
+        if sheet is not None and not self._out_touched:
+            self.out_edit.setText(str(sheet.path.with_name(f"{sheet.path.stem}-copy.xlsx")))
+        self._update_controls()
+        self._maybe_close()
 
     def _refresh_state(self) -> None:
         self._update_resume()
@@ -402,11 +237,12 @@ class BatchDialog(QDialog):
     def _update_resume(self) -> None:
         """An unfinished batch for this output is continued by Start: say how far it got."""
         out = self.out_path()
-        done = rows_done(out) if out is not None and self.sheet is not None and self.job is None else 0
+        sheet = self.sheet_panel.sheet
+        done = rows_done(out) if out is not None and sheet is not None and self.job is None else 0
         if done:
             self.resume_note.show_message(self.tr("{done} of {total} products are already done — Start "
                                                   "continues from there.").format(
-                done=done, total=len(self.sheet.rows)))
+                done=done, total=len(sheet.rows)))
         else:
             self.resume_note.hide()
 
@@ -415,13 +251,11 @@ class BatchDialog(QDialog):
         return self.job is not None
 
     def _update_controls(self) -> None:
-        running, reading = self.is_running(), self.reader is not None
-        for widget in (self.sheet_box, self.mapping_box, self.settings_box, self.restart_button):
+        running, panel = self.is_running(), self.sheet_panel
+        for widget in (panel, self.settings_box, self.restart_button):
             widget.setEnabled(not running and not self._close_pending)
-        self.sheet_edit.setEnabled(not reading)
-        self.sheet_button.setEnabled(not reading)
-        ready = (self.sheet is not None and self.model_combo.count() > 0 and self.out_path() is not None
-                 and not reading and self.mapping_ok())
+        ready = (panel.sheet is not None and self.model_combo.count() > 0 and self.out_path() is not None
+                 and not panel.is_reading() and panel.mapping_ok())
         self.start_button.setEnabled(ready and not running and not self._close_pending)
         self.cancel_button.setEnabled(running and not self.job.cancel_event.is_set())
 
@@ -437,9 +271,10 @@ class BatchDialog(QDialog):
     def start(self, resume: bool = True) -> None:
         if self.is_running() or not self.start_button.isEnabled():
             return
-        model, products, scenario, out = (self.model_combo.currentData(), self.sheet.path, self.scenario(),
-                                          self.out_path())
-        n, mapping, gen = self.n_spin.value(), self.mapping(), dict(PRESETS[self.preset_combo.currentData()])
+        model, products, scenario, out = (self.model_combo.currentData(), self.sheet_panel.sheet.path,
+                                          self.scenario(), self.out_path())
+        n, mapping = self.n_spin.value(), self.sheet_panel.mapping()
+        gen = dict(PRESETS[self.preset_combo.currentData()])
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
 
         def work(ctx):
@@ -544,7 +379,7 @@ class BatchDialog(QDialog):
     # ---- closing ----
     def reject(self) -> None:
         """Esc, Close and the title bar's ×: a running batch is stopped first, never left behind."""
-        if self.job is None and self.reader is None:
+        if self.job is None and not self.sheet_panel.is_reading():
             super().reject()
             return
         if self.job is not None and not self._close_pending:
@@ -561,5 +396,5 @@ class BatchDialog(QDialog):
         self._update_controls()
 
     def _maybe_close(self) -> None:
-        if self._close_pending and self.job is None and self.reader is None:
+        if self._close_pending and self.job is None and not self.sheet_panel.is_reading():
             super().reject()

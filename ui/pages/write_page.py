@@ -1,7 +1,6 @@
 """Write (写文案): pick a model and a scenario; variants stream into cards, are checked, ranked and saved."""
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import TYPE_CHECKING, Callable
 
@@ -11,7 +10,6 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScr
                                QWidget)
 
 from engine import library
-from engine.errors import WenanError
 
 from .. import i18n
 from ..errors import error_text, show_error
@@ -23,10 +21,12 @@ from ..variant_card import VariantCard
 from ..warmup import create_history_file, import_heavy
 from ..worker import Job
 from .write_form import PromptForm
+from .write_history import DraftKeeper
 from .write_settings import GenerationSettings
 
 if TYPE_CHECKING:
     from engine.checks import CheckContext
+    from engine.errors import WenanError
     from engine.history import History, RerunRequest
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ class WritePage(QWidget):
         self._context: CheckContext | None = None  # how the last drafts were checked: edits are checked alike
         self._status_text: Callable[[], str] | None = None
         self._message_text: Callable[[], str] | None = None
+        self.keeper = DraftKeeper(state, self)
+        self.keeper.failed.connect(self._show_history_error)
+        self.keeper.recovered.connect(self._show_recovery)
         self._build()
         self.retranslate()
         self.refresh_models()
@@ -275,7 +278,7 @@ class WritePage(QWidget):
         self._arrange(range(len(self.cards)))  # back in streaming order
         while len(self.cards) < n:
             card = VariantCard(len(self.cards) + 1)
-            card.favorite_changed.connect(lambda on, c=card: self._on_favorite(c, on))
+            card.favorite_changed.connect(lambda on, c=card: self.keeper.set_favorite(c, on))
             card.edited.connect(lambda text, c=card: self._on_edited(c, text))
             self.cards.append(card)
             self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
@@ -308,7 +311,7 @@ class WritePage(QWidget):
         ranked = [result.indices[k] for k in drafts.order]
         self._arrange(ranked + [i for i in range(len(self.cards)) if i not in finals])  # dropped ones last
         self._show_status(lambda: self._result_status(result))
-        self._save(drafts)
+        self.keeper.save_run(self.request, drafts, self.cards)
 
     def _result_status(self, result) -> str:
         loc = QLocale()
@@ -336,36 +339,7 @@ class WritePage(QWidget):
         self._update_controls()
         self.generation_finished.emit(self.last_result)
 
-    # ---- the history: save, star, edit, re-run ----
-    def _save(self, drafts: CheckedDrafts) -> None:
-        """Keep the run and its flags in the history; if that fails, say so and leave the drafts on screen."""
-        result, request = drafts.result, self.request
-        history = self._history() if result.variants else None
-        if history is None:
-            return
-        params = dataclasses.asdict(request.config)
-        if result.cancelled:
-            params["stopped"] = True  # the texts end where the user stopped them (re-runs ignore this key)
-        variants = [{"index": result.indices[k], "text": result.variants[k],
-                     "flags": [f.to_dict() for f in drafts.flags[k]]} for k in drafts.order]
-        try:
-            run_id = history.add_run(request.model, request.config.prompt, params, result.seed, variants,
-                                     scenario=request.scenario, fields=request.fields)
-            for row in history.get_run(run_id).variants:
-                card = self.cards[row.index]
-                card.variant_id = row.id
-                if card.is_favorite():  # starred while it was still being written
-                    history.set_favorite(row.id, True)
-        except WenanError as err:
-            self._show_history_error(err)
-            return
-        self.state.history_changed.emit()
-
-    def _on_favorite(self, card: VariantCard, on: bool) -> None:
-        history = self._history() if card.variant_id is not None else None
-        if history is not None:
-            self._update_history(lambda: history.set_favorite(card.variant_id, on))
-
+    # ---- the history: edits, problems, re-run (saving is DraftKeeper's) ----
     def _on_edited(self, card: VariantCard, text: str) -> None:
         """Check the user's text again, and keep it in the history beside the original."""
         flags = None
@@ -373,34 +347,12 @@ class WritePage(QWidget):
             from engine.checks import check_variant
             flags = check_variant(text, self._context)
             card.set_flags(flags)
-        history = self._history() if card.variant_id is not None else None
-        if history is not None:
-            # the stored flags follow the text the user kept, so history and exports agree with the card
-            stored = None if flags is None else [f.to_dict() for f in flags]
-            self._update_history(lambda: history.edit_variant(card.variant_id, text, flags=stored))
+        self.keeper.save_edit(card, text, flags)
 
-    def _update_history(self, change: Callable[[], None]) -> None:
-        try:
-            change()
-        except WenanError as err:
-            self._show_history_error(err)
-            return
-        self.state.history_changed.emit()
-
-    def _history(self) -> History | None:
-        """The shared history, or None after saying why it cannot be used."""
-        try:
-            history = self.state.history()
-        except WenanError as err:
-            self._show_history_error(err)
-            return None
-        recovered = self.state.take_recovery_notice()
-        if recovered is not None:
-            self._show_message(lambda: recovered.recovery_notice(i18n.current()), "info")
-        return history
+    def _show_recovery(self, history: History) -> None:
+        self._show_message(lambda: history.recovery_notice(i18n.current()), "info")
 
     def _show_history_error(self, err: WenanError) -> None:
-        log.warning("history: %s", err)
         self._show_message(lambda: self.tr("These drafts could not be kept in the history: {reason} They stay "
                                            "here until you write again; copy the ones you need.").format(
             reason=error_text(err)), "error")
