@@ -16,7 +16,11 @@ Data (all real, nothing repeated):
   sample   the whole of shop_copy.txt
   combined shop_copy.txt plus the copy column of resources/samples/shop_pairs.csv
 
-Run: .venv/bin/python bench/scratch_size.py [--budget 60] [--data quarter,sample,combined] [--json]
+  --data-file PATH[,PATH...]  extra data points: each a .txt file, one sample per line,
+                              named after the file's stem (--data "" skips the built-in ones)
+
+Run: .venv/bin/python bench/scratch_size.py [--budget 60] [--data quarter,sample,combined]
+     [--data-file more.txt] [--json]
 """
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ def write_corpora(names: list[str]) -> dict:
     return paths
 
 
-def train_size(data_path, size: tuple[int, int, int], steps: int, name: str) -> dict:
+def train_size(data_path, size: tuple[int, int, int], steps: int, name: str, eval_every: int | None = None) -> dict:
     import engine.models
     from engine.models import ScratchSize
     from engine.train import TrainConfig, train
@@ -56,7 +60,7 @@ def train_size(data_path, size: tuple[int, int, int], steps: int, name: str) -> 
     try:
         t0 = time.perf_counter()
         result = train(TrainConfig(data=str(data_path), name=name, base="scratch", max_steps=steps,
-                                   seed=workspace.SEED))
+                                   eval_every=eval_every, seed=workspace.SEED))
         wall = time.perf_counter() - t0
     finally:
         engine.models.scratch_size = original
@@ -71,6 +75,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--budget", type=float, default=60.0, help="training seconds per size (default 60)")
     parser.add_argument("--data", default="quarter,sample,combined", help="data points, comma-separated")
+    parser.add_argument("--data-file", default="",
+                        help="extra data points: .txt files (one sample per line), comma-separated; "
+                             "each is named after its file stem")
     parser.add_argument("--sizes", default=",".join(SIZES), help=f"sizes, comma-separated, of {', '.join(SIZES)}")
     parser.add_argument("--probe-steps", type=int, default=6, help="steps of the speed probe per size (default 6)")
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
@@ -79,17 +86,42 @@ def main() -> int:
 
     import engine.models
 
+    from pathlib import Path
+
+    names = [n for n in args.data.split(",") if n]
+    unknown = [n for n in names if n not in ("quarter", "sample", "combined")]
+    if unknown:
+        parser.error(f"unknown --data {', '.join(unknown)} (use quarter, sample, combined)")
+    files = [Path(f).expanduser() for f in args.data_file.split(",") if f]
+    for f in files:
+        if not f.is_file():
+            parser.error(f"--data-file {f}: no such file")
+        if f.stem in names:
+            parser.error(f"--data-file {f}: its name {f.stem!r} is already a data point")
+    if not names and not files:
+        parser.error("no data: give --data and/or --data-file")
+
     threads = workspace.use_threads(args.threads)
-    corpora = write_corpora(args.data.split(","))
+    corpora = write_corpora(names) if names else {}
+    for f in files:
+        corpora[f.stem] = f.resolve()
     rows = []
     for data_name, path in corpora.items():
         for size_name in args.sizes.split(","):
             size = SIZES[size_name]
-            probe = train_size(path, size, args.probe_steps, f"probe-{data_name}-{size_name}")
-            s_per_step = probe["loop_s"] / probe["steps"]
-            steps = max(args.probe_steps, int(args.budget / s_per_step))
+            # The engine evaluates about 10 times a run (every total_steps // 10 steps), so a short probe
+            # evaluates after every step. Two probes, one evaluating every step and one only at its end,
+            # separate the cost of a step from that of an evaluation; the run gets the steps that fit
+            # the budget next to its ~11 evaluations.
+            p = args.probe_steps
+            every = train_size(path, size, p, f"probe-{data_name}-{size_name}")
+            once = train_size(path, size, p, f"probe1-{data_name}-{size_name}", eval_every=p)
+            s_eval = max(0.0, (every["loop_s"] - once["loop_s"]) / max(1, p - 1))
+            s_per_step = max(1e-3, (once["loop_s"] - s_eval) / once["steps"])
+            steps = max(p, int((args.budget - 11 * s_eval) / s_per_step))
             if not args.json:
-                print(f"{data_name} {size_name}: {s_per_step:.2f} s/step in the probe → {steps} steps", flush=True)
+                print(f"{data_name} {size_name}: {s_per_step:.2f} s/step, {s_eval:.2f} s/evaluation in the probes "
+                      f"→ {steps} steps", flush=True)
             with workspace.CpuWatch() as watch:
                 row = train_size(path, size, steps, f"{data_name}-{size_name}")
             rows.append(dict(row, data=data_name, size=size_name, others_cpu=watch.others))
