@@ -66,15 +66,26 @@ _cache: dict[tuple, LoadedModel] = {}
 _cache_lock = threading.Lock()
 
 
-def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool = False) -> LoadedModel:
-    """A library model (by name) or a local folder, kept in memory for the next request."""
+def _locate(name_or_path: str, device: str) -> tuple[Path, dict, tuple]:
+    """The model's folder, its metadata and its cache key (a retrained model gets a new key)."""
     if library.exists(name_or_path):
         info = library.get_model(name_or_path)
         folder, meta = info.path, info.meta
     else:
         folder, meta = check_model_folder(name_or_path), {}
     stamp = (folder / library.META_FILE).stat().st_mtime_ns if meta else 0
-    key = (str(Path(folder).resolve()), stamp, device)
+    return folder, meta, (str(Path(folder).resolve()), stamp, device)
+
+
+def is_loaded(name_or_path: str, device: str = "auto") -> bool:
+    """Whether the next request for this model finds it in memory."""
+    with _cache_lock:
+        return _locate(name_or_path, device)[2] in _cache
+
+
+def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool = False) -> LoadedModel:
+    """A library model (by name) or a local folder, kept in memory for the next request."""
+    folder, meta, key = _locate(name_or_path, device)
     with _cache_lock:
         if key in _cache:
             return _cache[key]

@@ -10,7 +10,7 @@ import pytest
 
 from engine import library
 from engine.checks import penalty
-from engine.generate import GenerateConfig, GenerateResult
+from engine.generate import GenerateConfig, GenerateResult, is_loaded, load_model
 from engine.history import History, RerunRequest, default_path
 from ui.flag_view import check_drafts
 from ui.pages.write_page import WritePage
@@ -258,3 +258,29 @@ def test_flag_messages_follow_a_language_switch(qtbot, page):
     finally:
         languages.apply("en")
     assert "advertising rules forbid" in details.text()
+
+
+def test_the_shown_model_is_loaded_in_the_background_before_any_request(qtbot, page, gpt2_base):
+    load_model(str(gpt2_base))  # another model in the cache, which holds one: "tiny" is not loaded
+    assert not is_loaded("tiny")
+    page.hide()
+    page.show()  # as when the user opens the Write page
+    with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
+        pass
+    assert loaded.args == ["tiny"] and is_loaded("tiny")
+    page.form.set_prompt("青禾")
+    result = write(qtbot, page)  # finds it loaded; the drafts are as usual
+    assert result.variants and saved_run(page).model == "tiny"
+
+
+def test_no_background_load_while_another_job_runs(qtbot, page):
+    from ui.worker import Job
+    import threading
+
+    release = threading.Event()
+    busy = Job(lambda ctx: release.wait(30), name="training-stand-in").start()
+    page.preloader.want("tiny")
+    qtbot.wait(page.preloader._timer.interval() + 200)
+    assert page.preloader.job is None  # it leaves the CPU to the running job
+    release.set()
+    qtbot.waitUntil(lambda: not busy.is_running(), timeout=LONG)

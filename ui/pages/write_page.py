@@ -5,7 +5,7 @@ import logging
 from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
                                QWidget)
 
@@ -22,6 +22,7 @@ from ..warmup import create_history_file, import_heavy
 from ..worker import Job
 from .write_form import PromptForm
 from .write_history import DraftKeeper
+from .write_preload import ModelPreloader
 from .write_settings import GenerationSettings
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class WritePage(QWidget):
         self._status_text: Callable[[], str] | None = None
         self._message_text: Callable[[], str] | None = None
         self.keeper = DraftKeeper(state, self)
+        self.preloader = ModelPreloader(state, self)
         self.keeper.failed.connect(self._show_history_error)
         self.keeper.recovered.connect(self._show_recovery)
         self._build()
@@ -190,11 +192,17 @@ class WritePage(QWidget):
     def model_names(self) -> list[str]:
         return [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.preloader.want(self.model_combo.currentData())
+
     def _on_model(self) -> None:
         name = self.model_combo.currentData()
         if not name or not library.exists(name):
             self.model_info.setText("")
             return
+        if self.isVisible():
+            self.preloader.want(name)
         meta = library.get_model(name).meta
         text_model = meta.get("format") == "text"
         self.form.set_text_mode(text_model)

@@ -1,0 +1,75 @@
+"""Loading the chosen model in the background while the user fills in the form.
+
+The first Generate after picking a model would otherwise load it then: seconds for a
+big model before the first words, and the heaviest work of the request, which can hold
+the GIL long enough to stall the window (PERFORMANCE.md). The Write page asks for its
+model as soon as it shows one; the load waits until nothing else runs (a training or a
+batch keeps the CPU) and never touches the random state, so a re-run writes the same text.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QWidget
+
+from ..session import AppState
+from ..warmup import import_heavy
+from ..worker import Job, running_jobs
+
+log = logging.getLogger(__name__)
+DELAY_MS = 400  # after the last change of model: scrolling through the list loads nothing
+
+
+class ModelPreloader(QObject):
+    """Keeps the engine's model cache holding the model the Write page shows."""
+
+    loaded = Signal(str)  # the model is in memory (tests and the benchmark wait for it)
+
+    def __init__(self, state: AppState, page: QWidget):
+        super().__init__(page)
+        self.state = state
+        self.page = page
+        self.job: Job | None = None
+        self.name: str | None = None  # the model asked for last
+        self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
+        self._timer.timeout.connect(self._start)
+
+    def want(self, name: str | None) -> None:
+        """Load `name` soon; instant when the engine has it loaded already."""
+        self.name = name
+        if name:
+            self._timer.start()
+
+    def _start(self) -> None:
+        name = self.name
+        # Hidden: the window is closing or the user moved on. Another job running: it has the CPU,
+        # and a request loads its model itself.
+        if not name or self.job is not None or not self.page.isVisible() or running_jobs():
+            return
+        device, threads = self.state.settings.device, self.state.settings.cpu_threads
+
+        def work(ctx):
+            import_heavy()
+            from engine.generate import load_model
+            from engine.memorisation import memo_for_model
+            if threads:
+                from engine.device import configure_threads
+                configure_threads(threads=threads)
+            load_model(name, device, reserve_for_gui=True)
+            memo_for_model(name)  # the copy check's index, read once per model
+            return name
+
+        # No parent: a page deleted mid-load must not take a running thread with it. The job
+        # list keeps it alive, and closing the window waits for it as for any other job.
+        self.job = Job(work, name="preload")
+        self.job.returned.connect(self.loaded.emit)
+        # A broken model is reported by Generate, in words, when the user asks; here only logged.
+        self.job.failed.connect(lambda err, details: log.info("preloading %s failed: %s", name, err))
+        self.job.finished.connect(self._on_finished)
+        self.job.start()
+
+    def _on_finished(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.deleteLater()
