@@ -273,14 +273,16 @@ def test_the_shown_model_is_loaded_in_the_background_before_any_request(qtbot, p
     assert result.variants and saved_run(page).model == "tiny"
 
 
-def test_no_background_load_while_another_job_runs(qtbot, page):
-    from ui.worker import Job
+def test_no_background_load_while_another_job_runs_but_after_it(qtbot, page):
     import threading
+
+    from ui.worker import Job
 
     release = threading.Event()
     busy = Job(lambda ctx: release.wait(30), name="training-stand-in").start()
     page.preloader.want("tiny")
     qtbot.wait(page.preloader._timer.interval() + 200)
     assert page.preloader.job is None  # it leaves the CPU to the running job
-    release.set()
-    qtbot.waitUntil(lambda: not busy.is_running(), timeout=LONG)
+    with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
+        release.set()  # and loads once that job has ended
+    assert loaded.args == ["tiny"] and not busy.is_running()

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from ..session import AppState
 from ..warmup import import_heavy
-from ..worker import Job, running_jobs
+from ..worker import Job, running_jobs, tracker
 
 log = logging.getLogger(__name__)
 DELAY_MS = 400  # after the last change of model: scrolling through the list loads nothing
@@ -34,6 +34,8 @@ class ModelPreloader(QObject):
         self.name: str | None = None  # the model asked for last
         self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
         self._timer.timeout.connect(self._start)
+        self._waiting = False  # put off while another job ran: try again when one ends
+        tracker().job_finished.connect(self._on_job_finished)
 
     def want(self, name: str | None) -> None:
         """Load `name` soon; instant when the engine has it loaded already."""
@@ -43,10 +45,14 @@ class ModelPreloader(QObject):
 
     def _start(self) -> None:
         name = self.name
-        # Hidden: the window is closing or the user moved on. Another job running: it has the CPU,
-        # and a request loads its model itself.
-        if not name or self.job is not None or not self.page.isVisible() or running_jobs():
+        # Hidden: the window is closing or the user moved on. Another job running (the start-up
+        # warm-up, a training, a batch): it has the CPU, so wait for it to end.
+        if not name or self.job is not None or not self.page.isVisible():
             return
+        if running_jobs():
+            self._waiting = True
+            return
+        self._waiting = False
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
 
         def work(ctx):
@@ -68,6 +74,10 @@ class ModelPreloader(QObject):
         self.job.failed.connect(lambda err, details: log.info("preloading %s failed: %s", name, err))
         self.job.finished.connect(self._on_finished)
         self.job.start()
+
+    def _on_job_finished(self) -> None:
+        if self._waiting and self.job is None:
+            self._timer.start()
 
     def _on_finished(self) -> None:
         job, self.job = self.job, None
