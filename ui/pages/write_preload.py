@@ -4,7 +4,8 @@ The first Generate after picking a model would otherwise load it then: seconds f
 big model before the first words, and the heaviest work of the request, which can hold
 the GIL long enough to stall the window (PERFORMANCE.md). The Write page asks for its
 model as soon as it shows one; the load waits until nothing else runs (a training or a
-batch keeps the CPU) and never touches the random state, so a re-run writes the same text.
+batch keeps the CPU). A request that starts meanwhile waits for the load (the engine's model
+lock) before it seeds its sampling, so a re-run still writes the same text.
 """
 from __future__ import annotations
 
