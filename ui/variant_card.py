@@ -130,6 +130,15 @@ class VariantCard(QFrame):
         self.flag_view.set_flags(flags)
         self.editor.setExtraSelections(span_selections(self.editor, flags or []))
 
+    def show_saved(self, text: str, favorite: bool, flags: Sequence[Flag]) -> None:
+        """Follow a change made elsewhere (the History page) without announcing it back."""
+        if not self.edit_button.isChecked() and text != self.text():  # never under the user's typing
+            self.editor.setPlainText(text)
+            self.set_flags(flags)
+        self.favorite_button.blockSignals(True)
+        self.favorite_button.setChecked(favorite)
+        self.favorite_button.blockSignals(False)
+
     def flags(self) -> list[Flag] | None:
         return self.flag_view.flags
 

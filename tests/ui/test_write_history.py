@@ -286,3 +286,22 @@ def test_no_background_load_while_another_job_runs_but_after_it(qtbot, page):
     with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
         release.set()  # and loads once that job has ended
     assert loaded.args == ["tiny"] and not busy.is_running()
+
+
+def test_stars_and_edits_made_in_the_history_show_on_the_cards(qtbot, page):
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(12)
+    write(qtbot, page)
+    card = page.displayed_cards()[0]
+    history = page.state.history()
+    starred = []
+    card.favorite_changed.connect(starred.append)
+
+    history.set_favorite(card.variant_id, True)  # what the History page does, then it announces it
+    history.edit_variant(card.variant_id, ABSOLUTE, flags=[])
+    page.state.history_changed.emit()
+
+    assert card.is_favorite() and card.text() == ABSOLUTE
+    assert card.flags() == [] and starred == []  # shown as saved, not sent back as a new change
+    assert history.get_variants([card.variant_id])[0].favorite

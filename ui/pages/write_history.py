@@ -30,6 +30,7 @@ class DraftKeeper(QObject):
     def __init__(self, state: AppState, parent: QObject | None = None):
         super().__init__(parent)
         self.state = state
+        self._saved_to = None  # the history file the cards' variant ids belong to
 
     def save_run(self, request: RerunRequest, drafts: CheckedDrafts, cards: Sequence[VariantCard]) -> None:
         """Keep the run and its flags, cleanest first; each card learns its variant's id for later stars and edits."""
@@ -45,6 +46,7 @@ class DraftKeeper(QObject):
         try:
             run_id = history.add_run(request.model, request.config.prompt, params, result.seed, variants,
                                      scenario=request.scenario, fields=request.fields)
+            self._saved_to = history.path
             for row in history.get_run(run_id).variants:
                 card = cards[row.index]
                 card.variant_id = row.id
@@ -67,6 +69,26 @@ class DraftKeeper(QObject):
             # the stored flags follow the text the user kept, so history and exports agree with the card
             stored = None if flags is None else [f.to_dict() for f in flags]
             self._change(lambda: history.edit_variant(card.variant_id, text, flags=stored))
+
+    def follow(self, cards: Sequence[VariantCard]) -> None:
+        """Show in the cards the stars and edits made elsewhere, e.g. on the History page.
+        A variant deleted there keeps its card: an undo can bring it back."""
+        ids = {card.variant_id: card for card in cards if card.variant_id is not None}
+        if not ids:
+            return
+        from engine.checks import flags_from_dicts
+        try:
+            history = self.state.history()
+            if history.path != self._saved_to:  # the data folder changed: these drafts are not in this one
+                for card in ids.values():
+                    card.variant_id = None
+                return
+            rows = history.get_variants(ids)
+        except WenanError as err:
+            log.warning("history: %s", err)  # the next save says it in words
+            return
+        for row in rows:
+            ids[row.id].show_saved(row.text, row.favorite, flags_from_dicts(row.flags))
 
     def _change(self, change: Callable[[], None]) -> None:
         try:

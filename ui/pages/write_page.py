@@ -58,6 +58,7 @@ class WritePage(QWidget):
         state.models_changed.connect(self.refresh_models)
         state.write_with.connect(self.select_model)
         state.rerun.connect(self.apply_rerun)
+        state.history_changed.connect(self._follow_history)
 
     def _build(self) -> None:
         self.title = heading()
@@ -191,6 +192,9 @@ class WritePage(QWidget):
 
     def model_names(self) -> list[str]:
         return [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
+
+    def _follow_history(self) -> None:
+        self.keeper.follow(self.cards)  # stars and edits made on the History page
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
