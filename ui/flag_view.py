@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
 from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QToolButton, QVBoxLayout, QWidget
 
@@ -46,6 +46,16 @@ def check_drafts(request: RerunRequest, result: GenerateResult) -> CheckedDrafts
                            product=fields.get("product") or None)
     flags = check_variants(result.variants, context)
     return CheckedDrafts(result, flags, rank_variants(result.variants, flags), context)
+
+
+def check_name(check: str) -> str:
+    """What the app calls each quality check, on the cards and in the History table alike."""
+    translate = QCoreApplication.translate
+    names = {"absolute_terms": translate("FlagView", "Absolute term"),
+             "copied": translate("FlagView", "Copied from training data"),
+             "repetition": translate("FlagView", "Repetition"), "length": translate("FlagView", "Too long"),
+             "keyword_missing": translate("FlagView", "Missing keyword")}
+    return names.get(check, check)
 
 
 def worst(flags: Sequence[Flag]) -> str:
@@ -119,11 +129,6 @@ class FlagView(QWidget):
         self.setVisible(self.flags is not None)
         self.retranslate()
 
-    def check_names(self) -> dict[str, str]:
-        return {"absolute_terms": self.tr("Absolute term"), "copied": self.tr("Copied from training data"),
-                "repetition": self.tr("Repetition"), "length": self.tr("Too long"),
-                "keyword_missing": self.tr("Missing keyword")}
-
     def retranslate(self) -> None:
         self._toggle(self.details_toggle.isChecked())
         self.details_toggle.setToolTip(self.tr("What the quality checks found, and softer wording to use"))
@@ -136,12 +141,11 @@ class FlagView(QWidget):
             self.details.setText("")
             self.details_toggle.setVisible(False)
             return
-        names = self.check_names()
         counts = Counter(f.check for f in self.flags)
         badges = []
         for check, count in counts.items():  # in the order the flags come: text order
             colour = SEVERITY_COLOURS.get(worst([f for f in self.flags if f.check == check]), "")
-            name = html.escape(names.get(check, check)) + (f" ×{count}" if count > 1 else "")
+            name = html.escape(check_name(check)) + (f" ×{count}" if count > 1 else "")
             badges.append(f'<span style="color:{colour}">●</span>&nbsp;{name}')
         self.badges.setText(" &nbsp;·&nbsp; ".join(badges))
         items = "".join(f"<li>{html.escape(f.message(i18n.current()), quote=False)}</li>" for f in self.flags)

@@ -719,52 +719,52 @@
 <context>
     <name>FlagView</name>
     <message>
-        <location filename="../../ui/flag_view.py" line="123"/>
+        <location filename="../../ui/flag_view.py" line="54"/>
         <source>Absolute term</source>
         <translation>极限词</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="123"/>
+        <location filename="../../ui/flag_view.py" line="55"/>
         <source>Copied from training data</source>
         <translation>照搬训练文案</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="124"/>
+        <location filename="../../ui/flag_view.py" line="56"/>
         <source>Repetition</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="124"/>
+        <location filename="../../ui/flag_view.py" line="56"/>
         <source>Too long</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="125"/>
+        <location filename="../../ui/flag_view.py" line="57"/>
         <source>Missing keyword</source>
         <translation>缺关键词</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="129"/>
+        <location filename="../../ui/flag_view.py" line="134"/>
         <source>What the quality checks found, and softer wording to use</source>
         <translation>质量检查发现的问题，以及更稳妥的说法</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="133"/>
+        <location filename="../../ui/flag_view.py" line="138"/>
         <source>Passed the quality checks</source>
         <translation>已通过质量检查</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="134"/>
+        <location filename="../../ui/flag_view.py" line="139"/>
         <source>No absolute terms, copying, repetition, length or keyword problems were found.</source>
         <translation>没有发现极限词、照搬训练文案、重复、超长或缺关键词的问题。</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="159"/>
+        <location filename="../../ui/flag_view.py" line="163"/>
         <source>▾ Details</source>
         <translation>▾ 详情</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="159"/>
+        <location filename="../../ui/flag_view.py" line="163"/>
         <source>▸ Details</source>
         <translation>▸ 详情</translation>
     </message>
@@ -1298,92 +1298,67 @@
 <context>
     <name>HistoryTableModel</name>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="70"/>
+        <location filename="../../ui/pages/history_table.py" line="71"/>
         <source>Free prompt</source>
         <translation>自由提示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="94"/>
-        <source>absolute claim</source>
-        <translation>绝对化用语</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/history_table.py" line="95"/>
-        <source>copied</source>
-        <translation>照搬训练文案</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/history_table.py" line="96"/>
-        <source>repeated</source>
-        <translation>重复</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/history_table.py" line="97"/>
-        <source>too long</source>
-        <translation>超长</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/history_table.py" line="98"/>
-        <source>keyword missing</source>
-        <translation>缺少关键词</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/history_table.py" line="99"/>
         <source>check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="223"/>
+        <location filename="../../ui/pages/history_table.py" line="219"/>
         <source>A favorite: click to unmark it</source>
         <translation>已收藏：点击取消收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="224"/>
+        <location filename="../../ui/pages/history_table.py" line="220"/>
         <source>Click to mark it as a favorite</source>
         <translation>点击收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="237"/>
+        <location filename="../../ui/pages/history_table.py" line="233"/>
         <source>Favorite</source>
         <translation>收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="238"/>
+        <location filename="../../ui/pages/history_table.py" line="234"/>
         <source>Characters in the text</source>
         <translation>正文的字符数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="239"/>
+        <location filename="../../ui/pages/history_table.py" line="235"/>
         <source>What the quality checks found</source>
         <translation>质量检查发现的问题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="240"/>
+        <location filename="../../ui/pages/history_table.py" line="236"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="241"/>
+        <location filename="../../ui/pages/history_table.py" line="237"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="242"/>
+        <location filename="../../ui/pages/history_table.py" line="238"/>
         <source>Scenario</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="243"/>
+        <location filename="../../ui/pages/history_table.py" line="239"/>
         <source>Text</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="244"/>
+        <location filename="../../ui/pages/history_table.py" line="240"/>
         <source>Length</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="245"/>
+        <location filename="../../ui/pages/history_table.py" line="241"/>
         <source>Checks</source>
         <translation>检查</translation>
     </message>
@@ -2421,13 +2396,13 @@
     </message>
     <message>
         <location filename="../../ui/variant_card.py" line="81"/>
-        <location filename="../../ui/variant_card.py" line="156"/>
+        <location filename="../../ui/variant_card.py" line="165"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
         <location filename="../../ui/variant_card.py" line="81"/>
-        <location filename="../../ui/variant_card.py" line="156"/>
+        <location filename="../../ui/variant_card.py" line="165"/>
         <source>Edit</source>
         <translation>编辑</translation>
     </message>
@@ -2457,17 +2432,17 @@
         <translation>模型没有为这条候选写出内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="151"/>
+        <location filename="../../ui/variant_card.py" line="160"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="151"/>
+        <location filename="../../ui/variant_card.py" line="160"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../ui/variant_card.py" line="152"/>
+        <location filename="../../ui/variant_card.py" line="161"/>
         <source>Copy this text to the clipboard</source>
         <translation>把这段文字复制到剪贴板</translation>
     </message>
@@ -2475,132 +2450,132 @@
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="143"/>
+        <location filename="../../ui/pages/write_page.py" line="146"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="144"/>
+        <location filename="../../ui/pages/write_page.py" line="147"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="145"/>
+        <location filename="../../ui/pages/write_page.py" line="148"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="146"/>
+        <location filename="../../ui/pages/write_page.py" line="149"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="147"/>
+        <location filename="../../ui/pages/write_page.py" line="150"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="151"/>
+        <location filename="../../ui/pages/write_page.py" line="154"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="152"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="153"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="154"/>
+        <location filename="../../ui/pages/write_page.py" line="157"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="155"/>
+        <location filename="../../ui/pages/write_page.py" line="158"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="156"/>
+        <location filename="../../ui/pages/write_page.py" line="159"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="203"/>
+        <location filename="../../ui/pages/write_page.py" line="215"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="203"/>
+        <location filename="../../ui/pages/write_page.py" line="215"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="204"/>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="231"/>
+        <location filename="../../ui/pages/write_page.py" line="243"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="244"/>
+        <location filename="../../ui/pages/write_page.py" line="256"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="268"/>
+        <location filename="../../ui/pages/write_page.py" line="280"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="318"/>
+        <location filename="../../ui/pages/write_page.py" line="330"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="320"/>
+        <location filename="../../ui/pages/write_page.py" line="332"/>
         <source>{n} variants in {s} s{first} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="323"/>
+        <location filename="../../ui/pages/write_page.py" line="335"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="324"/>
+        <location filename="../../ui/pages/write_page.py" line="336"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="332"/>
+        <location filename="../../ui/pages/write_page.py" line="344"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="333"/>
+        <location filename="../../ui/pages/write_page.py" line="345"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="356"/>
+        <location filename="../../ui/pages/write_page.py" line="368"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="373"/>
+        <location filename="../../ui/pages/write_page.py" line="385"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="379"/>
+        <location filename="../../ui/pages/write_page.py" line="391"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

@@ -24,6 +24,7 @@ from engine.history import History, VariantRow
 from engine.scenarios import SCENARIOS
 
 from .. import i18n
+from ..flag_view import check_name
 
 translate = QCoreApplication.translate
 log = logging.getLogger(__name__)
@@ -91,18 +92,13 @@ def flag_messages(flags: tuple[dict, ...]) -> list[tuple[str, str | None]]:
 
 
 def _flag_kind(flag: dict) -> str:
-    names = {"absolute_terms": translate("HistoryTableModel", "absolute claim"),
-             "copied": translate("HistoryTableModel", "copied"),
-             "repetition": translate("HistoryTableModel", "repeated"),
-             "length": translate("HistoryTableModel", "too long"),
-             "keyword_missing": translate("HistoryTableModel", "keyword missing")}
-    kind = names.get(flag.get("check"), flag.get("check") or translate("HistoryTableModel", "check"))
-    match = flag.get("match") if flag.get("check") in ("absolute_terms", "keyword_missing") else None
-    return f"{kind} “{match}”" if match else kind
+    check = flag.get("check") or translate("HistoryTableModel", "check")
+    match = flag.get("match") if check in ("absolute_terms", "keyword_missing") else None
+    return f"{check_name(check)} “{match}”" if match else check_name(check)
 
 
 def flags_cell(flags: tuple[dict, ...]) -> str:
-    """A short summary for the table, e.g. "⚠ absolute claim “最好”, too long"."""
+    """A short summary for the table, e.g. "⚠ Absolute term “最好”, Too long"."""
     if not flags:
         return ""
     kinds = list(dict.fromkeys(_flag_kind(flag) for flag in flags if isinstance(flag, dict)))
