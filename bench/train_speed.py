@@ -35,8 +35,9 @@ Measured:
   others CPU       the share of the machine other processes used during each run; on a
                    shared 2-core machine a contended run is slower by far more than that share.
 
---engine-patch measures proposed engine changes without editing engine/ (fused-adamw:
-AdamW(fused=True) on CPU; bf16: bf16 autocast on CPU; no-attn-dropout).
+--engine-patch measures proposed engine changes without editing engine/ (bf16: bf16 autocast
+on CPU; no-dropout: residual and embedding dropout off too). Fused AdamW on CPU and attention
+dropout off, measured this way first, are now the engine's own (docs/PERFORMANCE.md).
 
 Run: .venv/bin/python bench/train_speed.py [--steps 150] [--repeat 3] [--threads N] [--json]
 """
@@ -114,25 +115,11 @@ def engine_patches(names: set[str]):
 
     import engine.train
 
-    original_adamw, original_choose = torch.optim.AdamW, engine.train.choose_device
-    original_prepare = engine.train.prepare_base
-    if "fused-adamw" in names:  # the engine passes fused=None on CPU, i.e. the per-tensor loop
-        class FusedAdamW(original_adamw):
-            def __init__(self, params, *a, fused=None, **k):
-                super().__init__(params, *a, fused=True, **k)
-        torch.optim.AdamW = FusedAdamW
+    original_choose, original_prepare = engine.train.choose_device, engine.train.prepare_base
     if "bf16" in names:  # bf16 autocast on CPU, as the engine already does on CUDA
         engine.train.choose_device = lambda *a, **k: dataclasses.replace(original_choose(*a, **k), dtype="bf16")
         # accelerate keeps one process-wide state and refuses a second precision without a reset
         AcceleratorState._reset_state(reset_partial_state=True)
-    if "no-attn-dropout" in names:  # dropout on attention probabilities forces SDPA's slow math path on CPU
-        def prepare_without_attn_dropout(*a, **k):
-            base = original_prepare(*a, **k)
-            for name, module in base.model.named_modules():
-                if name.endswith("attn.attn_dropout"):
-                    module.p = 0.0
-            return base
-        engine.train.prepare_base = prepare_without_attn_dropout
     if "no-dropout" in names:  # every dropout off, as nanoGPT trains
         def prepare_without_dropout(*a, **k):
             base = original_prepare(*a, **k)
@@ -144,8 +131,7 @@ def engine_patches(names: set[str]):
     try:
         yield
     finally:
-        torch.optim.AdamW, engine.train.choose_device = original_adamw, original_choose
-        engine.train.prepare_base = original_prepare
+        engine.train.choose_device, engine.train.prepare_base = original_choose, original_prepare
         if "bf16" in names:
             AcceleratorState._reset_state(reset_partial_state=True)
 
@@ -243,11 +229,14 @@ def main() -> int:
     parser.add_argument("--engine-eval", choices=("final", "default"), default="final",
                         help="final: the engine evaluates once at the end; default: ~10 times, keeping the best")
     parser.add_argument("--engine-patch", default="none",
-                        help="what-if engine changes, comma-separated: fused-adamw, bf16, no-attn-dropout (default none)")
+                        help="what-if engine changes, comma-separated: bf16, no-dropout (default none)")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
                         help="before each timed run, wait up to S seconds for other processes to leave the CPUs idle")
     parser.add_argument("--json", action="store_true", help="print one JSON line of results")
     args = parser.parse_args()
+    unknown = set(args.engine_patch.split(",")) - {"none", "bf16", "no-dropout"}
+    if unknown:
+        parser.error(f"unknown --engine-patch {', '.join(sorted(unknown))}: use bf16, no-dropout or none")
 
     import torch
     import transformers

@@ -17,16 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import workspace  # before engine and Qt: offline mode, and the shared helpers
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def wait_quiet(limit_s: float, threshold: float) -> float:
-    """The machine is shared: wait (up to limit_s) until the 1-minute load average drops."""
-    deadline = time.time() + limit_s
-    while os.getloadavg()[0] > threshold and time.time() < deadline:
-        time.sleep(5)
-    return os.getloadavg()[0]
 
 
 def main() -> int:
@@ -40,7 +34,7 @@ def main() -> int:
                         help="first wait up to S seconds for the load average to fall below --quiet-load")
     parser.add_argument("--quiet-load", type=float, default=1.0)
     args = parser.parse_args()
-    load = wait_quiet(args.wait_quiet, args.quiet_load) if args.wait_quiet else os.getloadavg()[0]
+    load = workspace.wait_for_low_load(args.wait_quiet, args.quiet_load) if args.wait_quiet else os.getloadavg()[0]
 
     home = tempfile.mkdtemp(prefix="wenan-bench-")
     os.environ["WENAN_HOME"] = home

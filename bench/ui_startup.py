@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import workspace  # before engine and Qt: offline mode, and the shared helpers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,14 +34,6 @@ def launch(env: dict) -> tuple[float, dict]:
     raise RuntimeError(f"no probe line (exit {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
 
 
-def wait_quiet(limit_s: float, threshold: float) -> float:
-    """The machine is shared: wait (up to limit_s) until the 1-minute load average drops."""
-    deadline = time.time() + limit_s
-    while os.getloadavg()[0] > threshold and time.time() < deadline:
-        time.sleep(5)
-    return os.getloadavg()[0]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=9, help="launches (default 9)")
@@ -47,7 +41,7 @@ def main() -> int:
                         help="first wait up to S seconds for the load average to fall below --quiet-load")
     parser.add_argument("--quiet-load", type=float, default=1.0)
     args = parser.parse_args()
-    load = wait_quiet(args.wait_quiet, args.quiet_load) if args.wait_quiet else os.getloadavg()[0]
+    load = workspace.wait_for_low_load(args.wait_quiet, args.quiet_load) if args.wait_quiet else os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as config:
         env = dict(os.environ, WENAN_STARTUP_PROBE="1", WENAN_HOME=home, XDG_CONFIG_HOME=config,
                    PYTHONPATH=str(ROOT))

@@ -152,6 +152,17 @@ def wait_for_quiet(max_wait_s: float, threshold: float = QUIET, sample_s: float 
             return watch.others
 
 
+def wait_for_low_load(max_wait_s: float, threshold: float) -> float:
+    """Wait (up to max_wait_s) until the 1-minute load average is at most `threshold`; returns it.
+    For the desktop-app benchmarks, whose runs are too long to watch with CpuWatch."""
+    import time
+
+    deadline = time.monotonic() + max_wait_s
+    while os.getloadavg()[0] > threshold and time.monotonic() < deadline:
+        time.sleep(5)
+    return os.getloadavg()[0]
+
+
 def matmul_peak(threads: int, sizes: tuple[int, ...] = (1024, 2048), tries: int = 5) -> float:
     """Best fp32 FLOP/s of torch.mm on square matrices: 2·n³ / time, best of `tries`."""
     import time
