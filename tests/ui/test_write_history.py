@@ -46,6 +46,13 @@ def use_pairs_form(page, wenan_home) -> None:
     assert not page.form.is_text_mode()
 
 
+def ask(page, n: int, tokens: int) -> None:
+    """A short request for the tiny model: its opening words, variants and length."""
+    page.form.set_prompt("青禾")
+    page.settings.n_spin.setValue(n)
+    page.settings.length_spin.setValue(tokens)
+
+
 def write(qtbot, page, start=None) -> GenerateResult:
     """Generate (or run `start`) and wait for the page to finish; returns the engine's result."""
     with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
@@ -121,9 +128,7 @@ def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):
 
 
 def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
-    page.form.set_prompt("青禾")
-    page.settings.n_spin.setValue(2)
-    page.settings.length_spin.setValue(12)
+    ask(page, n=2, tokens=12)
     write(qtbot, page)
     card = page.displayed_cards()[0]
     assert card.variant_id is not None and card.edit_button.isEnabled()
@@ -188,9 +193,7 @@ def test_a_re_run_of_a_deleted_model_says_so(qtbot, page):
 
 def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_home):
     (wenan_home / "history.sqlite3").mkdir()  # the file cannot be opened
-    page.form.set_prompt("青禾")
-    page.settings.n_spin.setValue(2)
-    page.settings.length_spin.setValue(12)
+    ask(page, n=2, tokens=12)
     result = write(qtbot, page)
     assert page.message.isVisible() and "could not be kept in the history" in page.message.text()
     assert sorted(c.text() for c in page.cards if c.flags() is not None) == sorted(result.variants)
@@ -200,9 +203,7 @@ def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_hom
 
 
 def test_a_stopped_run_is_saved_and_marked(qtbot, page):
-    page.form.set_prompt("青禾")
-    page.settings.n_spin.setValue(2)
-    page.settings.length_spin.setValue(2000)
+    ask(page, n=2, tokens=2000)
 
     def start_then_stop():
         page.generate_button.click()
@@ -219,9 +220,7 @@ def test_a_stopped_run_is_saved_and_marked(qtbot, page):
 
 def test_a_damaged_history_is_set_aside_and_said_once(qtbot, page, wenan_home):
     (wenan_home / "history.sqlite3").write_bytes(b"not a database at all")
-    page.form.set_prompt("青禾")
-    page.settings.n_spin.setValue(1)
-    page.settings.length_spin.setValue(8)
+    ask(page, n=1, tokens=8)
     write(qtbot, page)
     assert page.message.isVisible() and "damaged" in page.message.text()
     assert saved_run(page).variants  # saved in the new file
@@ -276,12 +275,13 @@ def test_the_shown_model_is_loaded_in_the_background_before_any_request(qtbot, p
 def test_no_background_load_while_another_job_runs_but_after_it(qtbot, page):
     import threading
 
+    from ui.pages.write_preload import DELAY_MS
     from ui.worker import Job
 
     release = threading.Event()
     busy = Job(lambda ctx: release.wait(30), name="training-stand-in").start()
     page.preloader.want("tiny")
-    qtbot.wait(page.preloader._timer.interval() + 200)
+    qtbot.wait(DELAY_MS + 200)
     assert page.preloader.job is None  # it leaves the CPU to the running job
     with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
         release.set()  # and loads once that job has ended
@@ -289,9 +289,7 @@ def test_no_background_load_while_another_job_runs_but_after_it(qtbot, page):
 
 
 def test_stars_and_edits_made_in_the_history_show_on_the_cards(qtbot, page):
-    page.form.set_prompt("青禾")
-    page.settings.n_spin.setValue(2)
-    page.settings.length_spin.setValue(12)
+    ask(page, n=2, tokens=12)
     write(qtbot, page)
     card = page.displayed_cards()[0]
     history = page.state.history()
