@@ -109,7 +109,7 @@ def build_scratch_model(tokenizer, train_tokens: int, block_size: int, seed: int
     return GPT2LMHeadModel(config)
 
 
-def tune_for_training(model, attention_dropout: float | None) -> None:
+def tune_for_training(model, attention_dropout: float | None, device_kind: str = "cpu") -> None:
     """Set the dropout on attention probabilities and swap in cheaper kernels for the same function.
 
     Attention dropout makes PyTorch's SDPA fall back from its fused kernel to the math path,
@@ -117,7 +117,8 @@ def tune_for_training(model, attention_dropout: float | None) -> None:
     stream and embeddings, kept as the model has it, regularises as well (PERFORMANCE.md).
     None keeps the model's rate. GPT-2's tanh GELU is written as eight element-wise ops, each
     a pass over the MLP activations forward and again backward; PyTorch computes the same
-    function in one kernel (differences ~1e-7).
+    function in one kernel (differences ~1e-7). On CPUs where PyTorch draws dropout masks one
+    element at a time, dropout draws them four at a time instead (engine/dropout.py).
     """
     import torch
     from transformers.activations import NewGELUActivation
@@ -130,6 +131,11 @@ def tune_for_training(model, attention_dropout: float | None) -> None:
                 setattr(parent, name, torch.nn.GELU(approximate="tanh"))
             elif attention_dropout is not None and name == "attn_dropout" and isinstance(child, torch.nn.Dropout):
                 child.p = attention_dropout  # GPT-2 passes this module's rate to SDPA
+    if device_kind == "cpu":
+        from .dropout import scalar_bernoulli, use_cpu_dropout
+
+        if scalar_bernoulli():
+            use_cpu_dropout(model)
 
 
 def check_model_folder(path: str | Path) -> Path:

@@ -152,7 +152,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                         free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype,
                         save_tokenizer=is_main)
     model, tokenizer, method = base.model, base.tokenizer, base.method
-    tune_for_training(model, cfg.attention_dropout)
+    tune_for_training(model, cfg.attention_dropout, device.kind)
     block = base.block_size
     summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
                           len(train_samples), len(val_samples), data.report)
