@@ -66,7 +66,7 @@ def use_cpu_dropout(model: torch.nn.Module) -> int:
     swapped = 0
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
-            if type(child) is torch.nn.Dropout:
+            if type(child) is torch.nn.Dropout and child.p < 1.0:  # p = 1 zeroes everything: leave it to torch
                 new = CpuDropout(child.p)
                 new.train(child.training)
                 setattr(parent, name, new)

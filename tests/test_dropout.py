@@ -89,9 +89,10 @@ def test_torch_dropout_stays_where_its_kernel_is_already_fast(monkeypatch, kind,
 
 
 def test_swap_keeps_each_modules_mode_and_rate():
-    model = torch.nn.Sequential(torch.nn.Dropout(0.25), torch.nn.Linear(3, 3), torch.nn.Dropout(0.5))
+    model = torch.nn.Sequential(torch.nn.Dropout(0.25), torch.nn.Linear(3, 3), torch.nn.Dropout(0.5), torch.nn.Dropout(1.0))
     model[2].eval()
     assert use_cpu_dropout(model) == 2
+    assert type(model[3]) is torch.nn.Dropout
     assert (model[0].p, model[0].training) == (0.25, True) and (model[2].p, model[2].training) == (0.5, False)
 
 
