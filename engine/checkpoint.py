@@ -55,31 +55,57 @@ def read_state(name: str) -> dict | None:
     return state
 
 
-def save_checkpoint(name: str, model, optimizer, scheduler, trainer_state: dict, meta: dict) -> None:
-    """Write model, optimizer, scheduler, RNG and data position; then point state.json at it."""
+def _new_folder(name: str, kind: str, step: int) -> Path:
+    """`<kind>-<step>`, or `<kind>-<step>-<n>` when that step's folder is the one state.json points at.
+
+    The same step is saved twice when a cancel comes right after a periodic save or a resume.
+    The folder in use is never deleted before its replacement is complete and pointed at
+    (kill -9 in between would otherwise leave nothing to resume); one that nothing points at
+    is a leftover of a kill between rename and pointer update, and can go.
+    """
+    folder = run_dir(name)
+    pointed = _read_pointer(name).get(kind)
+    target, n = folder / f"{kind}-{step}", 1
+    while target.name == pointed:
+        n += 1
+        target = folder / f"{kind}-{step}-{n}"
+    if target.exists():
+        shutil.rmtree(target)
+    return target
+
+
+def rng_state() -> dict:
+    """This process's random generators, as a checkpoint stores them."""
     import torch
 
-    folder = run_dir(name)
-    step = trainer_state["step"]
-    target = folder / f"checkpoint-{step}"
-    if target.exists():  # same step saved already (e.g. cancel right after a periodic save)
-        shutil.rmtree(target)
+    rng = {"torch": torch.get_rng_state(), "python": random.getstate()}
+    if torch.cuda.is_available():
+        rng["cuda"] = torch.cuda.get_rng_state_all()
+    return rng
+
+
+def save_checkpoint(name: str, model, optimizer, scheduler, trainer_state: dict, meta: dict,
+                    rng_by_rank: list[dict] | None = None) -> None:
+    """Write model, optimizer, scheduler, RNG and data position; then point state.json at it.
+
+    `rng_by_rank`: every process's `rng_state()` when several train together, so each
+    resumes its own dropout stream; None saves this process's only.
+    """
+    import torch
+
+    target = _new_folder(name, "checkpoint", trainer_state["step"])
     with atomic_dir(target) as tmp:
         save_weights(model, tmp)
         torch.save(optimizer.state_dict(), tmp / "optimizer.pt")
-        rng = {"torch": torch.get_rng_state(), "python": random.getstate()}
-        if torch.cuda.is_available():
-            rng["cuda"] = torch.cuda.get_rng_state_all()
-        torch.save(rng, tmp / "rng.pt")
+        ranks = rng_by_rank or [rng_state()]
+        torch.save(dict(ranks[0], by_rank=ranks), tmp / "rng.pt")
         state = dict(trainer_state, scheduler=scheduler.state_dict())
         (tmp / "trainer_state.json").write_text(json.dumps(state), encoding="utf-8")
     _point(name, checkpoint=target.name, meta=meta)
 
 
 def save_best(name: str, model, step: int, meta: dict) -> None:
-    target = run_dir(name) / f"best-{step}"
-    if target.exists():
-        shutil.rmtree(target)
+    target = _new_folder(name, "best", step)
     with atomic_dir(target) as tmp:
         save_weights(model, tmp)
     _point(name, best=target.name, meta=meta)
@@ -98,8 +124,8 @@ def _point(name: str, meta: dict, **names: str) -> None:
     remove_stale_temps(folder)
 
 
-def load_checkpoint(name: str, model, optimizer, scheduler) -> dict:
-    """Restore everything save_checkpoint wrote; returns the trainer state."""
+def load_checkpoint(name: str, model, optimizer, scheduler, rank: int = 0) -> dict:
+    """Restore everything save_checkpoint wrote, with process `rank`'s RNG; returns the trainer state."""
     import torch
 
     state = read_state(name)
@@ -109,6 +135,8 @@ def load_checkpoint(name: str, model, optimizer, scheduler) -> dict:
     trainer_state = json.loads((folder / "trainer_state.json").read_text(encoding="utf-8"))
     scheduler.load_state_dict(trainer_state.pop("scheduler"))
     rng = torch.load(folder / "rng.pt", weights_only=True)
+    by_rank = rng.get("by_rank") or [rng]
+    rng = by_rank[rank] if rank < len(by_rank) else rng  # saved by fewer processes: rank 0's stream
     torch.set_rng_state(rng["torch"])
     random.setstate(_as_tuple(rng["python"]))
     if "cuda" in rng and torch.cuda.is_available():

@@ -158,8 +158,10 @@ def cmd_generate(args: Namespace) -> int:
             _json({"event": "variant", "index": result.indices[i], "text": result.variants[i],
                    "flags": [f.to_dict() for f in flags[i]]})
         _json({"event": "done", "elapsed_s": _r(result.elapsed_s, 3), "first_text_s": _r(result.first_text_s, 3),
-               "seed": result.seed, "cancelled": result.cancelled})
-    elif live:
+               "seed": result.seed, "cancelled": result.cancelled, "device": result.device,
+               "max_new_tokens_used": result.max_new_tokens_used, "max_new_tokens_capped": result.capped})
+        return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
+    if live:
         print()
     else:
         from .checks import flags_summary
@@ -168,7 +170,10 @@ def cmd_generate(args: Namespace) -> int:
             if flags[i]:
                 print(f"    ⚠ {flags_summary(flags[i])}")
             print()
-        print(f"seed {result.seed} · {result.elapsed_s:.1f} s · AI-generated / AI生成", file=sys.stderr)
+    if result.capped:
+        print(f"note: this model has room for at most {result.max_new_tokens_used} new tokens after this prompt, "
+              f"so --max-new-tokens {cfg.max_new_tokens} was lowered to {result.max_new_tokens_used}", file=sys.stderr)
+    print(f"seed {result.seed} · {result.elapsed_s:.1f} s on {result.device} · AI-generated / AI生成", file=sys.stderr)
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 
 from .errors import ConfigError, WenanError
@@ -78,9 +79,16 @@ def available_memory(device: DeviceChoice) -> int | None:
         return device.memory_bytes
 
 
-def is_out_of_memory(err: BaseException) -> bool:
-    import torch
+# How torch's allocators word it: CUDA and MPS say "out of memory"; the CPU allocator says
+# "not enough memory" (Windows) or "can't allocate memory" (Linux, macOS); cuBLAS fails to get a workspace.
+_OOM_MESSAGES = ("out of memory", "not enough memory", "can't allocate memory", "cublas_status_alloc_failed")
 
-    if isinstance(err, torch.cuda.OutOfMemoryError):
+
+def is_out_of_memory(err: BaseException) -> bool:
+    """Whether `err` means the device (GPU or RAM) had no room; never initialises CUDA."""
+    if isinstance(err, MemoryError):
         return True
-    return isinstance(err, RuntimeError) and "out of memory" in str(err).lower()
+    torch = sys.modules.get("torch")  # a torch error needs torch imported already; no import cost here
+    if torch is not None and isinstance(err, torch.cuda.OutOfMemoryError):
+        return True
+    return isinstance(err, RuntimeError) and any(text in str(err).lower() for text in _OOM_MESSAGES)

@@ -10,8 +10,8 @@ from typing import Callable
 
 from . import library
 from .batching import PromptStyle
-from .device import choose_device
-from .errors import ConfigError, ModelLoadError
+from .device import choose_device, is_out_of_memory
+from .errors import ConfigError, ModelLoadError, OutOfMemoryError
 from .events import TextEvent
 from .models import COPY, PROMPT, check_model_folder, load_causal_lm, load_tokenizer
 
@@ -49,6 +49,9 @@ class GenerateResult:
     elapsed_s: float
     first_text_s: float | None
     cancelled: bool
+    device: str = ""              # what the user sees, e.g. "CPU (2 threads)"
+    max_new_tokens_used: int = 0  # the limit generate() ran with
+    capped: bool = False          # below the request: the model has no positions left after the prompt
 
 
 @dataclass
@@ -90,10 +93,30 @@ def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool
         if key in _cache:
             return _cache[key]
         choice = choose_device(device, reserve_for_gui=reserve_for_gui)
-        loaded = _load(folder, meta, choice)
-        _cache.clear()  # one model at a time: memory matters more than switching speed
+        _cache.clear()  # one model at a time, and the old one is gone before the new one takes memory
+        try:
+            loaded = _load(folder, meta, choice)
+        except Exception as err:
+            if not is_out_of_memory(err):
+                raise
+            raise _out_of_memory(err, choice.kind, "load_out_of_memory",
+                                 device=choice.name, model=name_or_path) from err
         _cache[key] = loaded
         return loaded
+
+
+def _out_of_memory(err: BaseException, kind: str, key: str, **params) -> OutOfMemoryError:
+    """The advice for an out-of-memory error, after giving back what the failed step held."""
+    import gc
+    import traceback
+
+    # The traceback's frames still hold the half-loaded model or the batch's activations.
+    traceback.clear_frames(err.__traceback__)
+    gc.collect()
+    if kind == "cuda":
+        import torch
+        torch.cuda.empty_cache()
+    return OutOfMemoryError(key, **params)
 
 
 def _load(folder: Path, meta: dict, choice) -> LoadedModel:
@@ -206,15 +229,23 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
     torch.manual_seed(seed)
     streamer = _VariantStreamer(tok, cfg.n, lm.stop_ids, on_text, opening, started)
     sampling = cfg.temperature > 0
-    with torch.inference_mode():
-        lm.model.generate(
-            input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-            max_new_tokens=max_new, do_sample=sampling,
-            temperature=cfg.temperature if sampling else None, top_p=cfg.top_p if sampling else None,
-            top_k=cfg.top_k if sampling else None, repetition_penalty=cfg.repetition_penalty,
-            eos_token_id=list(lm.stop_ids), pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else lm.stop_ids[0],
-            streamer=streamer, stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
-        )
+    pad_id = tok.pad_token_id if tok.pad_token_id is not None else lm.stop_ids[0]
+    try:
+        with torch.inference_mode():
+            lm.model.generate(
+                input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
+                max_new_tokens=max_new, do_sample=sampling,
+                temperature=cfg.temperature if sampling else None, top_p=cfg.top_p if sampling else None,
+                top_k=cfg.top_k if sampling else None, repetition_penalty=cfg.repetition_penalty,
+                eos_token_id=list(lm.stop_ids), pad_token_id=pad_id,
+                streamer=streamer, stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
+            )
+    except Exception as err:
+        if not is_out_of_memory(err):
+            raise
+        # The loaded model stays cached: a retry with fewer variants or tokens needs no reload.
+        raise _out_of_memory(err, lm.device, "generate_out_of_memory", device=lm.device_name,
+                             n=cfg.n, max_new_tokens=max_new) from err
     variants, indices, seen = [], [], set()
     for i in range(cfg.n):
         text = streamer.text(i).strip()
@@ -223,7 +254,8 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
             variants.append(text)
             indices.append(i)
     return GenerateResult(variants, indices, seed, time.perf_counter() - started,
-                          streamer.first_text_s, cancel.is_set())
+                          streamer.first_text_s, cancel.is_set(), lm.device_name, max_new,
+                          max_new < cfg.max_new_tokens)
 
 
 def _check(cfg: GenerateConfig) -> None:

@@ -214,3 +214,17 @@ def test_batch_from_a_product_sheet(tiny_model, wenan_home, tmp_path):
     proc = cli(wenan_home, "batch", tiny_model, "--products", str(bad), "--scenario", "slogan",
                "--out", str(tmp_path / "x.csv"))
     assert proc.returncode == 2 and "sku, price" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_generate_reports_the_device_and_the_token_cap(tiny_model, wenan_home):
+    proc = cli(wenan_home, "generate", tiny_model, "--prompt", "青禾", "-n", "2", "--seed", "3",
+               "--max-new-tokens", "400", "--device", "cpu", "--json")
+    assert proc.returncode == 0, proc.stderr
+    done = json_lines(proc.stdout)[-1]
+    assert done["event"] == "done" and done["seed"] == 3 and done["cancelled"] is False
+    assert done["device"].startswith("CPU (") and done["device"].endswith(" threads)")
+    assert done["max_new_tokens_capped"] is True and 0 < done["max_new_tokens_used"] < 128
+
+    proc = cli(wenan_home, "generate", tiny_model, "--prompt", "青禾", "--max-new-tokens", "6", "--device", "cpu")
+    assert proc.returncode == 0, proc.stderr
+    assert f"on {done['device']}" in proc.stderr and "lowered" not in proc.stderr

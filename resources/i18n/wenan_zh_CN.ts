@@ -2541,41 +2541,46 @@
     </message>
     <message>
         <location filename="../../ui/pages/write_page.py" line="332"/>
-        <source>{n} variants in {s} s{first} · seed {seed}</source>
-        <translation>{n} 条候选，用时 {s} 秒{first} · 种子 {seed}</translation>
+        <source>{n} variants in {s} s{first} on {device} · seed {seed}</source>
+        <translation>{n} 条候选，用时 {s} 秒{first}，设备 {device} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="335"/>
+        <location filename="../../ui/pages/write_page.py" line="336"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="336"/>
+        <location filename="../../ui/pages/write_page.py" line="338"/>
+        <source> · shortened: this model writes at most {n} tokens here</source>
+        <translation> · 已缩短：此模型在这里最多只能写 {n} 个词元</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="339"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="344"/>
+        <location filename="../../ui/pages/write_page.py" line="347"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="345"/>
+        <location filename="../../ui/pages/write_page.py" line="348"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="368"/>
+        <location filename="../../ui/pages/write_page.py" line="371"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="385"/>
+        <location filename="../../ui/pages/write_page.py" line="388"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="391"/>
+        <location filename="../../ui/pages/write_page.py" line="394"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

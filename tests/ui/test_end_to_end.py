@@ -53,5 +53,5 @@ def test_sample_to_trained_model_to_streamed_variants(qtbot, window, driver):
     assert first.is_favorite()
     first.edit_button.click()
     assert not first.editor.isReadOnly()
-    assert "seed" in write.status.text()
+    assert "seed" in write.status.text() and generated.device in write.status.text()
     assert write.generate_button.isEnabled()  # ready for the next request

@@ -61,11 +61,11 @@ def write(qtbot, page, start=None) -> GenerateResult:
     return done.args[0]
 
 
-def show_drafts(page, texts: list[str]) -> None:
+def show_drafts(page, texts: list[str], **result_fields) -> None:
     """Known texts through the path a finished generation takes: the real checks, ranking and saving."""
     request = RerunRequest("tiny", GenerateConfig(prompt="竹纤维毛巾", n=len(texts)), None, None)
     result = GenerateResult(texts, list(range(len(texts))), seed=5, elapsed_s=0.1, first_text_s=0.05,
-                            cancelled=False)
+                            cancelled=False, **result_fields)
     page._prepare_cards(len(texts))
     page.request = request
     page._on_result(check_drafts(request, result))
@@ -112,6 +112,15 @@ def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qt
         card.flag_view.details_toggle.click()
         assert 'keyword "ZQXJ9" is missing' in card.flag_view.details.text()
     assert "cleanest first" in page.status.text() and "seed 1234" in page.status.text()
+    assert result.device.startswith("CPU") and f"on {result.device}" in page.status.text()
+    assert not result.capped and "shortened" not in page.status.text()
+
+
+def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
+    with qtbot.waitSignal(page.state.history_changed):
+        show_drafts(page, ["竹纤维毛巾，柔软吸水"], device="CPU (1 thread)", max_new_tokens_used=96, capped=True)
+    assert "on CPU (1 thread)" in page.status.text()
+    assert "this model writes at most 96 tokens here" in page.status.text()
 
 
 def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):

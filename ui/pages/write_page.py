@@ -329,10 +329,13 @@ class WritePage(QWidget):
         loc = QLocale()
         first = (self.tr(", first words after {s} s").format(s=loc.toString(result.first_text_s, "f", 1))
                  if result.first_text_s is not None else "")
-        text = self.tr("{n} variants in {s} s{first} · seed {seed}").format(
-            n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed)
+        text = self.tr("{n} variants in {s} s{first} on {device} · seed {seed}").format(
+            n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed,
+            device=result.device)
         if len(result.variants) > 1:
             text += self.tr(" · cleanest first")
+        if result.capped:  # the model has no positions left for the requested length
+            text += self.tr(" · shortened: this model writes at most {n} tokens here").format(n=result.max_new_tokens_used)
         return self.tr("Stopped. ") + text if result.cancelled else text
 
     def _show_status(self, text: Callable[[], str]) -> None:
