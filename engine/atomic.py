@@ -22,10 +22,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _translate_os_error(err: OSError, path: Path) -> WenanError:
-    if err.errno == errno.ENOSPC:
+_NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+# Where the destination cannot take a file: no permission, read-only disk, no such folder.
+_CANNOT_WRITE_HERE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.EISDIR}
+
+
+def translate_os_error(err: OSError, path: Path, *, ours: bool = True) -> WenanError | None:
+    """The plain message for `err` met while writing `path`, or None when it is some other problem.
+
+    `ours=False` is for errors raised by the caller's code inside the `with` block: there a
+    missing or forbidden file may be a source being read, so only a full disk is reported.
+    """
+    if err.errno in _NO_SPACE:
         return WenanError("no_space", path=str(path))
-    return WenanError("not_writable", path=str(path))
+    if ours and err.errno in _CANNOT_WRITE_HERE:
+        return WenanError("not_writable", path=str(path))
+    return None
 
 
 @contextlib.contextmanager
@@ -35,10 +47,13 @@ def atomic_file(path: Path, mode: str = "wb", **kwargs) -> Iterator:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as err:
-        raise _translate_os_error(err, path) from err
+        raise translate_os_error(err, path) or err
+    in_body = False
     try:
         with os.fdopen(fd, mode, **kwargs) as fh:
+            in_body = True
             yield fh
+            in_body = False
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -46,9 +61,10 @@ def atomic_file(path: Path, mode: str = "wb", **kwargs) -> Iterator:
     except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        if isinstance(err, OSError):
-            raise _translate_os_error(err, path) from err
-        raise
+        translated = translate_os_error(err, path, ours=not in_body) if isinstance(err, OSError) else None
+        if translated is None:
+            raise
+        raise translated from err
 
 
 def write_text(path: Path, text: str) -> None:
@@ -64,10 +80,17 @@ def atomic_dir(path: Path) -> Iterator[Path]:
     `remove_stale_temps` deletes.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{path.name}-", dir=path.parent))
+    except FileExistsError as err:  # a file stands where the parent folder should be
+        raise WenanError("not_writable", path=str(path)) from err
+    except OSError as err:
+        raise translate_os_error(err, path) or err
+    in_body = True
     try:
         yield tmp
+        in_body = False
         for root, _dirs, files in os.walk(tmp):
             for name in files:
                 fd = os.open(os.path.join(root, name), os.O_RDONLY)
@@ -79,12 +102,13 @@ def atomic_dir(path: Path) -> Iterator[Path]:
         _fsync_dir(path.parent)
     except BaseException as err:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(err, OSError):
-            raise _translate_os_error(err, path) from err
-        raise
+        translated = translate_os_error(err, path, ours=not in_body) if isinstance(err, OSError) else None
+        if translated is None:
+            raise
+        raise translated from err
 
 
-def remove_stale_temps(folder: Path, older_than_s: float = 0.0) -> None:
+def remove_stale_temps(folder: Path, older_than_s: float = 0.0, pattern: str = ".tmp-*") -> None:
     """Delete temp folders and files left by a crash in the middle of a write.
 
     `older_than_s` spares recent ones, which another thread or process may be writing now.
@@ -92,7 +116,7 @@ def remove_stale_temps(folder: Path, older_than_s: float = 0.0) -> None:
     import time
 
     now = time.time()
-    for child in Path(folder).glob(".tmp-*"):
+    for child in Path(folder).glob(pattern):
         try:
             if now - child.stat().st_mtime < older_than_s:
                 continue

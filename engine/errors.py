@@ -43,6 +43,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "{path} 的“{column}”列所有行都是空的。请选择存放文案的列。"),
     "too_few_samples": ("Only {count} usable samples remain in {path} after cleaning; at least {minimum} are needed. Add more copy.",
                         "清洗后 {path} 中只剩 {count} 条可用样本，至少需要 {minimum} 条。请补充更多文案。"),
+    "txt_has_no_columns": ("{path} is a plain text file, so it has no column \"{column}\": each line (or block between blank lines) is one sample. Leave out --text-column and --prompt-column, or use a .csv or .xlsx with a header row.",
+                           "{path} 是纯文本文件，没有“{column}”列：每一行（或空行分隔的每一段）就是一条样本。请去掉 --text-column 和 --prompt-column，或改用带表头的 .csv 或 .xlsx。"),
+    "jsonl_has_no_columns": ("{path} is a JSON Lines file, so the column \"{column}\" cannot be chosen: the copy is read from the \"text\", \"completion\" or \"output\" field and the prompt from \"prompt\" or \"instruction\" and \"input\". Leave out --text-column and --prompt-column, or rename the fields.",
+                             "{path} 是 JSON Lines 文件，不能指定“{column}”列：文案读取自 \"text\"、\"completion\" 或 \"output\" 字段，提示读取自 \"prompt\" 或 \"instruction\" 与 \"input\" 字段。请去掉 --text-column 和 --prompt-column，或修改字段名。"),
     # models
     "model_missing": ("No model folder at {path}. Choose a folder that holds config.json and the weights.",
                       "{path} 处没有模型文件夹。请选择包含 config.json 和权重的文件夹。"),

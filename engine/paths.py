@@ -5,7 +5,18 @@ import json
 import os
 from pathlib import Path
 
+from .errors import WenanError
+
 APP_NAME = "WenanStudio"
+
+
+def _make_dir(path: Path) -> Path:
+    """Create a data folder, or say which one cannot be used (a file in the way, no permission)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise WenanError("data_dir_unusable", path=str(path), reason=err.strerror or type(err).__name__) from err
+    return path
 
 
 def data_dir() -> Path:
@@ -15,21 +26,16 @@ def data_dir() -> Path:
     else:
         import platformdirs
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _make_dir(path)
 
 
 def models_dir() -> Path:
-    path = data_dir() / "models"
-    path.mkdir(exist_ok=True)
-    return path
+    return _make_dir(data_dir() / "models")
 
 
 def runs_dir() -> Path:
     """Unfinished trainings: checkpoints that `--resume` continues from."""
-    path = data_dir() / "runs"
-    path.mkdir(exist_ok=True)
-    return path
+    return _make_dir(data_dir() / "runs")
 
 
 def log_dir() -> Path:
@@ -38,8 +44,7 @@ def log_dir() -> Path:
     else:
         import platformdirs
         path = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _make_dir(path)
 
 
 def resources_dir() -> Path:

@@ -1,0 +1,56 @@
+"""The data folder: a WENAN_HOME that cannot be used gives one plain line, never a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, subprocess_env
+from engine import paths
+from engine.errors import WenanError
+
+
+def models_command(home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), "models"], capture_output=True, text=True,
+                          timeout=120, env=subprocess_env(home), cwd=ROOT)
+
+
+def assert_one_line_naming(proc: subprocess.CompletedProcess, folder: Path) -> None:
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode == 2 and len(lines) == 1, proc.stderr
+    assert str(folder) in lines[0] and "WENAN_HOME" in lines[0], lines[0]
+
+
+def test_home_under_a_regular_file(tmp_path):
+    blocker = tmp_path / "somefile"
+    blocker.write_text("not a folder")
+    assert_one_line_naming(models_command(blocker / "home"), blocker / "home")
+    assert_one_line_naming(models_command(blocker), blocker)  # WENAN_HOME is the file itself
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_file_where_the_models_folder_goes(wenan_home):
+    (wenan_home / "models").write_text("x")
+    assert_one_line_naming(models_command(wenan_home), wenan_home / "models")
+    with pytest.raises(WenanError) as err:
+        paths.models_dir()
+    assert err.value.key == "data_dir_unusable" and "WENAN_HOME" in err.value.message("zh")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs file permissions that apply")
+def test_home_that_cannot_be_created(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    try:
+        assert_one_line_naming(models_command(locked / "home"), locked / "home")
+    finally:
+        locked.chmod(0o700)
+
+
+def test_home_is_created_when_missing(tmp_path, monkeypatch):
+    home = tmp_path / "new" / "home"
+    monkeypatch.setenv("WENAN_HOME", str(home))
+    assert paths.models_dir() == home / "models" and (home / "models").is_dir()
