@@ -59,11 +59,15 @@ def _listed_folder(name: str) -> Path | None:
 
 
 def list_models() -> list[ModelInfo]:
-    """Finished models, newest first. Temp folders from interrupted writes are never listed."""
-    root = paths.models_dir()
-    remove_stale_temps(root, older_than_s=6 * 3600)  # a training may be saving into a fresh one right now
+    """Finished models, newest first; first clears temp folders left by writes interrupted long ago."""
+    remove_stale_temps(paths.models_dir(), older_than_s=6 * 3600)  # a training may be saving into a fresh one
+    return finished_models()
+
+
+def finished_models() -> list[ModelInfo]:
+    """Finished models, newest first, read only. Temp folders from interrupted writes are never listed."""
     found = []
-    for folder in root.iterdir():
+    for folder in paths.models_dir().iterdir():
         if folder.name.startswith(".") or not folder.is_dir():
             continue
         meta = _read_meta(folder)
