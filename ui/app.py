@@ -12,9 +12,10 @@ import traceback
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine import __version__
+from engine import __version__, paths
+from engine.errors import WenanError
 
 from . import refcount_guard
 from .errors import show_error
@@ -63,13 +64,41 @@ def _stop_jobs() -> None:
         job.wait()
 
 
+def _usable_data_folder(settings: AppSettings) -> bool:
+    """Before anything is written: a data folder that can't be used is said once, in a dialog.
+
+    A folder chosen in Settings that has gone (a removed drive) falls back to the default,
+    since the user could not otherwise reach Settings; WENAN_HOME or the default folder
+    itself failing ends the app with the engine's message.
+    """
+    settings.apply_data_folder()
+    try:
+        paths.data_dir()
+        return True
+    except WenanError as err:
+        LanguageManager(QApplication.instance()).apply(settings.language)  # the window does this later
+        if not os.environ.get("WENAN_HOME_FROM_SETTINGS"):
+            QMessageBox.critical(None, "Wenan Studio", str(err))
+            return False
+        chosen, settings.data_folder = settings.data_folder, ""
+        settings.apply_data_folder()
+        QMessageBox.warning(None, "Wenan Studio", QCoreApplication.translate(
+            "App", "The data folder chosen in Settings cannot be used:\n{error}\n\n"
+                   "Wenan Studio will use the default folder instead. To use {folder} again, choose it in "
+                   "Settings once it is available.").format(error=err, folder=chosen))
+        return _usable_data_folder(settings)
+
+
 def run(argv: list[str] | None = None) -> int:
     """`python main.py` with no subcommand ends up here."""
     app = create_application(argv)
+    settings = AppSettings()
+    if not _usable_data_folder(settings):
+        return 2
     setup_logging()
     install_qt_message_handler()
     log.info("Wenan Studio %s starting", __version__)
-    window = create_window()
+    window = create_window(settings)
 
     def excepthook(kind, value, tb):
         details = "".join(traceback.format_exception(kind, value, tb))

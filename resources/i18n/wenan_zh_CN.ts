@@ -70,6 +70,20 @@
     </message>
 </context>
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../ui/app.py" line="85"/>
+        <source>The data folder chosen in Settings cannot be used:
+{error}
+
+Wenan Studio will use the default folder instead. To use {folder} again, choose it in Settings once it is available.</source>
+        <translation>无法使用在“设置”中选择的数据文件夹：
+{error}
+
+文案工坊将改用默认文件夹。该文件夹 {folder} 可用后，请在“设置”中重新选择。</translation>
+    </message>
+</context>
+<context>
     <name>BatchDialog</name>
     <message>
         <location filename="../../ui/dialogs/batch.py" line="142"/>
