@@ -46,7 +46,7 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 # ---- train ----
 
 def cmd_train(args: Namespace) -> int:
-    from .train import TrainConfig, train
+    from .train import TrainConfig
 
     cfg = TrainConfig(
         data=args.data, name=args.name, base=args.base, text_column=args.text_column,
@@ -97,9 +97,11 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
     if not result.primary:
         return EXIT_OK
     if result.cancelled:
-        msg = f"Stopped at step {result.step}/{result.total_steps}. Continue with: train ... --name {cfg.name} --resume"
+        msg = (f"Stopped at step {result.step}/{result.total_steps}. Continue with: train ... --name {cfg.name} --resume"
+               if result.resumable else "Stopped before training began; nothing was saved.")
         if as_json:
-            _json({"event": "cancelled", "model": cfg.name, "step": result.step, "total_steps": result.total_steps})
+            _json({"event": "cancelled", "model": cfg.name, "step": result.step, "total_steps": result.total_steps,
+                   "resumable": result.resumable})
         print(msg, file=sys.stderr)
         return EXIT_INTERRUPTED
     if as_json:

@@ -26,7 +26,8 @@ from .tables import GUESS_ROWS, PROMPT_NAMES, TEXT_NAMES, choose_columns, guess_
 # The public API. detect_encoding and the column names live in encodings.py and
 # tables.py, and stay importable from here for the code that always has.
 __all__ = ["SUFFIX_FORMATS", "GUESS_ROWS", "TEXT_NAMES", "PROMPT_NAMES", "Sample", "TableInfo", "DataStats",
-           "DataSet", "max_data_bytes", "detect_encoding", "inspect_file", "load_data", "read_checked", "decode_file"]
+           "DataSet", "count_tokens", "max_data_bytes", "detect_encoding", "inspect_file", "load_data",
+           "read_checked", "decode_file"]
 
 SUFFIX_FORMATS = {".txt": "txt", ".csv": "csv", ".tsv": "tsv", ".xlsx": "xlsx", ".jsonl": "jsonl"}
 
@@ -77,15 +78,13 @@ class DataSet:
         return any(s.prompt for s in self.samples)
 
     def stats(self, tokenizer=None) -> DataStats:
-        """Counts for display. `tokenizer` is any callable that batch-encodes a list of
-        strings into {"input_ids": [[...], ...]}, such as a Hugging Face tokenizer."""
+        """Counts for display; tokens only when a `tokenizer` is given (see `count_tokens`).
+
+        Counting tokens costs one tokenizer pass, about 1 s per MB of file on one slow core.
+        """
         texts = [f"{s.prompt}\n{s.text}" if s.prompt else s.text for s in self.samples]
         lengths = [len(t) for t in texts]
-        tokens = None
-        if tokenizer is not None:
-            tokens = 0
-            for start in range(0, len(texts), 1000):  # bounded batches keep memory flat
-                tokens += sum(len(ids) for ids in tokenizer(texts[start:start + 1000])["input_ids"])
+        tokens = None if tokenizer is None else count_tokens(tokenizer, texts)
         chars = sum(lengths)
         return DataStats(samples=len(texts), chars=chars, tokens=tokens,
                          mean_chars=chars / len(texts) if texts else 0.0, max_chars=max(lengths, default=0))
@@ -119,10 +118,29 @@ class DataSet:
         return train, val
 
 
+def count_tokens(tokenizer, texts: list[str]) -> int:
+    """Tokens in `texts` as `tokenizer(texts)` would make them, special tokens included.
+
+    `tokenizer` is any callable that batch-encodes a list of strings into
+    {"input_ids": [[...], ...]}, such as a Hugging Face tokenizer. Texts go in batches
+    of 1000, so memory stays flat however large the data.
+    """
+    tokens = 0
+    for start in range(0, len(texts), 1000):
+        tokens += sum(map(len, tokenizer(texts[start:start + 1000])["input_ids"]))
+    return tokens
+
+
 # ---- size and file checks ----
 
+# Training holds the whole file as text, samples and tokens, then indexes it for the copy
+# check. On 50 MB of Chinese copy that peaked at about 30 bytes of memory per byte of file,
+# so a file may take RAM / 64, leaving over half the memory to the model and the system.
+RAM_PER_DATA_BYTE = 64
+
+
 def max_data_bytes() -> int:
-    """WENAN_MAX_DATA_MB if set, else min(2 GB, RAM / 8): the whole file is held in memory."""
+    """WENAN_MAX_DATA_MB if set, else min(2 GB, RAM / RAM_PER_DATA_BYTE)."""
     env = os.environ.get("WENAN_MAX_DATA_MB")
     if env:
         mb = float(env) if re.fullmatch(r"\s*\d+(\.\d*)?\s*", env) else 0.0
@@ -134,7 +152,7 @@ def max_data_bytes() -> int:
         ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (AttributeError, ValueError, OSError):  # Windows, or a value the OS does not report
         return limit
-    return min(limit, ram // 8) if ram > 0 else limit
+    return min(limit, ram // RAM_PER_DATA_BYTE) if ram > 0 else limit
 
 
 _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06",
@@ -239,6 +257,14 @@ def _table_samples(path: Path, columns: list[str], rows: list[list[str]], text_c
     return text_column, prompt_column, [Sample(r[t], r[p] or None) for r in rows]
 
 
+def _check_no_columns(path: Path, fmt: str, text_column: str | None, prompt_column: str | None) -> None:
+    """A column named for a file that has none is a mistake to report, not to ignore.
+    None and "" are what the CLI and the app pass when no column was chosen."""
+    for wanted in (text_column, prompt_column):
+        if wanted:
+            raise DataFileError(f"{fmt}_has_no_columns", path=str(path), column=wanted)
+
+
 # ---- public entry points ----
 
 def inspect_file(path: str | Path) -> TableInfo:
@@ -257,9 +283,12 @@ def load_data(path: str | Path, *, text_column: str | None = None, prompt_column
     """Read, check and clean a data file.
 
     For tables, a column left as None is guessed; the prompt column is guessed only
-    when neither is given, and "" means "no prompt column". Raises `DataFileError`.
+    when neither is given, and "" means "no prompt column". A .txt or .jsonl has no
+    columns, so naming one there is an error. Raises `DataFileError`.
     """
     p, fmt, raw = read_checked(path)
+    if fmt in ("txt", "jsonl"):
+        _check_no_columns(p, fmt, text_column, prompt_column)
     encoding, text = (None, "") if fmt == "xlsx" else decode_file(p, raw)
     text_col = prompt_col = None
     if fmt == "jsonl":

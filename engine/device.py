@@ -1,11 +1,14 @@
 """Choosing the device and precision, and describing them to the user."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
+import traceback
 from dataclasses import dataclass
 
-from .errors import ConfigError, WenanError
+from .errors import ConfigError, OutOfMemoryError, WenanError
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,20 @@ def is_out_of_memory(err: BaseException) -> bool:
     if torch is not None and isinstance(err, torch.cuda.OutOfMemoryError):
         return True
     return isinstance(err, RuntimeError) and any(text in str(err).lower() for text in _OOM_MESSAGES)
+
+
+@contextlib.contextmanager
+def memory_advice(kind: str, key: str, **params):
+    """Turns running out of memory on a `kind` device into an OutOfMemoryError with the advice
+    of message `key`, after giving back what the failed step held, so the app stays usable."""
+    try:
+        yield
+    except Exception as err:
+        if not is_out_of_memory(err):
+            raise
+        # The traceback's frames still hold the half-loaded model or the batch's activations.
+        traceback.clear_frames(err.__traceback__)
+        gc.collect()
+        if kind == "cuda":
+            sys.modules["torch"].cuda.empty_cache()
+        raise OutOfMemoryError(key, **params) from err

@@ -10,8 +10,8 @@ from typing import Callable
 
 from . import library
 from .batching import PromptStyle
-from .device import choose_device, is_out_of_memory
-from .errors import ConfigError, ModelLoadError, OutOfMemoryError
+from .device import choose_device, memory_advice
+from .errors import ConfigError, ModelLoadError
 from .events import TextEvent
 from .models import COPY, PROMPT, check_model_folder, load_causal_lm, load_tokenizer
 
@@ -94,29 +94,10 @@ def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool
             return _cache[key]
         choice = choose_device(device, reserve_for_gui=reserve_for_gui)
         _cache.clear()  # one model at a time, and the old one is gone before the new one takes memory
-        try:
+        with memory_advice(choice.kind, "load_out_of_memory", device=choice.name, model=name_or_path):
             loaded = _load(folder, meta, choice)
-        except Exception as err:
-            if not is_out_of_memory(err):
-                raise
-            raise _out_of_memory(err, choice.kind, "load_out_of_memory",
-                                 device=choice.name, model=name_or_path) from err
         _cache[key] = loaded
         return loaded
-
-
-def _out_of_memory(err: BaseException, kind: str, key: str, **params) -> OutOfMemoryError:
-    """The advice for an out-of-memory error, after giving back what the failed step held."""
-    import gc
-    import traceback
-
-    # The traceback's frames still hold the half-loaded model or the batch's activations.
-    traceback.clear_frames(err.__traceback__)
-    gc.collect()
-    if kind == "cuda":
-        import torch
-        torch.cuda.empty_cache()
-    return OutOfMemoryError(key, **params)
 
 
 def _load(folder: Path, meta: dict, choice) -> LoadedModel:
@@ -230,7 +211,8 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
     streamer = _VariantStreamer(tok, cfg.n, lm.stop_ids, on_text, opening, started)
     sampling = cfg.temperature > 0
     pad_id = tok.pad_token_id if tok.pad_token_id is not None else lm.stop_ids[0]
-    try:
+    # The loaded model stays cached on out of memory: a retry with fewer variants or tokens needs no reload.
+    with memory_advice(lm.device, "generate_out_of_memory", device=lm.device_name, n=cfg.n, max_new_tokens=max_new):
         with torch.inference_mode():
             lm.model.generate(
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
@@ -240,12 +222,6 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                 eos_token_id=list(lm.stop_ids), pad_token_id=pad_id,
                 streamer=streamer, stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
             )
-    except Exception as err:
-        if not is_out_of_memory(err):
-            raise
-        # The loaded model stays cached: a retry with fewer variants or tokens needs no reload.
-        raise _out_of_memory(err, lm.device, "generate_out_of_memory", device=lm.device_name,
-                             n=cfg.n, max_new_tokens=max_new) from err
     variants, indices, seen = [], [], set()
     for i in range(cfg.n):
         text = streamer.text(i).strip()

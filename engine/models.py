@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
+from .device import is_out_of_memory
 from .errors import ModelLoadError
 
 EOS = "<|endoftext|>"
@@ -191,6 +192,8 @@ def load_causal_lm(folder: Path, dtype=None):
             dtype=dtype or "float32",
         )
     except Exception as err:
+        if is_out_of_memory(err):
+            raise  # the folder is fine: the caller's advice is about memory
         raise ModelLoadError("model_broken", path=str(folder), reason=_short(err)) from err
 
 

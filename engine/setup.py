@@ -1,19 +1,24 @@
-"""Getting a base model ready to train: scratch, a local folder, or a library model."""
+"""Getting ready to train: checking the options, then a base model from scratch, a local folder
+or the library. Preparing writes nothing: train() saves the run's tokenizer once all of it succeeded.
+"""
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import library
 from .atomic import atomic_dir
 from .batching import PromptStyle
-from .dataio import DataSet, Sample
+from .dataio import DataSet, Sample, count_tokens
 from .errors import ConfigError, ModelLoadError
 from .models import (build_scratch_model, check_model_folder, count_parameters, load_causal_lm,
                      load_tokenizer, scratch_vocab_size, train_tokenizer)
 
 SCRATCH_BLOCK = 128    # scratch models are small and trained on short copy
 PRETRAINED_BLOCK = 256
+MIN_BLOCK = 8          # shorter blocks hold too little copy to learn from
 FULL_MAX_PARAMS = 1_500_000_000
 BYTES_PER_PARAM_FULL = 16 * 1.25  # fp32 weights, gradients, two Adam moments, plus activations
 
@@ -27,6 +32,48 @@ class Base:
     block_size: int
     scratch: bool
     record: dict           # what wenan.json says about the base
+
+
+def check_options(cfg) -> None:
+    """Refuse impossible numbers in a TrainConfig before anything is loaded, written or deleted."""
+    _at_least("--batch-size", cfg.batch_size, 1)
+    _at_least("--grad-accum", cfg.grad_accum, 1)
+    _at_least("eval_max_batches", cfg.eval_max_batches, 1)
+    _at_least("lora_r", cfg.lora_r, 1)
+    _at_least("lora_alpha", cfg.lora_alpha, 1)
+    _at_least("weight_decay", cfg.weight_decay, 0)
+    _at_least("grad_clip", cfg.grad_clip, 0)  # 0 turns clipping off
+    _at_least("checkpoint_every_s", cfg.checkpoint_every_s, 0)
+    _within("--val-fraction", cfg.val_fraction, 0, 0.5)  # at least half of the copy is for learning
+    _within("warmup_frac", cfg.warmup_frac, 0, 1)
+    _within("min_lr_frac", cfg.min_lr_frac, 0, 1)
+    _within("lora_dropout", cfg.lora_dropout, 0, 1)
+    _within("--seed", cfg.seed, 0, 2**32 - 1)
+    # None means "choose for me"; a given value is never silently replaced by the default
+    optional = {"--max-steps": (cfg.max_steps, 1), "--block-size": (cfg.block_size, MIN_BLOCK),
+                "eval_every": (cfg.eval_every, 1), "--checkpoint-every": (cfg.checkpoint_every_steps, 1)}
+    for option, (value, minimum) in optional.items():
+        if value is not None:
+            _at_least(option, value, minimum)
+    for option, value in (("--epochs", cfg.epochs), ("--lr", cfg.lr)):
+        if value is not None and not (_finite(value) and value > 0):
+            raise ConfigError("option_positive", option=option, value=value)
+    if cfg.attention_dropout is not None:
+        _within("attention_dropout", cfg.attention_dropout, 0, 1)
+
+
+def _finite(value) -> bool:
+    return not isinstance(value, float) or math.isfinite(value)
+
+
+def _at_least(option: str, value, minimum) -> None:
+    if not (_finite(value) and value >= minimum):  # written so that NaN fails too
+        raise ConfigError("option_at_least", option=option, value=value, minimum=minimum)
+
+
+def _within(option: str, value, low, high) -> None:
+    if not (_finite(value) and low <= value <= high):
+        raise ConfigError("option_range", option=option, value=value, low=low, high=high)
 
 
 def choose_method(requested: str, params: int, free_memory: int | None) -> str:
@@ -62,11 +109,11 @@ def _model_dtype(device_kind: str, device_dtype: str, method: str):
 
 
 def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None,
-                 free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32",
-                 save_tokenizer: bool = True) -> Base:
+                 free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32") -> Base:
+    """Load or build the model to train; raises on a bad base or option and writes nothing."""
     kind, folder = resolve_base(cfg.base)
     if kind == "scratch":
-        return _scratch(cfg, data, train_samples, resume_dir, save_tokenizer)
+        return _scratch(cfg, data, train_samples, resume_dir)
 
     if kind == "library":
         info = library.get_model(cfg.base)
@@ -76,17 +123,17 @@ def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Pa
     else:
         record = {"kind": "folder", "path": str(folder)}
     check_model_folder(folder)
+    block = _pretrained_block(cfg, folder)  # before the weights load: a wrong size fails fast
     tokenizer = load_tokenizer(folder)
     method = choose_method(cfg.method, count_parameters(folder), free_memory)
     model = load_causal_lm(folder, dtype=_model_dtype(device_kind, device_dtype, method))
     record["model_type"] = model.config.model_type
     if method == "lora":
         model = _add_lora(cfg, model)
-    block = cfg.block_size or min(PRETRAINED_BLOCK, _max_positions(model.config))
     return Base(model, tokenizer, method, PromptStyle.for_tokenizer(tokenizer), block, False, record)
 
 
-def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None, save: bool) -> Base:
+def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None) -> Base:
     from transformers import AutoTokenizer
 
     if cfg.method == "lora":
@@ -98,13 +145,8 @@ def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path |
     else:
         texts = [s.text for s in data.samples] + [s.prompt for s in data.samples if s.prompt]
         tokenizer = train_tokenizer(texts, scratch_vocab_size(sum(map(len, texts))))
-        from . import checkpoint
-        target = checkpoint.run_dir(cfg.name) / "tokenizer"
-        if save and not target.exists():  # kept so --resume uses exactly the same vocabulary
-            with atomic_dir(target) as tmp:
-                tokenizer.save_pretrained(tmp)
-    block = cfg.block_size or SCRATCH_BLOCK
-    train_tokens = sum(len(ids) + 1 for ids in tokenizer([s.text for s in train_samples])["input_ids"])
+    block = SCRATCH_BLOCK if cfg.block_size is None else cfg.block_size  # a scratch model is built to fit it
+    train_tokens = count_tokens(tokenizer, [s.text for s in train_samples]) + len(train_samples)  # + one EOS each
     model = build_scratch_model(tokenizer, train_tokens, block, cfg.seed)
     return Base(model, tokenizer, "full", PromptStyle.for_tokenizer(tokenizer), block, True,
                 {"kind": "scratch", "model_type": "gpt2", "n_params": model.num_parameters()})
@@ -120,10 +162,10 @@ def _library_lora(cfg, info: library.ModelInfo, device_kind: str, device_dtype: 
         raise ConfigError("bad_value", option="--method", value="full",
                           hint="This library model is a LoRA adapter; continue it with LoRA.")
     check_model_folder(base_path)
+    block = _pretrained_block(cfg, base_path)
     tokenizer = load_tokenizer(info.path)
     model = load_causal_lm(base_path, dtype=_model_dtype(device_kind, device_dtype, "lora"))
     model = PeftModel.from_pretrained(model, info.path, is_trainable=True)
-    block = cfg.block_size or min(PRETRAINED_BLOCK, _max_positions(model.config))
     record = dict(info.meta["base"], continued_from=info.name)
     return Base(model, tokenizer, "lora", PromptStyle.for_tokenizer(tokenizer), block, False, record)
 
@@ -136,9 +178,32 @@ def _add_lora(cfg, model):
     return get_peft_model(model, config)
 
 
-def _max_positions(config) -> int:
-    for attr in ("max_position_embeddings", "n_positions", "max_sequence_length"):
-        value = getattr(config, attr, None)
-        if isinstance(value, int) and value > 0:
-            return value
-    return PRETRAINED_BLOCK
+def save_run_tokenizer(name: str, base: Base) -> None:
+    """Keep a scratch model's tokenizer with its run, so --resume uses exactly the same vocabulary."""
+    from . import checkpoint
+
+    target = checkpoint.run_dir(name) / "tokenizer"
+    if base.scratch and not target.exists():
+        with atomic_dir(target) as tmp:
+            base.tokenizer.save_pretrained(tmp)
+
+
+def _pretrained_block(cfg, folder: Path) -> int:
+    """The block size for a pretrained model; longer than its position table would index past it."""
+    limit = _max_positions(folder)
+    if cfg.block_size is None:
+        return min(PRETRAINED_BLOCK, limit or PRETRAINED_BLOCK)
+    if limit is not None and cfg.block_size > limit:
+        raise ConfigError("block_size_too_large", value=cfg.block_size, maximum=limit)
+    return cfg.block_size
+
+
+def _max_positions(folder: Path) -> int | None:
+    """The longest input the model in `folder` takes, from its config.json; None when it doesn't say."""
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))  # check_model_folder read it
+    for section in (config, config.get("text_config") or {}):
+        for key in ("max_position_embeddings", "n_positions", "max_sequence_length"):
+            value = section.get(key)
+            if isinstance(value, int) and value > 0:
+                return value
+    return None

@@ -19,14 +19,14 @@ from typing import Callable
 
 from . import __version__, checkpoint, library
 from .atomic import atomic_dir
-from .batching import PromptStyle, encode_blocks
+from .batching import encode_blocks
 from .cleaning import CleanOptions
 from .dataio import load_data
-from .device import available_memory, choose_device, is_out_of_memory
-from .errors import OutOfMemoryError, TrainingError
+from .device import available_memory, choose_device, memory_advice
+from .errors import TrainingError
 from .events import DataSummary, TrainEvent
 from .models import tune_for_training
-from .setup import prepare_base
+from .setup import check_options, prepare_base, save_run_tokenizer
 
 # Settings that must match for --resume to continue the same run.
 _RESUME_KEYS = ("base", "text_column", "prompt_column", "val_fraction", "epochs", "max_steps",
@@ -35,6 +35,7 @@ _RESUME_KEYS = ("base", "text_column", "prompt_column", "val_fraction", "epochs"
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """What to train and how; setup.check_options refuses values that cannot work."""
     data: str                         # the seller's file
     name: str                         # the library name of the result
     base: str = "scratch"             # "scratch", a local Hugging Face folder, or a library model
@@ -51,7 +52,7 @@ class TrainConfig:
     weight_decay: float = 0.1
     warmup_frac: float = 0.05         # share of steps spent warming up the learning rate
     min_lr_frac: float = 0.1          # cosine decays to this share of the peak
-    grad_clip: float = 1.0
+    grad_clip: float = 1.0            # 0: no clipping
     method: str = "auto"              # "auto" | "full" | "lora"
     lora_r: int = 16
     lora_alpha: int = 32
@@ -79,6 +80,7 @@ class TrainResult:
     device: str
     method: str
     primary: bool = True              # False in the helper processes of a multi-process run, which report nothing
+    resumable: bool = False           # cancelled with a checkpoint that --resume continues
 
 
 def _default_epochs(scratch: bool, train_tokens: int) -> float:
@@ -112,13 +114,18 @@ class _Throttle:
 
 def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e: None,
           cancel: threading.Event | None = None, resume: bool = False) -> TrainResult:
-    """Train `cfg.name` from `cfg.data`; returns when done, cancelled (checkpoint kept) or failed."""
+    """Train `cfg.name` from `cfg.data`; returns when done or cancelled, raises a WenanError on bad input.
+
+    A cancel before the first step writes nothing; a later one keeps a checkpoint to resume from.
+    """
     import torch
     from accelerate import Accelerator
+    from accelerate.utils import gather_object
 
     cancel = cancel or threading.Event()
     emit = _Throttle(on_event)
     name = library.check_name(cfg.name)
+    check_options(cfg)
     device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
     accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
     is_main = accelerator.is_main_process  # only the main process writes files and reports
@@ -126,9 +133,23 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         emit.on_event = lambda e: None
     device_label = device.name if accelerator.num_processes == 1 else f"{device.name} × {accelerator.num_processes}"
     emit(TrainEvent("preparing"))
+    previous = checkpoint.read_state(name) if resume else None  # the interrupted run --resume continues
 
-    # ---- what to resume, and checks that nothing conflicts ----
-    previous = checkpoint.read_state(name) if resume else None
+    def stop_requested() -> bool:
+        """Whether any process was cancelled; all call it at the same points, so none waits alone."""
+        if accelerator.num_processes == 1:
+            return cancel.is_set()
+        flag = torch.tensor(float(cancel.is_set()), device=accelerator.device)
+        return accelerator.reduce(flag, reduction="sum").item() > 0
+
+    def stopped_while_preparing(method: str) -> TrainResult:
+        """Cancelled before the first step: nothing was written, and an interrupted run is as it was."""
+        step = int(previous["checkpoint"].rsplit("-", 1)[-1]) if previous else 0
+        total = previous["meta"].get("total_steps", 0) if previous else 0
+        return TrainResult(name, None, True, step, total, None, None, 0.0, device_label, method, is_main,
+                           resumable=previous is not None)
+
+    # ---- checks that nothing conflicts ----
     if resume and previous is None:
         raise TrainingError("no_checkpoint", name=name)
     if library.exists(name):
@@ -142,32 +163,43 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
             changed.insert(0, "data file")
         if changed:
             raise TrainingError("resume_mismatch", name=name, what=", ".join(changed))
-    if not resume and is_main:  # only once the input is known to be good: a bad file loses nothing
-        checkpoint.discard_run(name)
-    accelerator.wait_for_everyone()
+    if stop_requested():
+        return stopped_while_preparing(cfg.method)
 
     # ---- base model and method ----
     train_samples, val_samples = data.split(cfg.val_fraction, seed=cfg.seed)
-    base = prepare_base(cfg, data, train_samples, resume_dir=checkpoint.run_dir(name) if previous else None,
-                        free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype,
-                        save_tokenizer=is_main)
+    with memory_advice(device.kind, "out_of_memory_loading", device=device.name):
+        base = prepare_base(cfg, data, train_samples, resume_dir=checkpoint.run_dir(name) if previous else None,
+                            free_memory=available_memory(device), device_kind=device.kind, device_dtype=device.dtype)
     model, tokenizer, method = base.model, base.tokenizer, base.method
     tune_for_training(model, cfg.attention_dropout, device.kind)
     block = base.block_size
     summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
                           len(train_samples), len(val_samples), data.report)
     emit(TrainEvent("preparing", device=device_label, method=method, data=summary), force=True)
+    if stop_requested():
+        return stopped_while_preparing(method)
 
     train_ids, train_labels = encode_blocks(tokenizer, base.style, train_samples, block)
     val_ids, val_labels = encode_blocks(tokenizer, base.style, val_samples, block)
+    if stop_requested():
+        return stopped_while_preparing(method)
     n_blocks = train_ids.shape[0]
     world, rank = accelerator.num_processes, accelerator.process_index
     per_step = cfg.batch_size * cfg.grad_accum * world
     steps_per_epoch = max(1, math.ceil(n_blocks / per_step))
-    epochs = cfg.epochs or _default_epochs(base.scratch, train_ids.numel())
-    total_steps = cfg.max_steps or max(1, math.ceil(epochs * steps_per_epoch))
-    eval_every = cfg.eval_every or max(1, total_steps // 10)
-    lr = cfg.lr or (1e-3 if base.scratch else 2e-4 if method == "lora" else 5e-5)
+    epochs = _default_epochs(base.scratch, train_ids.numel()) if cfg.epochs is None else cfg.epochs
+    total_steps = max(1, math.ceil(epochs * steps_per_epoch)) if cfg.max_steps is None else cfg.max_steps
+    eval_every = max(1, total_steps // 10) if cfg.eval_every is None else cfg.eval_every
+    lr = cfg.lr if cfg.lr is not None else 1e-3 if base.scratch else 2e-4 if method == "lora" else 5e-5
+
+    # Only now that the options, the data and the base are known to be good does a fresh start
+    # replace an interrupted run of the same name: a bad start loses nothing.
+    if is_main:
+        if not resume:
+            checkpoint.discard_run(name)
+        save_run_tokenizer(name, base)
+    accelerator.wait_for_everyone()
 
     # ---- optimizer: weight decay on matrices only, as in nanoGPT ----
     params = [p for p in model.parameters() if p.requires_grad]
@@ -177,14 +209,17 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     optimizer = torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.95), fused=device.kind in ("cuda", "cpu") or None)
     warmup = max(1, int(cfg.warmup_frac * total_steps))
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, _lr_lambda(warmup, total_steps, cfg.min_lr_frac))
-    model, optimizer = accelerator.prepare(model, optimizer)
-    raw_model = accelerator.unwrap_model(model)
+    with memory_advice(device.kind, "out_of_memory_loading", device=device.name):  # the model moves to the device here
+        model, optimizer = accelerator.prepare(model, optimizer)
+        raw_model = accelerator.unwrap_model(model)
 
-    state = {"step": 0, "best_val": None, "best_step": None, "train_loss": None, "val_loss": None,
-             "elapsed_s": 0.0, "history": []}
-    torch.manual_seed(cfg.seed + rank)
-    if previous:
-        state = checkpoint.load_checkpoint(name, raw_model, optimizer, scheduler)
+        state = {"step": 0, "best_val": None, "best_step": None, "train_loss": None, "val_loss": None,
+                 "elapsed_s": 0.0, "history": []}
+        torch.manual_seed(cfg.seed + rank)
+        if previous:
+            state = checkpoint.load_checkpoint(name, raw_model, optimizer, scheduler, rank=rank)
+    if stop_requested():
+        return stopped_while_preparing(method)
     meta = {"config": dataclasses.asdict(cfg), "data_sha256": data.sha256, "method": method,
             "base": base.record, "style": base.style.kind, "block_size": block, "lr": lr,
             "total_steps": total_steps, "app_version": __version__}
@@ -204,15 +239,20 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
         return ids[idx].to(accelerator.device), labels[idx].to(accelerator.device)
 
     @torch.no_grad()
-    def evaluate() -> float:
+    def evaluate() -> float | None:
+        """Mean validation loss; None when a cancel stopped it part way."""
         model.eval()
         losses = []
-        for start in range(0, val_ids.shape[0], cfg.batch_size)[: cfg.eval_max_batches]:
-            x = val_ids[start:start + cfg.batch_size].to(accelerator.device)
-            y = val_labels[start:start + cfg.batch_size].to(accelerator.device)
-            with accelerator.autocast():
-                losses.append(model(input_ids=x, labels=y).loss.float())
-        model.train()
+        try:
+            for start in range(0, val_ids.shape[0], cfg.batch_size)[: cfg.eval_max_batches]:
+                if stop_requested():
+                    return None
+                x = val_ids[start:start + cfg.batch_size].to(accelerator.device)
+                y = val_labels[start:start + cfg.batch_size].to(accelerator.device)
+                with accelerator.autocast():
+                    losses.append(model(input_ids=x, labels=y).loss.float())
+        finally:
+            model.train()
         mean = torch.stack(losses).mean()
         return accelerator.reduce(mean, reduction="mean").item()
 
@@ -224,10 +264,29 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                           state["train_loss"], state["val_loss"], tokens_per_s,
                           state["elapsed_s"] + elapsed_session, eta, device_label, method)
 
+    def evaluate_and_keep_best() -> bool:
+        """Validation loss, and the best weights so far; False when a cancel cut it short."""
+        emit(progress("evaluating", tokens_per_s, session_start, session_step0), force=True)
+        val_loss = evaluate()
+        if val_loss is None:
+            state["eval_due"] = True  # so --resume evaluates this step before going on
+            return False
+        state.pop("eval_due", None)
+        state["val_loss"] = val_loss
+        state["history"].append([state["step"], None, round(val_loss, 5)])
+        if state["best_val"] is None or val_loss < state["best_val"]:
+            state["best_val"], state["best_step"] = val_loss, state["step"]
+            if is_main:
+                checkpoint.save_best(name, raw_model, state["step"], meta)
+        emit(progress("training", tokens_per_s, session_start, session_step0), force=True)
+        return True
+
     def save(phase_event: TrainEvent) -> None:
         emit(dataclasses.replace(phase_event, phase="saving"), force=True)
+        # every process's random stream (dropout masks), so each resumes its own; a collective call
+        rngs = gather_object([checkpoint.rng_state()]) if world > 1 else None
         if is_main:
-            checkpoint.save_checkpoint(name, raw_model, optimizer, scheduler, state, meta)
+            checkpoint.save_checkpoint(name, raw_model, optimizer, scheduler, state, meta, rng_by_rank=rngs)
         accelerator.wait_for_everyone()
 
     # ---- the loop ----
@@ -237,8 +296,9 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     window: list[tuple[float, int]] = [(session_start, 0)]
     run_tokens, run_started = 0, time.monotonic()  # for the average the result reports
     loss_sum, loss_count = torch.zeros((), device=accelerator.device), 0
-    try:
-        while state["step"] < total_steps:
+    with memory_advice(device.kind, "out_of_memory", device=device.name, batch_size=cfg.batch_size, block_size=block):
+        stopped = state.get("eval_due") and not evaluate_and_keep_best()  # one a cancel cut short
+        while not stopped and state["step"] < total_steps:
             if cancel.is_set():
                 break
             # forward/backward/update, with gradient accumulation
@@ -272,38 +332,24 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                 emit(progress("training", tokens_per_s, session_start, session_step0))
 
             # evaluate, and keep the best weights
-            if state["step"] % eval_every == 0 or final:
-                emit(progress("evaluating", tokens_per_s, session_start, session_step0), force=True)
-                state["val_loss"] = evaluate()
-                state["history"].append([state["step"], None, round(state["val_loss"], 5)])
-                if state["best_val"] is None or state["val_loss"] < state["best_val"]:
-                    state["best_val"], state["best_step"] = state["val_loss"], state["step"]
-                    if is_main:
-                        checkpoint.save_best(name, raw_model, state["step"], meta)
-                emit(progress("training", tokens_per_s, session_start, session_step0), force=True)
+            if (state["step"] % eval_every == 0 or final) and not evaluate_and_keep_best():
+                break
 
             # periodic checkpoint
-            due_steps = cfg.checkpoint_every_steps and state["step"] % cfg.checkpoint_every_steps == 0
+            due_steps = cfg.checkpoint_every_steps is not None and state["step"] % cfg.checkpoint_every_steps == 0
             if not final and (due_steps or time.monotonic() - last_save >= cfg.checkpoint_every_s):
                 state["elapsed_s"] += time.monotonic() - session_start
                 session_start, session_step0, tokens_done = time.monotonic(), state["step"], 0
                 window[:] = [(session_start, 0)]
                 save(progress("saving", tokens_per_s, session_start, session_step0))
                 last_save = time.monotonic()
-    except Exception as err:
-        if is_out_of_memory(err):
-            if device.kind == "cuda":
-                torch.cuda.empty_cache()
-            raise OutOfMemoryError("out_of_memory", device=device.name, batch_size=cfg.batch_size,
-                                   block_size=block) from err
-        raise
 
     state["elapsed_s"] += time.monotonic() - session_start
     average_tps = run_tokens / max(time.monotonic() - run_started, 1e-9)
-    if state["step"] < total_steps:  # cancelled: keep a checkpoint to resume from
+    if state["step"] < total_steps or state.get("eval_due"):  # cancelled: keep a checkpoint to resume from
         save(progress("saving", tokens_per_s, time.monotonic(), state["step"]))
         return TrainResult(name, None, True, state["step"], total_steps, state["train_loss"],
-                           state["val_loss"], average_tps, device_label, method, is_main)
+                           state["val_loss"], average_tps, device_label, method, is_main, resumable=True)
 
     # ---- the finished model goes into the library in one rename ----
     emit(progress("saving", tokens_per_s, time.monotonic(), state["step"]), force=True)
@@ -341,7 +387,6 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
                          state["best_val"], average_tps, device_label, method, is_main)
     emit(progress("done", tokens_per_s, time.monotonic(), state["step"]), force=True)
     return result
-
 
 
 def _thin(points: list, limit: int) -> list:

@@ -311,6 +311,41 @@ def test_named_column_missing_lists_columns(tmp_path):
     _raises(path, "column_missing", prompt_column="提示")
 
 
+@pytest.mark.parametrize("option", ["text_column", "prompt_column"])
+def test_a_column_named_for_txt_or_jsonl_is_refused(tmp_path, option):
+    txt = write(tmp_path, "copy.txt", "柔软亲肤的毛巾\n吸水快的毛巾\n")
+    err = _raises(txt, "txt_has_no_columns", **{option: "文案"})
+    assert "plain text file" in str(err) and '"文案"' in str(err)
+    assert "纯文本" in err.message("zh") and str(txt) in err.message("zh")
+    jsonl = write(tmp_path, "copy.jsonl", '{"prompt": "写毛巾", "completion": "柔软亲肤的毛巾"}\n')
+    err = _raises(jsonl, "jsonl_has_no_columns", **{option: "copy"})
+    assert '"copy"' in str(err) and all(f'"{f}"' in str(err) for f in ("text", "completion", "output", "prompt"))
+    assert "JSON Lines" in err.message("zh")
+
+
+def test_no_column_chosen_is_fine_for_txt_and_jsonl(tmp_path):
+    # What the CLI (None) and the Data page ("" for "no prompt column") pass when nothing was chosen.
+    txt = write(tmp_path, "copy.txt", "柔软亲肤的毛巾\n吸水快的毛巾\n")
+    jsonl = write(tmp_path, "copy.jsonl", '{"prompt": "写毛巾", "completion": "柔软亲肤的毛巾"}\n')
+    for text_column, prompt_column in [(None, None), (None, ""), ("", "")]:
+        assert texts(load_data(txt, text_column=text_column, prompt_column=prompt_column)) == [
+            "柔软亲肤的毛巾", "吸水快的毛巾"]
+        assert load_data(jsonl, text_column=text_column, prompt_column=prompt_column).samples == (
+            Sample("柔软亲肤的毛巾", "写毛巾"),)
+
+
+def test_cli_refuses_a_column_for_txt_in_one_line(tmp_path, wenan_home):
+    import subprocess
+    import sys
+    from conftest import ROOT, subprocess_env
+    txt = write(tmp_path, "copy.txt", "柔软亲肤的毛巾\n吸水快的毛巾\n")
+    proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", str(txt), "--name", "x",
+                           "--text-column", "文案"], capture_output=True, text=True, timeout=300,
+                          env=subprocess_env(wenan_home), cwd=ROOT)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "plain text file" in proc.stderr
+
+
 def test_no_text_column_and_blank_column(tmp_path):
     err = _raises(write(tmp_path, "numbers.csv", "id,price\n1,19.9\n2,39\n"), "no_text_column")
     assert "Columns: id, price" in str(err)
@@ -343,6 +378,16 @@ def test_too_large(tmp_path, monkeypatch):
     monkeypatch.setenv("WENAN_MAX_DATA_MB", "lots")
     with pytest.raises(ConfigError, match="WENAN_MAX_DATA_MB"):
         load_data(path)
+
+
+def test_default_size_limit_leaves_room_to_train(monkeypatch):
+    import os
+    from engine.dataio import max_data_bytes
+    monkeypatch.delenv("WENAN_MAX_DATA_MB", raising=False)
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    # Preparing a file for training peaks at about 30 bytes of memory per byte of file
+    # (measured on 50 MB of copy), so the limit must keep that under half the memory.
+    assert 0 < max_data_bytes() * 30 <= ram / 2
 
 
 @pytest.mark.parametrize("bad_line", ['{"text": "没有结尾"', '{"title": "未知字段"}', '["列表"]', '{"text": ["x"]}'])
@@ -487,6 +532,20 @@ def test_stats_with_a_real_tokenizer(tmp_path):
     assert stats.mean_chars == pytest.approx(sum(map(len, read)) / 2)
     assert stats.tokens == sum(len(raw_tok.encode(t).ids) for t in read) > 0
     assert data.stats().tokens is None
+
+
+def test_count_tokens_in_batches(trained_tokenizer):
+    from engine.dataio import count_tokens
+    calls = []
+
+    def tokenizer(batch):  # the real tokenizer, watched to see how it is called
+        calls.append(len(batch))
+        return trained_tokenizer(batch)
+
+    texts = [f"青禾竹纤维毛巾第{i}号" for i in range(2500)]
+    assert count_tokens(tokenizer, texts) == sum(len(trained_tokenizer(t)["input_ids"]) for t in texts)
+    assert calls == [1000, 1000, 500]
+    assert count_tokens(tokenizer, []) == 0
 
 
 def test_preview(tmp_path):

@@ -2226,36 +2226,41 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
     </message>
     <message>
         <location filename="../../ui/pages/train_page.py" line="259"/>
+        <source>Stopped before training began. Nothing was saved.</source>
+        <translation>已在训练开始前停止，没有保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="263"/>
         <source>Stopped at step {step} of {total}. A checkpoint was saved: press Resume to continue.</source>
         <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="270"/>
+        <location filename="../../ui/pages/train_page.py" line="274"/>
         <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
         <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="272"/>
+        <location filename="../../ui/pages/train_page.py" line="276"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="278"/>
+        <location filename="../../ui/pages/train_page.py" line="282"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="278"/>
+        <location filename="../../ui/pages/train_page.py" line="282"/>
         <source>“{name}” is ready to write with.</source>
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="282"/>
+        <location filename="../../ui/pages/train_page.py" line="286"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="284"/>
+        <location filename="../../ui/pages/train_page.py" line="288"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>

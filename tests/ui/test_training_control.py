@@ -15,13 +15,13 @@ def test_cancel_saves_a_checkpoint_and_resume_finishes_from_it(qtbot, window, dr
     driver.load()
     driver.start_training(max_steps=12)
     name = page.form.name()
-    with qtbot.waitSignal(page.job.progress, check_params_cb=_training_step, timeout=LONG):
+    with qtbot.waitSignal(page.job.progress, check_params_cb=lambda e: _training_step(e, 3), timeout=LONG):
         pass
     page.cancel_button.click()
     assert not page.cancel_button.isEnabled()  # one click is enough; the engine finishes the step
     result = driver.wait_training()
 
-    assert result.cancelled and 1 <= result.step < 12
+    assert result.cancelled and result.resumable and 3 <= result.step < 12
     state = checkpoint.read_state(name)
     assert state is not None and state["checkpoint"] == f"checkpoint-{result.step}"
     assert not library.exists(name)
@@ -34,7 +34,8 @@ def test_cancel_saves_a_checkpoint_and_resume_finishes_from_it(qtbot, window, dr
     page.job.progress.connect(lambda e: steps.append(e.step) if e.phase == "training" else None)
     resumed = driver.wait_training()
 
-    assert steps and steps[0] > result.step  # it went on from the checkpoint, not from step 0
+    # it went on from the checkpoint (first redoing an evaluation the cancel cut short), not from step 0
+    assert steps and steps[0] >= result.step
     assert not resumed.cancelled and resumed.step == resumed.total_steps == 12
     assert library.exists(name) and checkpoint.read_state(name) is None
     assert not page.resume_button.isEnabled()
@@ -63,3 +64,17 @@ def test_closing_during_training_asks_then_checkpoints_and_waits(qtbot, window, 
     assert checkpoint.read_state(name) is not None  # resumable
     assert not library.exists(name)
     assert [p.name for p in paths.models_dir().iterdir()] == []  # no half-written model, no temp folder
+
+
+def test_cancel_while_preparing_says_nothing_was_saved(qtbot, window, driver):
+    page = window.train_page
+    driver.load()
+    driver.start_training(max_steps=12)
+    name = page.form.name()
+    page.cancel_button.click()  # the worker is still reading the file and building the model
+    result = driver.wait_training()
+
+    assert result.cancelled and not result.resumable and result.step == 0
+    assert checkpoint.read_state(name) is None and not library.exists(name)
+    assert "Nothing was saved" in page.status.text() and "Resume" not in page.status.text()
+    assert not page.resume_button.isEnabled()

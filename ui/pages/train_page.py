@@ -255,6 +255,10 @@ class TrainPage(QWidget):
 
     def _on_result(self, result) -> None:
         self.last_result = result
+        if result.cancelled and not result.resumable:
+            self.view.show_status(lambda: self.tr("Stopped before training began. Nothing was saved."))
+            self.view.log(self.status.text())
+            return
         if result.cancelled:
             self.view.show_status(lambda: self.tr("Stopped at step {step} of {total}. A checkpoint was saved: "
                                                   "press Resume to continue.").format(
