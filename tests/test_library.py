@@ -195,3 +195,48 @@ def test_the_windows_listing_reads_only_and_skips_foreign_metadata(tiny_model, w
     assert sorted(names) == sorted([tiny_model, "numbered"])  # a list is not metadata; a number still sorts
     assert (models / ".tmp-crashed-abc").exists()  # the window's listing never deletes
     assert [m.name for m in library.list_models()] == names  # same models, same order as the engine's
+
+
+def test_atomic_file_keeps_old_content_when_writing_fails(tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    target = tmp_path / "out.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_file(target, "w") as fh:
+            fh.write("new half")
+            raise RuntimeError("disk pulled")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_atomic_dir_appears_whole_or_not_at_all(tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(RuntimeError):
+        with atomic_dir(tmp_path / "model") as tmp:
+            (tmp / "a").write_text("1")
+            raise RuntimeError("killed")
+    assert list(tmp_path.iterdir()) == []
+    with atomic_dir(tmp_path / "model") as tmp:
+        (tmp / "a").write_text("1")
+    assert (tmp_path / "model" / "a").read_text() == "1"
+
+
+def test_atomic_dir_reports_only_real_write_problems(tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    with pytest.raises(FileNotFoundError):  # the caller's own bug, not "cannot write"
+        with atomic_dir(tmp_path / "model") as tmp:
+            (tmp / "missing.json").read_text()
+    with pytest.raises(WenanError) as err:
+        with atomic_dir(tmp_path / "model") as tmp:
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert err.value.key == "no_space"
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(WenanError) as err:
+        with atomic_dir(blocker / "model"):
+            pass
+    assert err.value.key == "not_writable" and str(blocker) in str(err.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # no temp folders left
