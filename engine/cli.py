@@ -119,12 +119,13 @@ def _report_data(d, as_json: bool) -> None:
     cleaning = dataclasses.asdict(d.cleaning)
     if as_json:
         _json({"event": "data", "file": d.file, "format": d.format, "encoding": d.encoding, "samples": d.samples,
-               "train_samples": d.train_samples, "val_samples": d.val_samples, "cleaning": cleaning})
+               "train_samples": d.train_samples, "val_samples": d.val_samples, "chars": d.chars,
+               "tokens": d.tokens, "cleaning": cleaning})
         return
     steps = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaning.items()
                       if v and k not in ("input_samples", "kept"))
     print(f"Data: {d.file} · {d.format} · {d.encoding or '-'} · {d.samples} samples "
-          f"({d.train_samples} train / {d.val_samples} validation)"
+          f"({d.train_samples} train / {d.val_samples} validation) · {d.chars:,} characters · {d.tokens:,} tokens"
           + (f" · cleaning: {steps}" if steps else ""), file=sys.stderr)
 
 

@@ -14,6 +14,8 @@ class DataSummary:
     train_samples: int
     val_samples: int
     cleaning: object           # engine.cleaning.CleanReport: the count of each cleaning step
+    chars: int = 0             # characters of copy and prompts, after cleaning
+    tokens: int = 0            # tokens in the packed training and validation blocks
 
 
 @dataclass(frozen=True)

@@ -174,14 +174,17 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     model, tokenizer, method = base.model, base.tokenizer, base.method
     tune_for_training(model, cfg.attention_dropout, device.kind)
     block = base.block_size
-    summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
-                          len(train_samples), len(val_samples), data.report)
-    emit(TrainEvent("preparing", device=device_label, method=method, data=summary), force=True)
+    emit(TrainEvent("preparing", device=device_label, method=method), force=True)
     if stop_requested():
         return stopped_while_preparing(method)
 
     train_ids, train_labels = encode_blocks(tokenizer, base.style, train_samples, block)
     val_ids, val_labels = encode_blocks(tokenizer, base.style, val_samples, block)
+    summary = DataSummary(Path(cfg.data).name, data.format, data.encoding, len(data.samples),
+                          len(train_samples), len(val_samples), data.report,
+                          chars=sum(len(s.text) + len(s.prompt or "") for s in data.samples),
+                          tokens=int(train_ids.numel() + val_ids.numel()))
+    emit(TrainEvent("preparing", device=device_label, method=method, data=summary), force=True)
     if stop_requested():
         return stopped_while_preparing(method)
     n_blocks = train_ids.shape[0]

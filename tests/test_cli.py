@@ -34,6 +34,7 @@ def test_train_generate_models_end_to_end(wenan_home):
     data = next(e for e in events if e["event"] == "data")
     assert data["encoding"] == "utf-8" and data["samples"] == data["train_samples"] + data["val_samples"] > 300
     assert data["cleaning"]["input_samples"] >= data["samples"]
+    assert data["chars"] > data["samples"] * 10 and 0 < data["tokens"] < data["chars"] * 2
     done = events[-1]
     assert done["event"] == "done" and done["model"] == "shop" and Path(done["path"]).is_dir()
     assert done["val_loss"] > 0 and done["tokens_per_s"] > 0

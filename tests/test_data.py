@@ -6,11 +6,14 @@ import datetime
 import hashlib
 import json
 import random
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, subprocess_env
 from engine.cleaning import CleanOptions, CleanReport, clean_samples, clean_text
 from engine.dataio import DataSet, Sample, detect_encoding, inspect_file, load_data
 from engine.errors import ConfigError, DataFileError
@@ -335,9 +338,6 @@ def test_no_column_chosen_is_fine_for_txt_and_jsonl(tmp_path):
 
 
 def test_cli_refuses_a_column_for_txt_in_one_line(tmp_path, wenan_home):
-    import subprocess
-    import sys
-    from conftest import ROOT, subprocess_env
     txt = write(tmp_path, "copy.txt", "柔软亲肤的毛巾\n吸水快的毛巾\n")
     proc = subprocess.run([sys.executable, str(ROOT / "main.py"), "train", str(txt), "--name", "x",
                            "--text-column", "文案"], capture_output=True, text=True, timeout=300,
