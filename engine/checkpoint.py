@@ -46,6 +46,11 @@ def _read_pointer(name: str) -> dict:
         return {}
 
 
+def saved_step(state: dict) -> int:
+    """The step of the checkpoint a pointer names: `checkpoint-<step>`, or `checkpoint-<step>-<n>`."""
+    return int(state["checkpoint"].split("-")[1])
+
+
 def read_state(name: str) -> dict | None:
     """The run's pointer file, or None when there is nothing to resume."""
     state = _read_pointer(name)

@@ -144,7 +144,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
 
     def stopped_while_preparing(method: str) -> TrainResult:
         """Cancelled before the first step: nothing was written, and an interrupted run is as it was."""
-        step = int(previous["checkpoint"].rsplit("-", 1)[-1]) if previous else 0
+        step = checkpoint.saved_step(previous) if previous else 0
         total = previous["meta"].get("total_steps", 0) if previous else 0
         return TrainResult(name, None, True, step, total, None, None, 0.0, device_label, method, is_main,
                            resumable=previous is not None)
@@ -302,7 +302,7 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     with memory_advice(device.kind, "out_of_memory", device=device.name, batch_size=cfg.batch_size, block_size=block):
         stopped = state.get("eval_due") and not evaluate_and_keep_best()  # one a cancel cut short
         while not stopped and state["step"] < total_steps:
-            if cancel.is_set():
+            if stop_requested():  # several processes: one all-reduce a step, so all stop at the same step
                 break
             # forward/backward/update, with gradient accumulation
             for micro in range(cfg.grad_accum):

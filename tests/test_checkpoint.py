@@ -50,6 +50,7 @@ def test_saving_the_same_step_again_replaces_it_under_a_new_name():
     fresh, opt2, sched2 = _parts()
     checkpoint.load_checkpoint("run", fresh, opt2, sched2)
     assert torch.equal(fresh.lin.weight, torch.full((2, 3), 0.5))
+    assert checkpoint.saved_step(checkpoint.read_state("run")) == 6
     _save(6, net, opt, sched)
     assert _pointer()["checkpoint"] == "checkpoint-6"  # and back: the name in use is always avoided
 

@@ -167,7 +167,7 @@ class TrainPage(QWidget):
         run = None if running else self.resumable()
         self.resume_button.setEnabled(run is not None)
         if run:
-            step = int(run[1]["checkpoint"].rsplit("-", 1)[-1])
+            step = checkpoint.saved_step(run[1])
             total = run[1]["meta"].get("total_steps", 0)
             self.resume_button.setText(self.tr("&Resume “{name}” ({step} of {total} steps)").format(
                 name=run[0], step=step, total=total))
@@ -208,7 +208,7 @@ class TrainPage(QWidget):
         cfg = TrainConfig(**{k: v for k, v in saved.items() if k in fields})
         cfg = dataclasses.replace(cfg, reserve_gui_core=True)
         self.view.log(self.tr("Resuming “{name}” from step {step}.").format(
-            name=name, step=int(state["checkpoint"].rsplit("-", 1)[-1])))
+            name=name, step=checkpoint.saved_step(state)))
         self._run(cfg, resume=True)
 
     def cancel(self) -> None:
