@@ -147,12 +147,13 @@ def max_data_bytes() -> int:
         if mb <= 0:
             raise ConfigError("bad_value", option="WENAN_MAX_DATA_MB", value=env, hint="MB > 0")
         return int(mb * 2**20)
+    from .device import physical_memory
+
     limit = 2048 * 2**20
-    try:
-        ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):  # Windows, or a value the OS does not report
-        return limit
-    return min(limit, ram // RAM_PER_DATA_BYTE) if ram > 0 else limit
+    ram = physical_memory()
+    if not ram:  # the system doesn't say: assume a modest 8 GB machine rather than allow 2 GB
+        ram = 8 * 2**30
+    return min(limit, ram // RAM_PER_DATA_BYTE)
 
 
 _MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"PK\x05\x06",

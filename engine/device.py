@@ -60,14 +60,44 @@ def choose_device(requested: str = "auto", *, reserve_for_gui: bool = False) -> 
     if requested == "mps" or requested == "auto" and has_mps:
         return DeviceChoice("mps", "fp32", "Apple GPU (MPS)", None)
     threads = configure_threads(reserve_for_gui)
-    return DeviceChoice("cpu", "fp32", f"CPU ({threads} threads)", physical_memory())
+    return DeviceChoice("cpu", "fp32", cpu_name(threads), physical_memory())
+
+
+def cpu_name(threads: int) -> str:
+    """What the user sees for the CPU, e.g. "CPU (7 threads)"."""
+    return f"CPU ({threads} thread{'' if threads == 1 else 's'})"
 
 
 def physical_memory() -> int | None:
+    """Installed RAM in bytes; None when the system doesn't say."""
+    if sys.platform == "win32":
+        status = _windows_memory_status()
+        return status[0] if status else None
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def _windows_memory_status() -> tuple[int, int] | None:
+    """(installed, available) RAM in bytes from GlobalMemoryStatusEx; Windows has no sysconf."""
+    import ctypes
+
+    class MemoryStatusEx(ctypes.Structure):
+        _fields_ = [("dwLength", ctypes.c_ulong), ("dwMemoryLoad", ctypes.c_ulong),
+                    ("ullTotalPhys", ctypes.c_ulonglong), ("ullAvailPhys", ctypes.c_ulonglong),
+                    ("ullTotalPageFile", ctypes.c_ulonglong), ("ullAvailPageFile", ctypes.c_ulonglong),
+                    ("ullTotalVirtual", ctypes.c_ulonglong), ("ullAvailVirtual", ctypes.c_ulonglong),
+                    ("ullAvailExtendedVirtual", ctypes.c_ulonglong)]
+
+    status = MemoryStatusEx()
+    status.dwLength = ctypes.sizeof(MemoryStatusEx)
+    try:
+        if not ctypes.windll.kernel32.GlobalMemoryStatusEx(ctypes.byref(status)):
+            return None
+    except (AttributeError, OSError):
+        return None
+    return status.ullTotalPhys, status.ullAvailPhys
 
 
 def available_memory(device: DeviceChoice) -> int | None:
@@ -76,9 +106,12 @@ def available_memory(device: DeviceChoice) -> int | None:
         import torch
         free, _total = torch.cuda.mem_get_info()
         return free
+    if sys.platform == "win32":
+        status = _windows_memory_status()
+        return status[1] if status else device.memory_bytes
     try:
         return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
+    except (ValueError, OSError, AttributeError):  # macOS has no SC_AVPHYS_PAGES
         return device.memory_bytes
 
 

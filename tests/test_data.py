@@ -382,12 +382,28 @@ def test_too_large(tmp_path, monkeypatch):
 
 def test_default_size_limit_leaves_room_to_train(monkeypatch):
     import os
+
+    import engine.device
     from engine.dataio import max_data_bytes
     monkeypatch.delenv("WENAN_MAX_DATA_MB", raising=False)
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     # Preparing a file for training peaks at about 30 bytes of memory per byte of file
     # (measured on 50 MB of copy), so the limit must keep that under half the memory.
     assert 0 < max_data_bytes() * 30 <= ram / 2
+    # a system that doesn't report its memory (this was every Windows machine) is not allowed 2 GB
+    monkeypatch.setattr(engine.device, "physical_memory", lambda: None)
+    assert 0 < max_data_bytes() * 30 <= 8 * 2**30 / 2
+
+
+def test_windows_memory_comes_from_the_system(monkeypatch):
+    import engine.device
+    monkeypatch.setattr(engine.device.sys, "platform", "win32")
+    monkeypatch.setattr(engine.device, "_windows_memory_status", lambda: (16 * 2**30, 5 * 2**30))
+    assert engine.device.physical_memory() == 16 * 2**30
+    choice = engine.device.DeviceChoice("cpu", "fp32", "CPU (7 threads)", 16 * 2**30)
+    assert engine.device.available_memory(choice) == 5 * 2**30
+    monkeypatch.setattr(engine.device, "_windows_memory_status", lambda: None)
+    assert engine.device.physical_memory() is None and engine.device.available_memory(choice) == 16 * 2**30
 
 
 @pytest.mark.parametrize("bad_line", ['{"text": "没有结尾"', '{"title": "未知字段"}', '["列表"]', '{"text": ["x"]}'])

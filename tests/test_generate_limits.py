@@ -10,7 +10,7 @@ import torch
 
 import main
 from engine import generate as gen
-from engine.device import is_out_of_memory
+from engine.device import cpu_name as device_cpu_name, is_out_of_memory
 from engine.errors import OutOfMemoryError
 from engine.generate import GenerateConfig, generate, is_loaded, load_model
 
@@ -23,7 +23,7 @@ OOM_ERRORS = [RuntimeError(CPU_LINUX), RuntimeError(CPU_WINDOWS), torch.cuda.Out
 
 
 def cpu_name() -> str:
-    return f"CPU ({torch.get_num_threads()} threads)"
+    return device_cpu_name(torch.get_num_threads())
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
