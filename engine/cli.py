@@ -162,7 +162,8 @@ def cmd_generate(args: Namespace) -> int:
                    "flags": [f.to_dict() for f in flags[i]]})
         _json({"event": "done", "elapsed_s": _r(result.elapsed_s, 3), "first_text_s": _r(result.first_text_s, 3),
                "seed": result.seed, "cancelled": result.cancelled, "device": result.device,
-               "max_new_tokens_used": result.max_new_tokens_used, "max_new_tokens_capped": result.capped})
+               "max_new_tokens_used": result.max_new_tokens_used, "max_new_tokens_capped": result.capped,
+               "prompt_cut": result.prompt_cut})
         return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
     if live:
         print()
@@ -173,6 +174,9 @@ def cmd_generate(args: Namespace) -> int:
             if flags[i]:
                 print(f"    ⚠ {flags_summary(flags[i])}")
             print()
+    if result.prompt_cut:
+        print("note: the prompt is longer than this model can read at once, so its beginning was left out; "
+              "shorten it", file=sys.stderr)
     if result.capped:
         print(f"note: this model has room for at most {result.max_new_tokens_used} new tokens after this prompt, "
               f"so --max-new-tokens {cfg.max_new_tokens} was lowered to {result.max_new_tokens_used}", file=sys.stderr)

@@ -52,6 +52,7 @@ class GenerateResult:
     device: str = ""              # what the user sees, e.g. "CPU (2 threads)"
     max_new_tokens_used: int = 0  # the limit generate() ran with
     capped: bool = False          # below the request: the model has no positions left after the prompt
+    prompt_cut: bool = False      # the prompt alone filled the model's positions: its start was left out
 
 
 @dataclass
@@ -203,7 +204,8 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                   else lm.style.prompt_ids(tok, cfg.prompt.strip()))
     limit = getattr(lm.model.config, "n_positions", None) or getattr(lm.model.config, "max_position_embeddings", 4096)
     max_new = max(1, min(cfg.max_new_tokens, limit - len(prompt_ids)))
-    prompt_ids = prompt_ids[-(limit - max_new):]
+    prompt_cut = len(prompt_ids) > limit - max_new
+    prompt_ids = prompt_ids[-(limit - max_new):]  # the end holds the chat template's turn to answer
     input_ids = torch.tensor([prompt_ids] * cfg.n, dtype=torch.long, device=lm.device)
 
     seed = cfg.seed if cfg.seed is not None else random.randrange(2**31)
@@ -231,7 +233,7 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
             indices.append(i)
     return GenerateResult(variants, indices, seed, time.perf_counter() - started,
                           streamer.first_text_s, cancel.is_set(), lm.device_name, max_new,
-                          max_new < cfg.max_new_tokens)
+                          max_new < cfg.max_new_tokens, prompt_cut)
 
 
 def _check(cfg: GenerateConfig) -> None:

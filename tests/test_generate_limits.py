@@ -69,7 +69,18 @@ def test_cap_at_the_models_positions_is_reported(tiny_model):
     capped = generate(tiny_model, GenerateConfig(prompt="青禾", n=1, max_new_tokens=positions + 40, seed=3))
     assert capped.capped and capped.max_new_tokens_used == positions - prompt_len
     room = generate(tiny_model, GenerateConfig(prompt="青禾", n=1, max_new_tokens=8, seed=3))
-    assert not room.capped and room.max_new_tokens_used == 8
+    assert not room.capped and room.max_new_tokens_used == 8 and not room.prompt_cut and not capped.prompt_cut
+
+
+def test_a_prompt_that_fills_the_model_is_cut_at_its_start_and_says_so(tiny_model, capsys):
+    long_prompt = "竹纤维毛巾柔软吸水，" * 60  # far more than the scratch model's 128 positions
+    result = generate(tiny_model, GenerateConfig(prompt=long_prompt, n=1, max_new_tokens=8, seed=3))
+    assert result.prompt_cut and result.capped and result.max_new_tokens_used == 1
+    code, out, err = run_cli(capsys, "generate", tiny_model, "--prompt", long_prompt, "--max-new-tokens", "8",
+                             "--seed", "3", "--json")
+    assert code == 0 and json.loads(out.splitlines()[-1])["prompt_cut"] is True
+    code, _out, err = run_cli(capsys, "generate", tiny_model, "--prompt", long_prompt, "--max-new-tokens", "8")
+    assert code == 0 and "beginning was left out" in err
 
 
 @pytest.mark.parametrize("err", OOM_ERRORS[:3], ids=["cpu-linux", "cpu-windows", "cuda"])

@@ -2469,137 +2469,142 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="146"/>
+        <location filename="../../ui/pages/write_page.py" line="147"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="147"/>
+        <location filename="../../ui/pages/write_page.py" line="148"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="148"/>
+        <location filename="../../ui/pages/write_page.py" line="149"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="149"/>
+        <location filename="../../ui/pages/write_page.py" line="150"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="150"/>
+        <location filename="../../ui/pages/write_page.py" line="151"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="154"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="155"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="156"/>
+        <location filename="../../ui/pages/write_page.py" line="157"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="157"/>
+        <location filename="../../ui/pages/write_page.py" line="158"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="158"/>
+        <location filename="../../ui/pages/write_page.py" line="159"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="159"/>
+        <location filename="../../ui/pages/write_page.py" line="160"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="215"/>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="215"/>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="216"/>
+        <location filename="../../ui/pages/write_page.py" line="217"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="243"/>
+        <location filename="../../ui/pages/write_page.py" line="244"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="256"/>
+        <location filename="../../ui/pages/write_page.py" line="257"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="280"/>
+        <location filename="../../ui/pages/write_page.py" line="281"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="330"/>
+        <location filename="../../ui/pages/write_status.py" line="15"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="332"/>
+        <location filename="../../ui/pages/write_status.py" line="17"/>
         <source>{n} variants in {s} s{first} on {device} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first}，设备 {device} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="336"/>
+        <location filename="../../ui/pages/write_status.py" line="21"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="338"/>
+        <location filename="../../ui/pages/write_status.py" line="23"/>
+        <source> · the request is too long for this model: its beginning was left out</source>
+        <translation> · 请求超出此模型一次能读取的长度：开头部分未被使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_status.py" line="26"/>
         <source> · shortened: this model writes at most {n} tokens here</source>
         <translation> · 已缩短：此模型在这里最多只能写 {n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="339"/>
+        <location filename="../../ui/pages/write_status.py" line="28"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="347"/>
+        <location filename="../../ui/pages/write_page.py" line="335"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="348"/>
+        <location filename="../../ui/pages/write_page.py" line="336"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="371"/>
+        <location filename="../../ui/pages/write_page.py" line="359"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="388"/>
+        <location filename="../../ui/pages/write_page.py" line="376"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="394"/>
+        <location filename="../../ui/pages/write_page.py" line="382"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

@@ -121,6 +121,9 @@ def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
         show_drafts(page, ["竹纤维毛巾，柔软吸水"], device="CPU (1 thread)", max_new_tokens_used=96, capped=True)
     assert "on CPU (1 thread)" in page.status.text()
     assert "this model writes at most 96 tokens here" in page.status.text()
+    with qtbot.waitSignal(page.state.history_changed):
+        show_drafts(page, ["竹纤维毛巾"], device="CPU (1 thread)", max_new_tokens_used=1, capped=True, prompt_cut=True)
+    assert "too long for this model" in page.status.text() and "at most" not in page.status.text()
 
 
 def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):

@@ -24,6 +24,7 @@ from .write_form import PromptForm
 from .write_history import DraftKeeper
 from .write_preload import ModelPreloader
 from .write_settings import GenerationSettings
+from .write_status import result_status
 
 if TYPE_CHECKING:
     from engine.checks import CheckContext
@@ -322,21 +323,8 @@ class WritePage(QWidget):
             self.cards[index].set_flags(drafts.flags[k])
         ranked = [result.indices[k] for k in drafts.order]
         self._arrange(ranked + [i for i in range(len(self.cards)) if i not in finals])  # dropped ones last
-        self._show_status(lambda: self._result_status(result))
+        self._show_status(lambda: result_status(result))
         self.keeper.save_run(self.request, drafts, self.cards)
-
-    def _result_status(self, result) -> str:
-        loc = QLocale()
-        first = (self.tr(", first words after {s} s").format(s=loc.toString(result.first_text_s, "f", 1))
-                 if result.first_text_s is not None else "")
-        text = self.tr("{n} variants in {s} s{first} on {device} · seed {seed}").format(
-            n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed,
-            device=result.device)
-        if len(result.variants) > 1:
-            text += self.tr(" · cleanest first")
-        if result.capped:  # the model has no positions left for the requested length
-            text += self.tr(" · shortened: this model writes at most {n} tokens here").format(n=result.max_new_tokens_used)
-        return self.tr("Stopped. ") + text if result.cancelled else text
 
     def _show_status(self, text: Callable[[], str]) -> None:
         """Kept as a function, so a language switch can redraw it."""

@@ -1,0 +1,28 @@
+"""The Write page's one-line summary of a finished request."""
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLocale
+
+
+def result_status(result) -> str:
+    """How many drafts, how long, on which device, the seed; and why the drafts may be short.
+
+    The strings keep the Write page's translation context, spelled out in each call for lupdate.
+    """
+    loc = QLocale()
+    first = ""
+    if result.first_text_s is not None:
+        first = QCoreApplication.translate("WritePage", ", first words after {s} s").format(
+            s=loc.toString(result.first_text_s, "f", 1))
+    text = QCoreApplication.translate("WritePage", "{n} variants in {s} s{first} on {device} · seed {seed}").format(
+        n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed,
+        device=result.device)
+    if len(result.variants) > 1:
+        text += QCoreApplication.translate("WritePage", " · cleanest first")
+    if result.prompt_cut:
+        text += QCoreApplication.translate(
+            "WritePage", " · the request is too long for this model: its beginning was left out")
+    elif result.capped:  # the model has no positions left for the requested length
+        text += QCoreApplication.translate(
+            "WritePage", " · shortened: this model writes at most {n} tokens here").format(n=result.max_new_tokens_used)
+    return QCoreApplication.translate("WritePage", "Stopped. ") + text if result.cancelled else text
