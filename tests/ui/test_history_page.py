@@ -386,6 +386,10 @@ def test_a_history_that_cannot_be_opened_is_explained_inline(qtbot, newer_histor
     assert page.problem.isVisible() and page.retry_button.isVisible()
     assert "newer version of Wenan Studio" in page.problem.text()
     assert page.model.rowCount() == 0 and not page.clear_button.isEnabled()
+    window.set_language("zh")  # the message is drawn again, in Chinese, from the error it keeps
+    assert "更新版本的文案工坊" in page.problem.text(), page.problem.text()
+    window.set_language("en")
+    assert "newer version of Wenan Studio" in page.problem.text()
 
 
 def test_saved_drafts_appear_when_the_page_is_shown(qtbot, window):

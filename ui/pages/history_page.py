@@ -167,7 +167,7 @@ class HistoryPage(QWidget):
         try:
             history = self.state.history()
         except WenanError as err:
-            self._show_problem(lambda: self.tr("Your drafts cannot be shown. {reason}").format(
+            self._show_problem(lambda err=err: self.tr("Your drafts cannot be shown. {reason}").format(
                 reason=error_text(err)), retry=True)
             return None
         recovered = self.state.take_recovery_notice()
@@ -194,7 +194,7 @@ class HistoryPage(QWidget):
             self.model.load(history, self.filters.current(), at_least=self.model.rowCount())
         except WenanError as err:
             self.model.clear()
-            self._show_problem(lambda: error_text(err), retry=True)
+            self._show_problem(lambda err=err: error_text(err), retry=True)
         else:
             self.problem.hide()
             self._problem_text = None
@@ -292,7 +292,7 @@ class HistoryPage(QWidget):
         try:
             history.set_favorite(row.id, on)
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             self._show_current()  # the star goes back to what is stored
             return
         self.model.replace_row(r, dataclasses.replace(row, favorite=on))
@@ -314,7 +314,7 @@ class HistoryPage(QWidget):
         try:
             request = history.rerun_request(row.run_id)
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             return
         self.state.rerun.emit(request)
         self.state.open_page.emit("write")
@@ -335,7 +335,7 @@ class HistoryPage(QWidget):
         try:
             token = history.delete_variants(ids)
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             return
         self.undo_bar.offer(token)
         self._reload_after_change(fallback_row=first)
@@ -348,7 +348,7 @@ class HistoryPage(QWidget):
         try:
             history.undo(token)
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             return
         self.undo_bar.forget()
         self._reload(list(token.ids), token.ids[0] if token.ids else None)  # back in place, selected
@@ -369,7 +369,7 @@ class HistoryPage(QWidget):
         try:
             history.clear_all()
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             return
         self.undo_bar.forget()  # clearing ends every undo
         self._reload_after_change()
@@ -388,7 +388,7 @@ class HistoryPage(QWidget):
         try:
             rows = rows_for_scope(history, scope, self.table.selected_ids(), **self.filters.current().search_args())
         except WenanError as err:
-            self._show_problem(lambda: error_text(err))
+            self._show_problem(lambda err=err: error_text(err))
             return
         self.exporter.export(rows)
         self._update_actions()
