@@ -30,12 +30,14 @@ class ScratchSize:
 
 # Scratch model size by training tokens, measured with bench/scratch_size.py (docs/PERFORMANCE.md):
 # at equal training time on a CPU the smallest model reaches the lowest validation loss on the
-# sample (5k-22k tokens) and on ~100k and ~300k tokens of real prose, by 0.6-0.7 nats over 6x256,
-# so it is used up to 500k. The larger tiers keep the same 10x steps and are not yet measured.
+# sample (5k-22k tokens) and on ~100k, ~300k and ~1.3M tokens of real prose, by 0.6-0.7 nats over
+# 6x256 up to 300k and 0.27 at 1.3M. The gap shrinks with the data, so 4x128 is used up to 2M; the
+# larger tiers keep 10x steps above it and are not measured (nor are GPUs, where a bigger model
+# costs little more per step).
 SCRATCH_TIERS: tuple[tuple[int, ScratchSize], ...] = (
-    (500_000, ScratchSize(n_layer=4, n_head=4, n_embd=128)),
-    (5_000_000, ScratchSize(n_layer=6, n_head=4, n_embd=256)),
-    (50_000_000, ScratchSize(n_layer=8, n_head=6, n_embd=384)),
+    (2_000_000, ScratchSize(n_layer=4, n_head=4, n_embd=128)),
+    (20_000_000, ScratchSize(n_layer=6, n_head=4, n_embd=256)),
+    (200_000_000, ScratchSize(n_layer=8, n_head=6, n_embd=384)),
     (10**18, ScratchSize(n_layer=12, n_head=8, n_embd=512)),
 )
 
