@@ -5,6 +5,7 @@ once per session and copied into each test that needs them, as Anki does.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -101,21 +102,27 @@ def qwen2_base(tmp_path_factory, corpus_texts) -> Path:
     return _save_base(tmp_path_factory.mktemp("qwen2-base"), Qwen2ForCausalLM(config), tok)
 
 
-@pytest.fixture(scope="session")
-def scratch_model_dir(tmp_path_factory) -> Path:
-    """A scratch model trained briefly on the bundled sample, built once per session."""
-    from engine.train import TrainConfig, train
-
-    home = tmp_path_factory.mktemp("session-home")
+@contextlib.contextmanager
+def wenan_home_at(home: Path):
+    """WENAN_HOME set to `home` for a fixture shared by several tests (monkeypatch is per test)."""
     old = os.environ.get("WENAN_HOME")
     os.environ["WENAN_HOME"] = str(home)
     try:
-        result = train(TrainConfig(data=str(SAMPLE), name="tiny", max_steps=40, batch_size=8))
+        yield home
     finally:
         if old is None:
             os.environ.pop("WENAN_HOME", None)
         else:
             os.environ["WENAN_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def scratch_model_dir(tmp_path_factory) -> Path:
+    """A scratch model trained briefly on the bundled sample, built once per session."""
+    from engine.train import TrainConfig, train
+
+    with wenan_home_at(tmp_path_factory.mktemp("session-home")):
+        result = train(TrainConfig(data=str(SAMPLE), name="tiny", max_steps=40, batch_size=8))
     return result.path
 
 

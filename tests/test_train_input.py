@@ -2,7 +2,6 @@
 memory are handled in every phase, not only inside the training loop."""
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import ROOT, SAMPLE, subprocess_env
+from conftest import ROOT, SAMPLE, subprocess_env, wenan_home_at
 from engine import checkpoint, library
 from engine.errors import ConfigError, ModelLoadError, OutOfMemoryError
 from engine.setup import check_options
@@ -31,18 +30,10 @@ def _cancel_at_step_1(cancel: threading.Event):
 @pytest.fixture(scope="module")
 def interrupted_run(tmp_path_factory) -> Path:
     """The runs/ folder of a training cancelled after its first step, built once for this module."""
-    home = tmp_path_factory.mktemp("interrupted-home")
-    old = os.environ.get("WENAN_HOME")
-    os.environ["WENAN_HOME"] = str(home)
-    try:
+    with wenan_home_at(tmp_path_factory.mktemp("interrupted-home")) as home:
         cancel = threading.Event()
         result = train(TrainConfig(name="keep", **KEEP), on_event=_cancel_at_step_1(cancel), cancel=cancel)
         assert result.cancelled and result.resumable and checkpoint.read_state("keep") is not None
-    finally:
-        if old is None:
-            os.environ.pop("WENAN_HOME", None)
-        else:
-            os.environ["WENAN_HOME"] = old
     return home / "runs" / "keep"
 
 
