@@ -78,3 +78,16 @@ def test_cancel_while_preparing_says_nothing_was_saved(qtbot, window, driver):
     assert checkpoint.read_state(name) is None and not library.exists(name)
     assert "Nothing was saved" in page.status.text() and "Resume" not in page.status.text()
     assert not page.resume_button.isEnabled()
+
+
+def test_a_typed_block_size_below_the_minimum_becomes_the_minimum(qtbot, window):
+    form = window.train_page.form
+    assert form.advanced_values()["block_size"] is None  # "Automatic"
+    form.block_spin.setValue(5)
+    form.block_spin.editingFinished.emit()
+    assert form.block_spin.value() == 8 and form.advanced_values()["block_size"] == 8
+    form.block_spin.setValue(3)  # even if the field never lost focus before Start
+    assert form.advanced_values()["block_size"] == 8
+    form.block_spin.setValue(256)
+    form.block_spin.editingFinished.emit()
+    assert form.advanced_values()["block_size"] == 256

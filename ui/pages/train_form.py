@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDia
 from engine import library, paths
 from engine.errors import WenanError
 from engine.models import check_model_folder
+from engine.setup import MIN_BLOCK
 
 from ..errors import error_text
 from ..estimate import PRESETS
@@ -137,6 +138,9 @@ class TrainForm(QWidget):
         self.lr_spin = QDoubleSpinBox(minimum=0, maximum=1, decimals=6, singleStep=0.00005)
         self.batch_spin = QSpinBox(minimum=1, maximum=512, value=8)
         self.block_spin = QSpinBox(minimum=0, maximum=8192, singleStep=64)
+        # 0 is "Automatic"; a typed 1-7 becomes the engine's minimum rather than an error at Start
+        self.block_spin.editingFinished.connect(
+            lambda: 0 < self.block_spin.value() < MIN_BLOCK and self.block_spin.setValue(MIN_BLOCK))
         self.adv_labels = []
         for spin in (self.epochs_spin, self.steps_spin, self.lr_spin, self.batch_spin, self.block_spin):
             label = QLabel()
@@ -335,7 +339,7 @@ class TrainForm(QWidget):
         """Overrides from the Advanced panel; zero means "automatic"."""
         return {"epochs": self.epochs_spin.value() or None, "max_steps": self.steps_spin.value() or None,
                 "lr": self.lr_spin.value() or None, "batch_size": self.batch_spin.value(),
-                "block_size": self.block_spin.value() or None}
+                "block_size": max(self.block_spin.value(), MIN_BLOCK) if self.block_spin.value() else None}
 
     def set_max_steps(self, steps: int) -> None:
         self.steps_spin.setValue(steps)
