@@ -1891,243 +1891,243 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainForm</name>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="156"/>
+        <location filename="../../ui/pages/train_form.py" line="160"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="157"/>
+        <location filename="../../ui/pages/train_form.py" line="161"/>
         <source>Learn from s&amp;cratch</source>
         <translation>从零学习(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="158"/>
+        <location filename="../../ui/pages/train_form.py" line="162"/>
         <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
         <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="165"/>
+        <location filename="../../ui/pages/train_form.py" line="169"/>
         <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
         <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="167"/>
+        <location filename="../../ui/pages/train_form.py" line="171"/>
         <source>Choose a folder with config.json and *.safetensors</source>
         <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="168"/>
+        <location filename="../../ui/pages/train_form.py" line="172"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="170"/>
+        <location filename="../../ui/pages/train_form.py" line="174"/>
         <source>Train one of your models further on this data</source>
         <translation>用这份数据继续训练你已有的模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="171"/>
+        <location filename="../../ui/pages/train_form.py" line="175"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="173"/>
+        <location filename="../../ui/pages/train_form.py" line="177"/>
         <source>The name this model gets in your library</source>
         <translation>这个模型在模型库中的名称</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="174"/>
+        <location filename="../../ui/pages/train_form.py" line="178"/>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="175"/>
+        <location filename="../../ui/pages/train_form.py" line="179"/>
         <source>Automatic (recommended)</source>
         <translation>自动（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="175"/>
+        <location filename="../../ui/pages/train_form.py" line="179"/>
         <source>Full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="176"/>
+        <location filename="../../ui/pages/train_form.py" line="180"/>
         <source>LoRA (light, for big models)</source>
         <translation>LoRA（轻量，适合大模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="178"/>
+        <location filename="../../ui/pages/train_form.py" line="182"/>
         <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
         <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="180"/>
+        <location filename="../../ui/pages/train_form.py" line="184"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="181"/>
+        <location filename="../../ui/pages/train_form.py" line="185"/>
         <source>&amp;Quick</source>
         <translation>快速(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="181"/>
+        <location filename="../../ui/pages/train_form.py" line="185"/>
         <source>About a quarter of the standard training: a first look</source>
         <translation>约为标准训练量的四分之一：先看看效果</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="182"/>
+        <location filename="../../ui/pages/train_form.py" line="186"/>
         <source>The usual amount of training for this data</source>
         <translation>适合这份数据的常规训练量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="183"/>
+        <location filename="../../ui/pages/train_form.py" line="187"/>
         <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
         <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="189"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>&amp;Epochs:</source>
         <translation>轮数(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="164"/>
+        <location filename="../../ui/pages/train_form.py" line="168"/>
         <source>A model f&amp;older:</source>
         <translation>模型文件夹(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="162"/>
+        <location filename="../../ui/pages/train_form.py" line="166"/>
         <source>A base model that came with Wenan Studio. It already knows the language, so your copy only has to teach it your shop&apos;s style.</source>
         <translation>文案工坊自带的基础模型。它已经懂语言，你的文案只需教会它你店铺的文风。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="169"/>
+        <location filename="../../ui/pages/train_form.py" line="173"/>
         <source>Continue a librar&amp;y model:</source>
         <translation>继续训练模型库中的模型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="172"/>
+        <location filename="../../ui/pages/train_form.py" line="176"/>
         <source>Model n&amp;ame:</source>
         <translation>模型名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="182"/>
+        <location filename="../../ui/pages/train_form.py" line="186"/>
         <source>Stan&amp;dard</source>
         <translation>标准(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="183"/>
+        <location filename="../../ui/pages/train_form.py" line="187"/>
         <source>Thoro&amp;ugh</source>
         <translation>充分(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="189"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>Batch si&amp;ze:</source>
         <translation>批大小(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="189"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>Ma&amp;x steps:</source>
         <translation>最多步数(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="189"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>Learning ra&amp;te:</source>
         <translation>学习率(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="190"/>
+        <location filename="../../ui/pages/train_form.py" line="194"/>
         <source>Bloc&amp;k size:</source>
         <translation>块长度(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="193"/>
+        <location filename="../../ui/pages/train_form.py" line="197"/>
         <source>From preset</source>
         <translation>按预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="194"/>
+        <location filename="../../ui/pages/train_form.py" line="198"/>
         <source>From epochs</source>
         <translation>按轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="195"/>
-        <location filename="../../ui/pages/train_form.py" line="196"/>
+        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="197"/>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
         <source>Passes over your data; overrides the preset</source>
         <translation>把数据完整学习几遍；会覆盖预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="198"/>
+        <location filename="../../ui/pages/train_form.py" line="202"/>
         <source>Stop after this many steps; overrides epochs</source>
         <translation>达到此步数后停止；会覆盖轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="203"/>
         <source>Blocks per step; lower it if memory runs out</source>
         <translation>每步处理的块数；内存不足时请调小</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="200"/>
+        <location filename="../../ui/pages/train_form.py" line="204"/>
         <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
         <translation>每块的词元数：从零学习为 128，其他为 256</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="210"/>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="210"/>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="215"/>
+        <location filename="../../ui/pages/train_form.py" line="219"/>
         <source>Built-in: {name}</source>
         <translation>内置：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <location filename="../../ui/pages/train_form.py" line="221"/>
         <source>{n} M parameters</source>
         <translation>{n} M 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="218"/>
+        <location filename="../../ui/pages/train_form.py" line="222"/>
         <source>{n} B parameters</source>
         <translation>{n} B 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="219"/>
+        <location filename="../../ui/pages/train_form.py" line="223"/>
         <source>Built-in: {name} ({size})</source>
         <translation>内置：{name}（{size}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="249"/>
+        <location filename="../../ui/pages/train_form.py" line="253"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="262"/>
+        <location filename="../../ui/pages/train_form.py" line="266"/>
         <source>Choose a model folder first.</source>
         <translation>请先选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="314"/>
+        <location filename="../../ui/pages/train_form.py" line="318"/>
         <source>Give the model a name.</source>
         <translation>请给模型起个名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="322"/>
+        <location filename="../../ui/pages/train_form.py" line="326"/>
         <source>A model with this name is already in the library.</source>
         <translation>模型库中已有同名模型。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="324"/>
+        <location filename="../../ui/pages/train_form.py" line="328"/>
         <source>Saved in the library under this name.</source>
         <translation>将以此名称保存到模型库。</translation>
     </message>
@@ -2554,32 +2554,42 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>正在停止…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="15"/>
+        <location filename="../../ui/pages/write_status.py" line="16"/>
+        <source>CPU (1 thread)</source>
+        <translation>CPU（1 个线程）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_status.py" line="17"/>
+        <source>CPU ({n} threads)</source>
+        <translation>CPU（{n} 个线程）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_status.py" line="28"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="17"/>
+        <location filename="../../ui/pages/write_status.py" line="30"/>
         <source>{n} variants in {s} s{first} on {device} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first}，设备 {device} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="21"/>
+        <location filename="../../ui/pages/write_status.py" line="34"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="23"/>
+        <location filename="../../ui/pages/write_status.py" line="36"/>
         <source> · the request is too long for this model: its beginning was left out</source>
         <translation> · 请求超出此模型一次能读取的长度：开头部分未被使用</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="26"/>
+        <location filename="../../ui/pages/write_status.py" line="39"/>
         <source> · shortened: this model writes at most {n} tokens here</source>
         <translation> · 已缩短：此模型在这里最多只能写 {n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="28"/>
+        <location filename="../../ui/pages/write_status.py" line="41"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>

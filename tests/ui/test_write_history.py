@@ -7,12 +7,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from engine import library
 from engine.checks import penalty
 from engine.generate import GenerateConfig, GenerateResult, is_loaded, load_model
 from engine.history import History, RerunRequest, default_path
 from ui.flag_view import check_drafts
+from ui.i18n import LanguageManager
 from ui.pages.write_page import WritePage
 from ui.session import AppState
 from ui.settings import AppSettings
@@ -120,6 +122,12 @@ def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
     with qtbot.waitSignal(page.state.history_changed):
         show_drafts(page, ["竹纤维毛巾，柔软吸水"], device="CPU (1 thread)", max_new_tokens_used=96, capped=True)
     assert "on CPU (1 thread)" in page.status.text()
+    languages = LanguageManager(QApplication.instance())
+    try:
+        languages.apply("zh")  # the status is drawn again, the CPU's name with it
+        assert "CPU（1 个线程）" in page.status.text() and "thread" not in page.status.text()
+    finally:
+        languages.apply("en")
     assert "this model writes at most 96 tokens here" in page.status.text()
     with qtbot.waitSignal(page.state.history_changed):
         show_drafts(page, ["竹纤维毛巾"], device="CPU (1 thread)", max_new_tokens_used=1, capped=True, prompt_cut=True)
@@ -255,10 +263,6 @@ def test_the_history_file_is_created_off_the_gui_thread_but_a_damaged_one_is_lef
 
 
 def test_flag_messages_follow_a_language_switch(qtbot, page):
-    from PySide6.QtWidgets import QApplication
-
-    from ui.i18n import LanguageManager
-
     show_drafts(page, [ABSOLUTE])
     details = page.cards[0].flag_view.details
     assert "advertising rules forbid" in details.text()

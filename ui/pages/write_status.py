@@ -1,7 +1,20 @@
 """The Write page's one-line summary of a finished request."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLocale
+
+
+def device_label(name: str) -> str:
+    """The engine's device name in the window's language: only the CPU's has words in it."""
+    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", name)  # engine.device.cpu_name
+    if cpu is None:
+        return name  # a GPU's own name, e.g. "NVIDIA GeForce RTX 4060 (8.0 GB)"
+    threads = int(cpu.group(1))
+    if threads == 1:
+        return QCoreApplication.translate("WritePage", "CPU (1 thread)")
+    return QCoreApplication.translate("WritePage", "CPU ({n} threads)").format(n=threads)
 
 
 def result_status(result) -> str:
@@ -16,7 +29,7 @@ def result_status(result) -> str:
             s=loc.toString(result.first_text_s, "f", 1))
     text = QCoreApplication.translate("WritePage", "{n} variants in {s} s{first} on {device} · seed {seed}").format(
         n=len(result.variants), s=loc.toString(result.elapsed_s, "f", 1), first=first, seed=result.seed,
-        device=result.device)
+        device=device_label(result.device))
     if len(result.variants) > 1:
         text += QCoreApplication.translate("WritePage", " · cleanest first")
     if result.prompt_cut:
