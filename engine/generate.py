@@ -13,7 +13,7 @@ from .batching import PromptStyle
 from .device import choose_device, memory_advice
 from .errors import ConfigError, ModelLoadError
 from .events import TextEvent
-from .models import COPY, PROMPT, check_model_folder, load_causal_lm, load_tokenizer
+from .models import COPY, PROMPT, check_model_folder, load_causal_lm, load_tokenizer, max_positions
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
     opening = " ".join(cfg.prompt.split()) if lm.text_format else ""
     prompt_ids = (lm.style.text_prefix_ids(tok, opening) if lm.text_format
                   else lm.style.prompt_ids(tok, cfg.prompt.strip()))
-    limit = getattr(lm.model.config, "n_positions", None) or getattr(lm.model.config, "max_position_embeddings", 4096)
+    limit = max_positions(lm.model.config.to_dict()) or 4096
     max_new = max(1, min(cfg.max_new_tokens, limit - len(prompt_ids)))
     prompt_cut = len(prompt_ids) > limit - max_new
     prompt_ids = prompt_ids[-(limit - max_new):]  # the end holds the chat template's turn to answer

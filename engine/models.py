@@ -141,6 +141,16 @@ def tune_for_training(model, attention_dropout: float | None, device_kind: str =
             use_cpu_dropout(model)
 
 
+def max_positions(config: dict) -> int | None:
+    """The longest input a model takes, from its config (as a dict); None when it doesn't say."""
+    for section in (config, config.get("text_config") or {}):
+        for key in ("max_position_embeddings", "n_positions", "max_sequence_length"):
+            value = section.get(key)
+            if isinstance(value, int) and value > 0:
+                return value
+    return None
+
+
 def check_model_folder(path: str | Path) -> Path:
     """Validate a local Hugging Face folder before anything heavy is loaded."""
     folder = Path(path).expanduser()

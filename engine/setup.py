@@ -14,7 +14,7 @@ from .batching import PromptStyle
 from .dataio import DataSet, Sample, count_tokens
 from .errors import ConfigError, ModelLoadError
 from .models import (build_scratch_model, check_model_folder, count_parameters, load_causal_lm,
-                     load_tokenizer, scratch_vocab_size, train_tokenizer)
+                     load_tokenizer, max_positions, scratch_vocab_size, train_tokenizer)
 
 SCRATCH_BLOCK = 128    # scratch models are small and trained on short copy
 PRETRAINED_BLOCK = 256
@@ -190,20 +190,10 @@ def save_run_tokenizer(name: str, base: Base) -> None:
 
 def _pretrained_block(cfg, folder: Path) -> int:
     """The block size for a pretrained model; longer than its position table would index past it."""
-    limit = _max_positions(folder)
+    # check_model_folder has read this config.json already
+    limit = max_positions(json.loads((folder / "config.json").read_text(encoding="utf-8")))
     if cfg.block_size is None:
         return min(PRETRAINED_BLOCK, limit or PRETRAINED_BLOCK)
     if limit is not None and cfg.block_size > limit:
         raise ConfigError("block_size_too_large", value=cfg.block_size, maximum=limit)
     return cfg.block_size
-
-
-def _max_positions(folder: Path) -> int | None:
-    """The longest input the model in `folder` takes, from its config.json; None when it doesn't say."""
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))  # check_model_folder read it
-    for section in (config, config.get("text_config") or {}):
-        for key in ("max_position_embeddings", "n_positions", "max_sequence_length"):
-            value = section.get(key)
-            if isinstance(value, int) and value > 0:
-                return value
-    return None

@@ -138,9 +138,7 @@ class TrainForm(QWidget):
         self.lr_spin = QDoubleSpinBox(minimum=0, maximum=1, decimals=6, singleStep=0.00005)
         self.batch_spin = QSpinBox(minimum=1, maximum=512, value=8)
         self.block_spin = QSpinBox(minimum=0, maximum=8192, singleStep=64)
-        # 0 is "Automatic"; a typed 1-7 becomes the engine's minimum rather than an error at Start
-        self.block_spin.editingFinished.connect(
-            lambda: 0 < self.block_spin.value() < MIN_BLOCK and self.block_spin.setValue(MIN_BLOCK))
+        self.block_spin.editingFinished.connect(self._snap_block_size)
         self.adv_labels = []
         for spin in (self.epochs_spin, self.steps_spin, self.lr_spin, self.batch_spin, self.block_spin):
             label = QLabel()
@@ -334,6 +332,11 @@ class TrainForm(QWidget):
 
     def method(self) -> str:
         return self.method_combo.currentData() or "auto"
+
+    def _snap_block_size(self) -> None:
+        """0 is "Automatic"; a typed 1-7 becomes the engine's minimum rather than an error at Start."""
+        if 0 < self.block_spin.value() < MIN_BLOCK:
+            self.block_spin.setValue(MIN_BLOCK)
 
     def advanced_values(self) -> dict:
         """Overrides from the Advanced panel; zero means "automatic"."""
