@@ -7,7 +7,7 @@ engine's "balanced" sampling (temperature 0.8, top-p 0.95, top-k 50, repetition
 penalty 1.1), on the same number of torch threads, after one warm-up call each
 (model loaded and cached).
 
-Engine: `engine.generate.generate(folder, GenerateConfig(n=5, max_new_tokens=64))`
+Engine: `engine.writing.generation.generate(folder, GenerateConfig(n=5, max_new_tokens=64))`
 with an `on_text` callback that collects the streamed deltas.
 Baseline: `transformers.pipeline("text-generation", model=folder, tokenizer=folder)
 (prompt, num_return_sequences=5, max_new_tokens=64, min_new_tokens=64, do_sample=True, ...)`,
@@ -42,7 +42,7 @@ def build_folder(folder, n_layer: int, n_embd: int, n_head: int, new_tokens: int
     import torch
     from transformers import GPT2Config, GPT2LMHeadModel
 
-    from engine.setup import SCRATCH_BLOCK
+    from engine.training import SCRATCH_BLOCK
 
     data, _train, _val = workspace.load_sample()
     tokenizer = workspace.engine_tokenizer([s.text for s in data.samples])
@@ -88,9 +88,9 @@ def main() -> int:
     import transformers
     from transformers import pipeline
 
-    from engine.generate import PRESETS, GenerateConfig, generate, load_model
     from engine.models import COPY
     from engine.models import PROMPT as PROMPT_TOKEN
+    from engine.writing import PRESETS, GenerateConfig, generate, load_model
 
     threads = workspace.use_threads(args.threads)
     transformers.logging.set_verbosity_error()

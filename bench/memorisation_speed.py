@@ -37,7 +37,7 @@ CLAUSE_END = re.compile(r"(?<=[，。！？；、,.!?;])")
 def by_language(lines: list[str]) -> list[tuple[list[str], list[str]]]:
     """(clauses, alphabet) for the Chinese lines and for the others, kept apart so that
     recombined text reads like one language."""
-    from engine.checklists import is_cjk_text
+    from engine.quality import is_cjk_text
 
     groups = []
     for group in ([l for l in lines if is_cjk_text(l)], [l for l in lines if not is_cjk_text(l)]):
@@ -79,7 +79,7 @@ def synthesise(lines: list[str], target_bytes: int, rng: random.Random) -> list[
 
 def make_variants(lines: list[str], samples: list[str], count: int, rng: random.Random) -> list[str]:
     """Even-numbered variants hold a copy: 30 characters of a Chinese sample or 70 of an English one."""
-    from engine.checklists import is_cjk_text
+    from engine.quality import is_cjk_text
 
     groups = by_language(lines)
     variants = []
@@ -120,8 +120,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    from engine.checks import check_copied
-    from engine.memorisation import INDEX_FILE, MemoIndex, build_memo_index, normalise
+    from engine.quality.checks import check_copied
+    from engine.quality.memorisation import INDEX_FILE, MemoIndex, build_memo_index, normalise
 
     rng = random.Random(workspace.SEED)
     lines = [line for line in workspace.SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]

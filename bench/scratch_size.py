@@ -9,7 +9,7 @@ same wall-clock budget, and reports the engine's best validation loss.
 The budget is turned into a step count by a short probe run of each size (so the
 cosine schedule ends when the time is up), then the real run trains that many
 steps; the table shows the time it actually took. The size is forced by
-replacing engine.models.scratch_size inside this script.
+replacing engine.models.scratch.scratch_size inside this script.
 
 Data (all real, nothing repeated):
   quarter  the first quarter of resources/samples/shop_copy.txt
@@ -35,8 +35,7 @@ SIZES = {"4x128": (4, 4, 128), "6x256": (6, 4, 256), "8x384": (8, 6, 384)}  # th
 
 def write_corpora(names: list[str]) -> dict:
     """Each data point as a one-sample-per-line .txt file the engine reads like a seller's file."""
-    from engine.cleaning import CleanOptions
-    from engine.dataio import load_data
+    from engine.data import CleanOptions, load_data
 
     sample, _train, _val = workspace.load_sample()
     copy = [s.text for s in sample.samples]
@@ -51,19 +50,19 @@ def write_corpora(names: list[str]) -> dict:
 
 
 def train_size(data_path, size: tuple[int, int, int], steps: int, name: str, eval_every: int | None = None) -> dict:
-    import engine.models
+    import engine.models.scratch
     from engine.models import ScratchSize
-    from engine.train import TrainConfig, train
+    from engine.training import TrainConfig, train
 
-    original = engine.models.scratch_size
-    engine.models.scratch_size = lambda train_tokens: ScratchSize(*size)
+    original = engine.models.scratch.scratch_size
+    engine.models.scratch.scratch_size = lambda train_tokens: ScratchSize(*size)
     try:
         t0 = time.perf_counter()
         result = train(TrainConfig(data=str(data_path), name=name, base="scratch", max_steps=steps,
                                    eval_every=eval_every, seed=workspace.SEED))
         wall = time.perf_counter() - t0
     finally:
-        engine.models.scratch_size = original
+        engine.models.scratch.scratch_size = original
     meta = json.loads((result.path / "wenan.json").read_text(encoding="utf-8"))
     return {"steps": result.step, "val_loss": result.val_loss, "train_loss": result.train_loss,
             "best_step": meta["metrics"]["best_step"], "params": meta["base"]["n_params"],
@@ -84,9 +83,9 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON line of results")
     args = parser.parse_args()
 
-    import engine.models
-
     from pathlib import Path
+
+    import engine.models.scratch
 
     names = [n for n in args.data.split(",") if n]
     unknown = [n for n in names if n not in ("quarter", "sample", "combined")]
@@ -127,7 +126,7 @@ def main() -> int:
             rows.append(dict(row, data=data_name, size=size_name, others_cpu=watch.others))
     workspace.cleanup()
 
-    tiers = [(limit, (s.n_layer, s.n_head, s.n_embd)) for limit, s in engine.models.SCRATCH_TIERS]
+    tiers = [(limit, (s.n_layer, s.n_head, s.n_embd)) for limit, s in engine.models.scratch.SCRATCH_TIERS]
     best = {d: min((r for r in rows if r["data"] == d), key=lambda r: r["val_loss"])["size"] for d in corpora}
     results = {"bench": "scratch_size", "budget_s": args.budget, "threads": threads, "rows": rows, "best": best,
                "tiers": tiers}
@@ -151,7 +150,7 @@ def main() -> int:
     for d, size in best.items():
         tokens = next(r["train_tokens"] for r in rows if r["data"] == d)
         L, H, dim = SIZES[size]
-        chosen = engine.models.scratch_size(tokens)
+        chosen = engine.models.scratch.scratch_size(tokens)
         agrees = (chosen.n_layer, chosen.n_head, chosen.n_embd) == (L, H, dim)
         print(f"{d}: best {L}×{dim}; the rule picks {chosen.n_layer}×{chosen.n_embd} — "
               f"{'agrees' if agrees else 'disagrees'}")

@@ -113,11 +113,11 @@ def engine_patches(names: set[str]):
     import torch
     from accelerate.state import AcceleratorState
 
-    import engine.train
+    import engine.training.loop
 
-    original_choose, original_prepare = engine.train.choose_device, engine.train.prepare_base
+    original_choose, original_prepare = engine.training.loop.choose_device, engine.training.loop.prepare_base
     if "bf16" in names:  # bf16 autocast on CPU, as the engine already does on CUDA
-        engine.train.choose_device = lambda *a, **k: dataclasses.replace(original_choose(*a, **k), dtype="bf16")
+        engine.training.loop.choose_device = lambda *a, **k: dataclasses.replace(original_choose(*a, **k), dtype="bf16")
         # accelerate keeps one process-wide state and refuses a second precision without a reset
         AcceleratorState._reset_state(reset_partial_state=True)
     if "no-dropout" in names:  # every dropout off, as nanoGPT trains
@@ -127,11 +127,11 @@ def engine_patches(names: set[str]):
                 if isinstance(module, torch.nn.Dropout):
                     module.p = 0.0
             return base
-        engine.train.prepare_base = prepare_without_dropout
+        engine.training.loop.prepare_base = prepare_without_dropout
     try:
         yield
     finally:
-        engine.train.choose_device, engine.train.prepare_base = original_choose, original_prepare
+        engine.training.loop.choose_device, engine.training.loop.prepare_base = original_choose, original_prepare
         if "bf16" in names:
             AcceleratorState._reset_state(reset_partial_state=True)
 
@@ -140,7 +140,7 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
     import torch
     from transformers import AutoModelForCausalLM
 
-    from engine.train import TrainConfig, train
+    from engine.training import TrainConfig, train
 
     marks: list[tuple[float, int]] = []
 
@@ -169,8 +169,14 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
 
 def run_classic(args, folder, train_texts, run: int, threads_seen: set) -> dict:
     import torch
-    from transformers import (AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling, Trainer,
-                              TrainerCallback, TrainingArguments)
+    from transformers import (
+        AutoModelForCausalLM,
+        AutoTokenizer,
+        DataCollatorForLanguageModeling,
+        Trainer,
+        TrainerCallback,
+        TrainingArguments,
+    )
     from transformers.trainer_callback import PrinterCallback
 
     class LoopClock(TrainerCallback):

@@ -52,18 +52,17 @@ def use_threads(n: int | None) -> int:
     """
     import torch
 
-    import engine.device
+    import engine.models.device
 
     n = n or os.cpu_count() or 1
     torch.set_num_threads(n)
-    engine.device.cpu_threads = lambda reserve_for_gui=False: n
+    engine.models.device.cpu_threads = lambda reserve_for_gui=False: n
     return n
 
 
 def load_sample(path: Path = SAMPLE, seed: int = SEED):
     """The sample as the engine reads it (cleaned, PII masked), and its train/validation split."""
-    from engine.cleaning import CleanOptions
-    from engine.dataio import load_data
+    from engine.data import CleanOptions, load_data
 
     data = load_data(path, clean=CleanOptions(mask_pii=True), min_samples=2)
     train, val = data.split(0.05, seed=seed)

@@ -9,7 +9,7 @@ import time
 from argparse import Namespace
 from contextlib import contextmanager
 
-from .errors import WenanError
+from .common.errors import WenanError
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -46,7 +46,7 @@ def _r(value: float | None, digits: int = 4) -> float | None:
 # ---- train ----
 
 def cmd_train(args: Namespace) -> int:
-    from .train import TrainConfig
+    from .training.config import TrainConfig
 
     cfg = TrainConfig(
         data=args.data, name=args.name, base=args.base, text_column=args.text_column,
@@ -59,7 +59,7 @@ def cmd_train(args: Namespace) -> int:
 
 
 def _run_training(cfg, resume: bool, as_json: bool) -> int:
-    from .train import train
+    from .training.loop import train
 
     cancel = threading.Event()
     bar = None
@@ -134,7 +134,7 @@ def _report_data(d, as_json: bool) -> None:
 def cmd_generate(args: Namespace) -> int:
     from dataclasses import replace
 
-    from .generate import GenerateConfig, generate, with_preset
+    from .writing.generation import GenerateConfig, generate, with_preset
 
     cfg = GenerateConfig(prompt=args.prompt, n=args.n)
     if args.preset:
@@ -168,7 +168,7 @@ def cmd_generate(args: Namespace) -> int:
     if live:
         print()
     else:
-        from .checks import flags_summary
+        from .quality.checks import flags_summary
         for number, i in enumerate(order, 1):
             print(f"[{number}] {result.variants[i]}")
             if flags[i]:
@@ -186,8 +186,8 @@ def cmd_generate(args: Namespace) -> int:
 
 def _check(model: str, variants: list[str]):
     """Quality flags for each variant, and the order that puts the cleanest first."""
-    from .checks import CheckContext, check_variants, rank_variants
-    from .memorisation import memo_for_model
+    from .quality.checks import CheckContext, check_variants, rank_variants
+    from .quality.memorisation import memo_for_model
 
     flags = check_variants(variants, CheckContext(memo=memo_for_model(model)))
     return flags, rank_variants(variants, flags)
@@ -196,7 +196,7 @@ def _check(model: str, variants: list[str]):
 # ---- models ----
 
 def cmd_models(args: Namespace) -> int:
-    from . import library
+    from .models import library
 
     action = getattr(args, "action", None)
     if action == "rename":
@@ -229,7 +229,7 @@ def cmd_models(args: Namespace) -> int:
 # ---- history and export ----
 
 def _open_history():
-    from .history import History
+    from .history.store import History
 
     history = History()
     if history.recovered_from is not None:
@@ -255,7 +255,7 @@ def cmd_history(args: Namespace) -> int:
 
 
 def cmd_export(args: Namespace) -> int:
-    from .export import export, rows_for_scope
+    from .history.export import export, rows_for_scope
 
     with _open_history() as history:
         rows = rows_for_scope(history, "filter", query=args.search, model=args.model,
@@ -266,7 +266,7 @@ def cmd_export(args: Namespace) -> int:
 
 
 def cmd_batch(args: Namespace) -> int:
-    from .batch import run_batch
+    from .writing.batch import run_batch
 
     cancel = threading.Event()
     bar = None
@@ -311,8 +311,9 @@ def cmd_doctor(args: Namespace) -> int:
     import torch
     import transformers
 
-    from . import __version__, paths
-    from .device import choose_device
+    from . import __version__
+    from .common import paths
+    from .models.device import choose_device
 
     choice = choose_device("auto")
     rows = [
@@ -336,9 +337,10 @@ def cmd_doctor(args: Namespace) -> int:
 # ---- demo ----
 
 def cmd_demo(args: Namespace) -> int:
-    from . import library, paths
-    from .generate import GenerateConfig, generate
-    from .train import TrainConfig
+    from .common import paths
+    from .models import library
+    from .training.config import TrainConfig
+    from .writing.generation import GenerateConfig, generate
 
     name = "sample-demo"
     if library.exists(name):

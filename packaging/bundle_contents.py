@@ -162,7 +162,7 @@ def stripped_copies(binaries: list, folder: Path) -> list:
 
 def resource_datas(root: Path = ROOT) -> list[tuple[str, str]]:
     """Every file under resources/ as (source, destination folder), so that it lands at
-    <_MEIPASS>/resources/... where engine.paths.resources_dir() looks when frozen.
+    <_MEIPASS>/resources/... where engine.common.paths.resources_dir() looks when frozen.
     Translation sources (.ts) are compiled, not shipped; bundled base models come from
     --base-model, never from a developer's resources/base_models."""
     resources = root / "resources"

@@ -35,8 +35,8 @@ def wenan_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("WENAN_HOME", str(home))
     monkeypatch.setenv("WENAN_LANG", "en")
     yield home
-    from engine import generate
-    generate.clear_cache()
+    from engine.writing import clear_cache
+    clear_cache()
 
 
 def subprocess_env(home: Path, **extra: str) -> dict:
@@ -119,7 +119,7 @@ def wenan_home_at(home: Path):
 @pytest.fixture(scope="session")
 def scratch_model_dir(tmp_path_factory) -> Path:
     """A scratch model trained briefly on the bundled sample, built once per session."""
-    from engine.train import TrainConfig, train
+    from engine.training import TrainConfig, train
 
     with wenan_home_at(tmp_path_factory.mktemp("session-home")):
         result = train(TrainConfig(data=str(SAMPLE), name="tiny", max_steps=40, batch_size=8))

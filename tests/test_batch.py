@@ -13,13 +13,20 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import ROOT, subprocess_env
-from engine.batch import (LABEL_COLUMN, LABEL_VALUE, default_mapping, journal_path, read_products,
-                          resolve_mapping, rows_done, run_batch)
-from engine.checks import CheckContext, check_variant, flags_summary, penalty, split_keywords
-from engine.errors import ConfigError, DataFileError, WenanError
-from engine.memorisation import memo_for_model
+
+from engine.common import ConfigError, DataFileError, WenanError
+from engine.quality import CheckContext, check_variant, flags_summary, memo_for_model, penalty, split_keywords
+from engine.writing.batch import (
+    LABEL_COLUMN,
+    LABEL_VALUE,
+    default_mapping,
+    journal_path,
+    read_products,
+    resolve_mapping,
+    rows_done,
+    run_batch,
+)
 
 PRODUCTS = ROOT / "resources" / "samples" / "products.csv"
 GEN = {"max_new_tokens": 16, "seed": 7}
@@ -190,7 +197,7 @@ def test_resume_false_starts_over(tiny_model, tmp_path):
 
 KILLED_SCRIPT = """
 import sys, time
-from engine.batch import run_batch
+from engine.writing import run_batch
 # The pause between rows gives the test time to kill the process with rows still to do.
 run_batch("tiny", sys.argv[1], "detail", sys.argv[2], n=2, gen_overrides={"max_new_tokens": 16, "seed": 7},
           on_event=lambda e: time.sleep(0.3))

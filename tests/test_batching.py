@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-
 from conftest import PAIRS, SAMPLE
-from engine.batching import IGNORE, PromptStyle, encode_blocks, encode_pair_blocks, encode_text_blocks
-from engine.dataio import Sample, load_data
+
+from engine.data import Sample, load_data
+from engine.models import PromptStyle
+from engine.training.blocks import IGNORE, encode_blocks, encode_pair_blocks, encode_text_blocks
 
 
 def test_text_is_packed_without_padding(trained_tokenizer):
@@ -84,7 +85,7 @@ def _reference_pair_blocks(tok, style, samples, block_size):
 
 @pytest.mark.parametrize("chunk", [(7, 10_000), (1000, 300), (1000, 1_000_000)])  # (samples, chars)
 def test_chunked_encoding_matches_the_reference(trained_tokenizer, monkeypatch, chunk):
-    from engine import batching
+    from engine.training import blocks as batching
     monkeypatch.setattr(batching, "CHUNK_SAMPLES", chunk[0])
     monkeypatch.setattr(batching, "CHUNK_CHARS", chunk[1])
     tok = trained_tokenizer

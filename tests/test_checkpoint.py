@@ -8,7 +8,7 @@ import random
 import pytest
 import torch
 
-from engine import checkpoint
+from engine.training import checkpoint
 
 
 class _Net(torch.nn.Module):

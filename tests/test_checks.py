@@ -6,14 +6,27 @@ import json
 
 import numpy as np
 import pytest
-
 from conftest import SAMPLE
-from engine import checklists
-from engine.checks import (CheckContext, Flag, check_absolute_terms, check_copied, check_keywords, check_length,
-                           check_repetition, check_variant, check_variants, flags_from_dicts, gbk_width,
-                           rank_variants, score, split_keywords)
-from engine.errors import DataFileError
-from engine.memorisation import INDEX_FILE, META_FILE, MemoIndex, build_memo_index, memo_for_model
+
+from engine.common import DataFileError
+from engine.quality import checklists
+from engine.quality.checks import (
+    CheckContext,
+    Flag,
+    check_absolute_terms,
+    check_copied,
+    check_keywords,
+    check_length,
+    check_repetition,
+    check_variant,
+    check_variants,
+    flags_from_dicts,
+    gbk_width,
+    rank_variants,
+    score,
+    split_keywords,
+)
+from engine.quality.memorisation import INDEX_FILE, META_FILE, MemoIndex, build_memo_index, memo_for_model
 
 
 @pytest.fixture(scope="module")

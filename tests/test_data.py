@@ -12,11 +12,20 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, subprocess_env
-from engine.cleaning import CleanOptions, CleanReport, clean_samples, clean_text
-from engine.dataio import DataSet, Sample, detect_encoding, inspect_file, load_data
-from engine.errors import ConfigError, DataFileError
+
+from engine.common import ConfigError, DataFileError
+from engine.data import (
+    CleanOptions,
+    CleanReport,
+    DataSet,
+    Sample,
+    clean_samples,
+    clean_text,
+    detect_encoding,
+    inspect_file,
+    load_data,
+)
 
 SIMPLIFIED = ["夏季新款纯棉T恤，透气舒适", "宝宝专用，温和无刺激", "买一送一，限时抢购", "感谢亲的支持"]
 TRADITIONAL = ["夏季新款純棉T恤，透氣舒適", "寶寶專用，溫和無刺激", "買一送一，限時搶購", "感謝親的支持"]
@@ -383,27 +392,28 @@ def test_too_large(tmp_path, monkeypatch):
 def test_default_size_limit_leaves_room_to_train(monkeypatch):
     import os
 
-    import engine.device
-    from engine.dataio import max_data_bytes
+    import engine.common.memory
+    from engine.data import max_data_bytes
     monkeypatch.delenv("WENAN_MAX_DATA_MB", raising=False)
     ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     # Preparing a file for training peaks at about 30 bytes of memory per byte of file
     # (measured on 50 MB of copy), so the limit must keep that under half the memory.
     assert 0 < max_data_bytes() * 30 <= ram / 2
     # a system that doesn't report its memory (this was every Windows machine) is not allowed 2 GB
-    monkeypatch.setattr(engine.device, "physical_memory", lambda: None)
+    monkeypatch.setattr(engine.common.memory, "physical_memory", lambda: None)
     assert 0 < max_data_bytes() * 30 <= 8 * 2**30 / 2
 
 
 def test_windows_memory_comes_from_the_system(monkeypatch):
-    import engine.device
-    monkeypatch.setattr(engine.device.sys, "platform", "win32")
-    monkeypatch.setattr(engine.device, "_windows_memory_status", lambda: (16 * 2**30, 5 * 2**30))
-    assert engine.device.physical_memory() == 16 * 2**30
-    choice = engine.device.DeviceChoice("cpu", "fp32", "CPU (7 threads)", 16 * 2**30)
-    assert engine.device.available_memory(choice) == 5 * 2**30
-    monkeypatch.setattr(engine.device, "_windows_memory_status", lambda: None)
-    assert engine.device.physical_memory() is None and engine.device.available_memory(choice) == 16 * 2**30
+    import engine.common.memory
+    import engine.models.device
+    monkeypatch.setattr(engine.common.memory.sys, "platform", "win32")
+    monkeypatch.setattr(engine.common.memory, "windows_memory_status", lambda: (16 * 2**30, 5 * 2**30))
+    assert engine.common.memory.physical_memory() == 16 * 2**30
+    choice = engine.models.device.DeviceChoice("cpu", "fp32", "CPU (7 threads)", 16 * 2**30)
+    assert engine.models.device.available_memory(choice) == 5 * 2**30
+    monkeypatch.setattr(engine.common.memory, "windows_memory_status", lambda: None)
+    assert engine.common.memory.physical_memory() is None and engine.models.device.available_memory(choice) == 16 * 2**30
 
 
 @pytest.mark.parametrize("bad_line", ['{"text": "没有结尾"', '{"title": "未知字段"}', '["列表"]', '{"text": ["x"]}'])
@@ -551,7 +561,7 @@ def test_stats_with_a_real_tokenizer(tmp_path):
 
 
 def test_count_tokens_in_batches(trained_tokenizer):
-    from engine.dataio import count_tokens
+    from engine.data import count_tokens
     calls = []
 
     def tokenizer(batch):  # the real tokenizer, watched to see how it is called

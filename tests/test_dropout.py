@@ -8,9 +8,9 @@ import pytest
 import torch
 from transformers import GPT2Config, GPT2LMHeadModel
 
-import engine.dropout
-from engine.dropout import CpuDropout, use_cpu_dropout
-from engine.models import tune_for_training
+import engine.training.dropout
+from engine.training.dropout import CpuDropout, use_cpu_dropout
+from engine.training.tuning import tune_for_training
 
 
 @pytest.mark.parametrize("p", [0.1, 0.5])
@@ -64,7 +64,7 @@ def _gpt2() -> GPT2LMHeadModel:
 
 
 def test_training_on_a_cpu_with_a_scalar_kernel_swaps_every_dropout(monkeypatch):
-    monkeypatch.setattr(engine.dropout, "scalar_bernoulli", lambda: True)
+    monkeypatch.setattr(engine.training.dropout, "scalar_bernoulli", lambda: True)
     model = _gpt2().train()
     tune_for_training(model, attention_dropout=0.0, device_kind="cpu")
     drops = [m for m in model.modules() if isinstance(m, (torch.nn.Dropout, CpuDropout))]
@@ -82,7 +82,7 @@ def test_training_on_a_cpu_with_a_scalar_kernel_swaps_every_dropout(monkeypatch)
 
 @pytest.mark.parametrize(("kind", "scalar"), [("cpu", False), ("cuda", True)])
 def test_torch_dropout_stays_where_its_kernel_is_already_fast(monkeypatch, kind, scalar):
-    monkeypatch.setattr(engine.dropout, "scalar_bernoulli", lambda: scalar)
+    monkeypatch.setattr(engine.training.dropout, "scalar_bernoulli", lambda: scalar)
     model = _gpt2()
     tune_for_training(model, attention_dropout=0.0, device_kind=kind)
     assert not any(isinstance(m, CpuDropout) for m in model.modules())
@@ -109,11 +109,11 @@ def test_vendor_check(monkeypatch, tmp_path, platform_name, cpuinfo, processor, 
     info = tmp_path / "cpuinfo"
     if cpuinfo is not None:
         info.write_text(cpuinfo, encoding="ascii")
-    monkeypatch.setattr(engine.dropout, "CPUINFO", info)
-    monkeypatch.setattr(engine.dropout.sys, "platform", platform_name)
-    monkeypatch.setattr(engine.dropout.platform, "processor", lambda: processor)
-    engine.dropout.scalar_bernoulli.cache_clear()
+    monkeypatch.setattr(engine.training.dropout, "CPUINFO", info)
+    monkeypatch.setattr(engine.training.dropout.sys, "platform", platform_name)
+    monkeypatch.setattr(engine.training.dropout.platform, "processor", lambda: processor)
+    engine.training.dropout.scalar_bernoulli.cache_clear()
     try:
-        assert engine.dropout.scalar_bernoulli() is scalar
+        assert engine.training.dropout.scalar_bernoulli() is scalar
     finally:
-        engine.dropout.scalar_bernoulli.cache_clear()
+        engine.training.dropout.scalar_bernoulli.cache_clear()

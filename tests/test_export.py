@@ -9,9 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from engine import export as export_module
-from engine.export import AI_LABEL, COLUMNS, ExportError, export, flag_summary, rows_for_scope
+from engine.common import ExportError
 from engine.history import History
+from engine.history import export as export_module
+from engine.history.export import AI_LABEL, COLUMNS, export, flag_summary, rows_for_scope
 
 FLAGS = [{"check": "absolute_terms", "terms": ["最好"]}, {"check": "missing_keywords", "terms": ["包邮"]}]
 TRICKY = [

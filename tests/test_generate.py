@@ -6,10 +6,9 @@ import threading
 
 import pytest
 
-from engine import generate as gen
-from engine.errors import ConfigError
-from engine.events import TextEvent
-from engine.generate import GenerateConfig, generate, load_model
+from engine.common import ConfigError, TextEvent
+from engine.writing import GenerateConfig, generate, load_model
+from engine.writing import generation as gen
 
 
 def test_variants_stream_whole_characters_and_match_the_result(tiny_model):
@@ -115,8 +114,7 @@ def test_presets_change_sampling():
 
 
 def test_chat_template_is_used_for_chat_models(qwen2_base):
-    from engine.batching import PromptStyle
-    from engine.models import load_tokenizer
+    from engine.models import PromptStyle, load_tokenizer
     tok = load_tokenizer(qwen2_base)
     style = PromptStyle.for_tokenizer(tok)
     assert style.kind == "chat"

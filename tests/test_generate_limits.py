@@ -9,10 +9,11 @@ import pytest
 import torch
 
 import main
-from engine import generate as gen
-from engine.device import cpu_name as device_cpu_name, is_out_of_memory
-from engine.errors import OutOfMemoryError
-from engine.generate import GenerateConfig, generate, is_loaded, load_model
+from engine.common import OutOfMemoryError
+from engine.common.memory import is_out_of_memory
+from engine.models import cpu_name as device_cpu_name
+from engine.writing import GenerateConfig, generate, is_loaded, load_model
+from engine.writing import generation as gen
 
 CPU_LINUX = ("[enforce fail at alloc_cpu.cpp:117] err == 0. DefaultCPUAllocator: can't allocate memory: "
              "you tried to allocate 2359296 bytes. Error code 12 (Cannot allocate memory)")

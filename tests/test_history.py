@@ -14,12 +14,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, subprocess_env
-from engine import history_schema, paths
-from engine.generate import GenerateConfig
-from engine.history import History, HistoryError, HistoryNewerError
-from engine.history_schema import CURRENT_VERSION, MIGRATIONS
+
+from engine.common import HistoryError, HistoryNewerError, paths
+from engine.history import History
+from engine.history import schema as history_schema
+from engine.history.schema import CURRENT_VERSION, MIGRATIONS
+from engine.writing import GenerateConfig
 
 FLAGS = [{"check": "absolute_terms", "terms": ["最好"]}, {"check": "missing_keywords", "terms": ["包邮"]}]
 

@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_engine_imports_no_qt():
-    code = ("import sys, engine, engine.train, engine.generate, engine.cli, engine.library, engine.dataio, engine.history, engine.export, engine.batch, engine.checks;"
+    code = ("import sys, engine, engine.cli, engine.common, engine.data, engine.models, engine.training, engine.writing,"
+            " engine.quality, engine.history;"
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'ui'));"
             "print(bad); sys.exit(1 if bad else 0)")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
@@ -19,7 +20,8 @@ def test_engine_imports_no_qt():
 
 def test_importing_engine_is_cheap():
     """torch and transformers load only when a model is used, so the app starts fast."""
-    code = "import sys, engine, engine.scenarios, engine.errors, engine.paths; print(sorted({'torch','transformers'} & set(sys.modules)))"
+    code = ("import sys, engine, engine.cli, engine.common, engine.data, engine.models, engine.training, engine.writing,"
+            " engine.quality, engine.history; print(sorted({'torch','transformers'} & set(sys.modules)))")
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 

@@ -11,11 +11,10 @@ import time
 import zipfile
 
 import pytest
-
 from conftest import ROOT, subprocess_env
-from engine import library
-from engine.atomic import atomic_dir, atomic_file
-from engine.errors import ModelLoadError, WenanError
+
+from engine.common import ModelLoadError, WenanError, atomic_dir, atomic_file
+from engine.models import library
 
 
 def test_rename_delete_export_import_round_trip(tiny_model, tmp_path):
@@ -32,7 +31,7 @@ def test_rename_delete_export_import_round_trip(tiny_model, tmp_path):
     imported = library.import_model(archive, name="restored")
     assert imported.meta["name"] == "restored"
     assert (imported.path / "model.safetensors").stat().st_size > 0
-    from engine.generate import GenerateConfig, generate
+    from engine.writing import GenerateConfig, generate
     assert generate("restored", GenerateConfig(prompt="青禾", n=1, max_new_tokens=5, seed=1)).variants
 
 

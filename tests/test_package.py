@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, subprocess_env
 
 sys.path.insert(0, str(ROOT / "packaging"))
@@ -174,7 +173,7 @@ def test_self_test_from_source_passes_and_cleans_up(wenan_home):
 
 
 def test_self_test_reports_a_failed_step_without_a_traceback(monkeypatch, capsys, tmp_path):
-    from engine import paths
+    from engine.common import paths
     from ui import selftest
 
     monkeypatch.setattr(paths, "sample_file", lambda: tmp_path / "missing.txt")

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, subprocess_env
-from engine import paths
-from engine.errors import WenanError
+
+from engine.common import WenanError, paths
 
 
 def models_command(home: Path) -> subprocess.CompletedProcess:

@@ -6,14 +6,13 @@ import threading
 
 import pytest
 import torch
+from conftest import PAIRS, SAMPLE
 from safetensors.torch import load_file
 
-from conftest import PAIRS, SAMPLE
-from engine import checkpoint, library
-from engine.errors import ModelLoadError, OutOfMemoryError, TrainingError
-from engine.generate import GenerateConfig, generate
-from engine.setup import choose_method
-from engine.train import TrainConfig, train
+from engine.common import ModelLoadError, OutOfMemoryError, TrainingError
+from engine.models import library
+from engine.training import TrainConfig, checkpoint, choose_method, train
+from engine.writing import GenerateConfig, generate
 
 
 def test_scratch_training_lowers_validation_loss(scratch_model_dir):

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import pytest
 import torch
-
 from conftest import ROOT, SAMPLE, subprocess_env, wenan_home_at
-from engine import checkpoint, library
-from engine.errors import ConfigError, ModelLoadError, OutOfMemoryError
-from engine.setup import check_options
-from engine.train import TrainConfig, train
+
+from engine.common import ConfigError, ModelLoadError, OutOfMemoryError
+from engine.models import library
+from engine.training import TrainConfig, check_options, checkpoint, train
 
 KEEP = dict(data=str(SAMPLE), max_steps=4, batch_size=2)  # the interrupted run "keep"
 
@@ -203,12 +202,12 @@ def test_cancel_while_evaluating_stops_within_a_batch_and_resumes(wenan_home, mo
 # ---- out of memory outside the loop ----
 
 def test_out_of_memory_building_the_model_becomes_advice(kept, monkeypatch):
-    import engine.setup
+    import engine.training.bases
 
     def build(*args, **kwargs):
         raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
-    monkeypatch.setattr(engine.setup, "build_scratch_model", build)
+    monkeypatch.setattr(engine.training.bases, "build_scratch_model", build)
     with pytest.raises(OutOfMemoryError) as err:
         train(TrainConfig(name="keep", **KEEP))
     assert err.value.key == "out_of_memory_loading" and "ran out of memory while loading" in str(err.value)

@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine import __version__, paths
-from engine.errors import WenanError
+from engine import __version__
+from engine.common import WenanError, paths
 
 from . import refcount_guard
 from .errors import show_error

@@ -6,9 +6,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import paths
-from engine.cleaning import CleanOptions
-from engine.dataio import DataSet, DataStats, TableInfo, inspect_file, load_data
+from engine.common import paths
+from engine.data import CleanOptions, DataSet, DataStats, TableInfo, inspect_file, load_data
 
 PREVIEW_ROWS = 200  # the table shows this many; stats cover every sample
 
@@ -66,7 +65,7 @@ def training_source(loaded: LoadedData) -> tuple[str, str | None, str | None]:
              for s in loaded.data.samples]
     content = "\n".join(lines) + "\n"
     if not target.is_file() or target.read_text(encoding="utf-8") != content:
-        from engine.atomic import write_text
+        from engine.common import write_text
         write_text(target, content)
     return str(target), None, None
 

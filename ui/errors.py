@@ -6,7 +6,7 @@ import logging
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from engine.errors import WenanError
+from engine.common import WenanError
 
 from . import i18n
 

@@ -42,7 +42,7 @@ def estimate_tokens(chars: int, cjk_share: float, scratch: bool = True) -> int:
 
 
 def default_epochs(scratch: bool, train_tokens: int) -> float:
-    """Mirrors engine.train._default_epochs (what epochs=None means)."""
+    """Mirrors engine.training.loop._default_epochs (what epochs=None means)."""
     if not scratch:
         return 3.0
     return float(min(40, max(3, round(400_000 / max(train_tokens, 1)))))

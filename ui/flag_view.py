@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QT
 from . import i18n
 
 if TYPE_CHECKING:
-    from engine.checks import CheckContext, Flag
-    from engine.generate import GenerateResult
     from engine.history import RerunRequest
+    from engine.quality import CheckContext, Flag
+    from engine.writing import GenerateResult
 
 # Mid-tone colours that read on light and dark backgrounds alike.
 SEVERITY_COLOURS = {"error": "#d9363e", "warn": "#d4860b", "info": "#7f8c99"}
@@ -37,8 +37,7 @@ class CheckedDrafts:
 
 def check_drafts(request: RerunRequest, result: GenerateResult) -> CheckedDrafts:
     """The quality checks of one generation, as the CLI runs them (on the worker: it loads the memo index)."""
-    from engine.checks import CheckContext, check_variants, rank_variants, split_keywords
-    from engine.memorisation import memo_for_model
+    from engine.quality import CheckContext, check_variants, memo_for_model, rank_variants, split_keywords
 
     fields = request.fields or {}
     context = CheckContext(request.scenario, fields.get("platform") or None,

@@ -6,7 +6,7 @@ import os
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
 
-from engine.paths import resources_dir
+from engine.common.paths import resources_dir
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ from PySide6.QtGui import QIcon, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from engine.paths import resources_dir
+from engine.common.paths import resources_dir
 
 
 @lru_cache(maxsize=None)

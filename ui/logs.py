@@ -1,4 +1,4 @@
-"""Rotating log files in the user's log folder (engine.paths.log_dir())."""
+"""Rotating log files in the user's log folder (engine.common.paths.log_dir())."""
 from __future__ import annotations
 
 import logging
@@ -6,7 +6,7 @@ import logging.handlers
 import sys
 from pathlib import Path
 
-from engine.paths import log_dir
+from engine.common.paths import log_dir
 
 LOG_FILE = "wenan-studio.log"
 

@@ -71,9 +71,8 @@ def _seed_history(history, model: str) -> None:
     Chinese and English, several scenarios, one favorite and one with a quality flag."""
     from datetime import datetime, timedelta, timezone
 
-    from engine.checks import CheckContext, check_variant
-    from engine.generate import GenerateConfig
-    from engine.scenarios import build_prompt
+    from engine.quality import CheckContext, check_variant
+    from engine.writing import GenerateConfig, build_prompt
 
     now = datetime.now(timezone.utc)
     drafts = [  # (scenario, fields, prompt language, text, favorite, hours ago)
@@ -111,7 +110,7 @@ def main() -> int:
 
     from PySide6.QtCore import QSettings
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, os.path.join(home, "settings"))
-    from engine.paths import resources_dir
+    from engine.common.paths import resources_dir
     from ui.app import create_application, create_window
 
     app = create_application([sys.argv[0]])

@@ -35,14 +35,14 @@ class Context:
 # ---- the steps; each returns the detail shown after OK ----
 
 def step_data_folder(ctx: Context) -> str:
-    from engine import paths
+    from engine.common import paths
 
     return str(paths.data_dir())
 
 
 def step_sample(ctx: Context) -> str:
-    from engine import paths
-    from engine.dataio import load_data
+    from engine.common import paths
+    from engine.data import load_data
 
     data = load_data(paths.sample_file())
     if len(data.samples) < 10:
@@ -73,8 +73,8 @@ def step_model_classes(ctx: Context) -> str:
 
 
 def step_train(ctx: Context) -> str:
-    from engine import paths
-    from engine.train import TrainConfig, train
+    from engine.common import paths
+    from engine.training import TrainConfig, train
 
     result = train(TrainConfig(data=str(paths.sample_file()), name=MODEL, max_steps=3, batch_size=4,
                                eval_max_batches=2, seed=1))
@@ -84,7 +84,7 @@ def step_train(ctx: Context) -> str:
 
 
 def step_generate(ctx: Context) -> str:
-    from engine.generate import GenerateConfig, generate
+    from engine.writing import GenerateConfig, generate
 
     result = generate(MODEL, GenerateConfig(prompt=PROMPT, n=3, max_new_tokens=24, seed=7))
     ctx.variants, ctx.seed = list(result.variants), result.seed
@@ -95,8 +95,8 @@ def step_generate(ctx: Context) -> str:
 
 
 def step_history(ctx: Context) -> str:
-    from engine.generate import GenerateConfig
     from engine.history import History
+    from engine.writing import GenerateConfig
 
     with History() as history:
         history.add_run(MODEL, PROMPT, GenerateConfig(prompt=PROMPT), ctx.seed, ctx.variants)
@@ -109,8 +109,8 @@ def step_history(ctx: Context) -> str:
 def step_export(ctx: Context) -> str:
     import csv
 
-    from engine.export import AI_LABEL, export, rows_for_scope
     from engine.history import History
+    from engine.history.export import AI_LABEL, export, rows_for_scope
 
     with History() as history:
         path = export(rows_for_scope(history, "all"), ctx.home / "export.csv")
@@ -179,7 +179,8 @@ STEPS: list[tuple[str, Callable[[Context], str], tuple[str, ...]]] = [
 
 
 def _header() -> str:
-    from engine import __version__, paths
+    from engine import __version__
+    from engine.common import paths
 
     build = paths.resources_dir() / "build.json"
     kind = "bundle" if getattr(sys, "frozen", False) else "source"
@@ -222,8 +223,8 @@ def run_self_test() -> int:
                     traceback.print_exc()
             print(f"{prefix} {status} {time.perf_counter() - t0:6.1f} s  {name}: {detail}", flush=True)
     finally:
-        from engine import generate
-        generate.clear_cache()
+        from engine.writing import clear_cache
+        clear_cache()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

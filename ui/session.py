@@ -19,19 +19,19 @@ class AppState(QObject):
     write_with = Signal(str)      # open the Write page with this library model selected
     load_file = Signal(str)       # ask the Data page to load a file
     history_changed = Signal()    # drafts were saved, edited, starred or deleted (refresh views)
-    rerun = Signal(object)        # ask the Write page to run an engine.history.RerunRequest again
+    rerun = Signal(object)        # ask the Write page to run an engine.history.store.RerunRequest again
 
     def __init__(self, settings: AppSettings, parent: QObject | None = None):
         super().__init__(parent)
         self.settings = settings
         self.data: LoadedData | None = None
-        self.device: Any = None           # engine.device.DeviceChoice once known
+        self.device: Any = None           # engine.models.device.DeviceChoice once known
         self.device_error: BaseException | None = None
-        self._history: Any = None         # engine.history.History, opened on first use
+        self._history: Any = None         # engine.history.store.History, opened on first use
         self._recovery_told = False
 
     def history(self) -> Any:
-        """The draft history (engine.history.History), opened on first use: the Write page
+        """The draft history (engine.history.store.History), opened on first use: the Write page
         saves into it and the History page reads it. Raises HistoryError if the file cannot
         be opened; a damaged file is moved aside and `recovery_notice()` says so once."""
         if self._history is None:

@@ -12,7 +12,7 @@ from .icons import icon
 from .notice import hint
 
 if TYPE_CHECKING:
-    from engine.checks import Flag
+    from engine.quality import Flag
 
 
 class VariantCard(QFrame):

@@ -26,10 +26,17 @@ def import_heavy() -> None:
         import pyqtgraph  # noqa: F401  -- the loss chart
         import torch  # noqa: F401
         from accelerate import Accelerator  # noqa: F401
-        from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer,  # noqa: F401
-                                  GPT2LMHeadModel, PreTrainedTokenizerFast, StoppingCriteriaList)
-        import engine.checks  # noqa: F401  -- the Write page checks and saves every generation
-        import engine.history  # noqa: F401
+        from transformers import (  # noqa: F401
+            AutoConfig,
+            AutoModelForCausalLM,
+            AutoTokenizer,
+            GPT2LMHeadModel,
+            PreTrainedTokenizerFast,
+            StoppingCriteriaList,
+        )
+
+        import engine.history.store  # noqa: F401
+        import engine.quality.checks  # noqa: F401  -- the Write page checks and saves every generation
         freeze_gc()
         _done = True
 
@@ -49,7 +56,7 @@ def warm_up(device: str):
     """Run right after the window shows: the imports, the check lists, then the device for the Train page."""
     import_heavy()
     load_check_lists()
-    from engine.device import choose_device
+    from engine.models import choose_device
     return choose_device(device, reserve_for_gui=True)
 
 
@@ -61,7 +68,8 @@ def create_history_file() -> None:
     only where the GUI cannot be opening the history at the same time (two first opens race
     on the migrations): the Write page does, in its generation worker, before its first save.
     """
-    from engine.history import History, HistoryError, default_path
+    from engine.common import HistoryError
+    from engine.history import History, default_path
 
     if not default_path().exists():
         with contextlib.suppress(HistoryError):  # the page that opens it says why it cannot be used
@@ -70,8 +78,8 @@ def create_history_file() -> None:
 
 def load_check_lists() -> None:
     """Compile the quality checks' lists now (~0.1 s), not when the first drafts are ready."""
-    from engine.checklists import absolute_terms, length_rules
-    from engine.errors import WenanError
+    from engine.common import WenanError
+    from engine.quality import absolute_terms, length_rules
 
     with contextlib.suppress(WenanError):  # a bad line in the user's list is reported by the checks
         absolute_terms()

@@ -35,8 +35,8 @@ def ui_model_dir(tmp_path_factory) -> Path:
     """
     import os
 
-    from engine.paths import sample_file
-    from engine.train import TrainConfig, train
+    from engine.common.paths import sample_file
+    from engine.training import TrainConfig, train
 
     home = tmp_path_factory.mktemp("ui-model-home")
     old = os.environ.get("WENAN_HOME")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.batch import LABEL_COLUMN, LABEL_VALUE, journal_path
+from engine.writing.batch import LABEL_COLUMN, LABEL_VALUE, journal_path
 from ui.dialogs.batch import BatchDialog
 from ui.session import AppState
 from ui.settings import AppSettings

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import library, paths
+from engine.common import paths
+from engine.models import library
 from ui.dialogs.about import show_about
 from ui.pages.train_form import TrainForm
 

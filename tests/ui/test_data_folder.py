@@ -6,7 +6,7 @@ import os
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from engine import paths
+from engine.common import paths
 from ui.app import _usable_data_folder
 from ui.settings import AppSettings
 

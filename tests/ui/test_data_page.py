@@ -7,8 +7,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from engine.cleaning import CleanOptions
-from engine.paths import resources_dir
+from engine.common.paths import resources_dir
+from engine.data import CleanOptions
 from ui.data_load import load_for_preview, training_source
 
 PAIRS = resources_dir() / "samples" / "shop_pairs.csv"

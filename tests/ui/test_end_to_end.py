@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication
 
-from engine import library
+from engine.models import library
 
 LONG = 120_000
 

@@ -6,7 +6,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from engine.errors import DataFileError, ModelLoadError
+from engine.common import DataFileError, ModelLoadError
 
 LONG = 120_000
 

@@ -14,10 +14,10 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox
 
-from engine.checks import CheckContext, check_variant
-from engine.export import AI_LABEL, COLUMNS
-from engine.generate import GenerateConfig
-from engine.history_schema import APPLICATION_ID
+from engine.history import AI_LABEL, COLUMNS
+from engine.history.schema import APPLICATION_ID
+from engine.quality import CheckContext, check_variant
+from engine.writing import GenerateConfig
 
 LONG = 120_000
 MASK = "面膜"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
-from engine.errors import DataFileError
+from engine.common import DataFileError
 from ui.settings import AppSettings
 
 

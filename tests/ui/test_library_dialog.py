@@ -1,9 +1,9 @@
-"""The model library dialog: details, rename, export, delete and import, through engine.library."""
+"""The model library dialog: details, rename, export, delete and import, through engine.models.library."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from engine import library
+from engine.models import library
 
 LONG = 120_000
 

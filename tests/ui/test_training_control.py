@@ -1,7 +1,9 @@
 """Cancel, resume and closing the window while a real training runs."""
 from __future__ import annotations
 
-from engine import checkpoint, library, paths
+from engine.common import paths
+from engine.models import library
+from engine.training import checkpoint
 
 LONG = 120_000
 

@@ -5,7 +5,7 @@ import threading
 
 from PySide6.QtCore import QThread
 
-from engine.events import TextEvent
+from engine.common import TextEvent
 from ui.worker import Job, running_jobs
 
 

@@ -9,10 +9,10 @@ import json
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from engine import library
-from engine.checks import penalty
-from engine.generate import GenerateConfig, GenerateResult, is_loaded, load_model
 from engine.history import History, RerunRequest, default_path
+from engine.models import library
+from engine.quality import penalty
+from engine.writing import GenerateConfig, GenerateResult, is_loaded, load_model
 from ui.flag_view import check_drafts
 from ui.i18n import LanguageManager
 from ui.pages.write_page import WritePage

@@ -5,7 +5,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from engine import library
+from engine.models import library
 from ui.pages.write_form import PromptForm
 
 LONG = 120_000

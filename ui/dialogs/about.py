@@ -9,7 +9,8 @@ from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QCoreApplication, Qt, qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from engine import __version__, paths
+from engine import __version__
+from engine.common import paths
 
 from ..icons import app_icon
 from ..session import AppState

@@ -1,4 +1,4 @@
-"""File → Batch drafting: a product sheet in, a copy sheet out (engine.batch.run_batch on a worker)."""
+"""File → Batch drafting: a product sheet in, a copy sheet out (engine.writing.batch.run_batch on a worker)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,13 +6,25 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import library
-from engine.batch import rows_done, run_batch
-from engine.generate import PRESETS
-from engine.scenarios import SCENARIOS
+from engine.models import library
+from engine.writing import PRESETS, SCENARIOS, rows_done, run_batch
 
 from .. import i18n
 from ..errors import error_text
@@ -279,11 +291,11 @@ class BatchDialog(QDialog):
 
         def work(ctx):
             import_heavy()
-            from engine.generate import load_model
+            from engine.writing import load_model
             # Loaded here keeping a core for the window; run_batch then finds it in the cache.
             load_model(model, device, reserve_for_gui=True)
             if threads:
-                from engine.device import configure_threads
+                from engine.models import configure_threads
                 configure_threads(threads=threads)
             result = run_batch(model, products, scenario, out, n, mapping, gen, on_event=ctx.on_event,
                                cancel=ctx.cancel, resume=resume, device=device)

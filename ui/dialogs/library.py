@@ -5,12 +5,25 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QListWidget,
-                               QListWidgetItem, QMessageBox, QProgressBar, QPushButton, QSplitter, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import library
-from engine.errors import WenanError
+from engine.common import WenanError
+from engine.models import library
 
 from ..errors import error_text
 from ..model_list import list_library
@@ -22,7 +35,7 @@ from ..worker import Job
 
 
 class LibraryDialog(QDialog):
-    """Every change goes through engine.library and is announced with AppState.models_changed."""
+    """Every change goes through engine.models.library and is announced with AppState.models_changed."""
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)

@@ -5,7 +5,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QLocale, QModelIndex, QPersistentModelIndex, Qt
 
-from engine.dataio import Sample
+from engine.data import Sample
 
 from ..data_load import PREVIEW_ROWS, LoadedData
 from ..estimate import estimate_tokens

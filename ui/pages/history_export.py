@@ -1,5 +1,5 @@
 """Exporting drafts from the History page: the save dialog picks the file and its format,
-engine.export writes it on a worker thread (a large workbook takes seconds), and an inline
+engine.history.export writes it on a worker thread (a large workbook takes seconds), and an inline
 message says where it went, with a button that opens the folder."""
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
-from engine.export import FORMATS, export
 from engine.history import VariantRow
+from engine.history.export import FORMATS, export
 
 from ..errors import error_text
 from ..notice import InlineMessage

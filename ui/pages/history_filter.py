@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from PySide6.QtCore import QDate, QEvent, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from engine.scenarios import SCENARIOS
+from engine.writing import SCENARIOS
 
 from .history_table import HistoryFilter, scenario_name
 

@@ -6,12 +6,20 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QMessageBox, QPushButton, QSplitter, QStackedWidget,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine.errors import WenanError
-from engine.export import rows_for_scope
-from engine.history import History, UndoToken
+from engine.common import WenanError
+from engine.history import History, UndoToken, rows_for_scope
 
 from .. import i18n
 from ..errors import error_text
@@ -381,7 +389,7 @@ class HistoryPage(QWidget):
 
     # ---- export ----
     def export(self, scope: str) -> None:
-        """Export the selection, what the filter shows, or everything (engine.export.rows_for_scope)."""
+        """Export the selection, what the filter shows, or everything (engine.history.export.rows_for_scope)."""
         history = self.history()
         if history is None:
             return

@@ -1,4 +1,4 @@
-"""The History page's list: a paged table model over engine.history, and its keyboard-aware view.
+"""The History page's list: a paged table model over engine.history.store, and its keyboard-aware view.
 
 The model holds only the rows fetched so far: a page of PAGE_SIZE when the filter
 changes, more as the view scrolls (Qt's canFetchMore/fetchMore), so a history of
@@ -12,16 +12,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDate, QDateTime, QItemSelection,
-                            QItemSelectionModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, QTime, Signal)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDate,
+    QDateTime,
+    QItemSelection,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
-from engine.checks import flags_from_dicts
-from engine.errors import WenanError
-from engine.export import flag_summary
+from engine.common import WenanError
 from engine.history import History, VariantRow
-from engine.scenarios import SCENARIOS
+from engine.history.export import flag_summary
+from engine.quality import flags_from_dicts
+from engine.writing import SCENARIOS
 
 from .. import i18n
 from ..flag_view import check_name

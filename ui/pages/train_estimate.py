@@ -6,7 +6,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QLabel
 
-from engine import library
+from engine.models import library
 
 from .. import estimate as est
 from ..warmup import import_heavy

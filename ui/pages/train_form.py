@@ -6,14 +6,28 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QLocale, Signal
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine import library, paths
-from engine.errors import WenanError
-from engine.models import check_model_folder
-from engine.setup import MIN_BLOCK
+from engine.common import WenanError, paths
+from engine.models import check_model_folder, library
+from engine.training import MIN_BLOCK
 
 from ..errors import error_text
 from ..estimate import PRESETS
@@ -255,7 +269,7 @@ class TrainForm(QWidget):
             self.validate_folder()
 
     def validate_folder(self) -> bool:
-        """Checked at once, without loading anything heavy (engine.models.check_model_folder)."""
+        """Checked at once, without loading anything heavy (engine.models.loading.check_model_folder)."""
         if self.base_kind() != "folder":
             self.folder_message.hide()
             return True

@@ -9,9 +9,9 @@ import time
 from PySide6.QtCore import QEvent, QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from engine import checkpoint, paths
-from engine.device import cpu_threads
-from engine.train import TrainConfig
+from engine.common import paths
+from engine.models import cpu_threads
+from engine.training import TrainConfig, checkpoint
 
 from ..data_load import training_source
 from ..errors import error_text, show_error
@@ -28,7 +28,7 @@ MIN_STEPS_TO_MEASURE = 20  # shorter runs are dominated by warm-up; don't rememb
 
 
 class TrainPage(QWidget):
-    """Drives engine.train.train on a worker thread and shows what it reports."""
+    """Drives engine.training.loop.train on a worker thread and shows what it reports."""
 
     started = Signal()
     stopped = Signal(object)  # the TrainResult, or None after an error
@@ -219,7 +219,7 @@ class TrainPage(QWidget):
             self._update_controls()
 
     def _run(self, cfg: TrainConfig, resume: bool) -> None:
-        from engine.train import train
+        from engine.training import train
 
         threads = self.state.settings.cpu_threads
         self.last_result = None
@@ -234,7 +234,7 @@ class TrainPage(QWidget):
                 # The engine sets torch's thread count when it picks the device; a chosen
                 # count from Settings is applied right after that, before the first step.
                 if threads and event.device and not applied:
-                    from engine.device import configure_threads
+                    from engine.models import configure_threads
                     configure_threads(threads=threads)
                     applied = True
                 ctx.on_event(event)

@@ -1,14 +1,23 @@
 """The Write page's request: a scenario with its fields, or opening words for plain-text models.
 
-The prompt is built by engine.scenarios.build_prompt, shown, and can be edited.
+The prompt is built by engine.writing.scenarios.build_prompt, shown, and can be edited.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from engine.scenarios import FIELDS, SCENARIOS, build_prompt
+from engine.writing import FIELDS, SCENARIOS, build_prompt
 
 from .. import i18n
 from ..notice import hint

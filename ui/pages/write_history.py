@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 
-from engine.errors import WenanError
+from engine.common import WenanError
 
 from ..flag_view import CheckedDrafts
 from ..session import AppState
 from ..variant_card import VariantCard
 
 if TYPE_CHECKING:
-    from engine.checks import Flag
     from engine.history import History, RerunRequest
+    from engine.quality import Flag
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class DraftKeeper(QObject):
         ids = {card.variant_id: card for card in cards if card.variant_id is not None}
         if not ids:
             return
-        from engine.checks import flags_from_dicts
+        from engine.quality import flags_from_dicts
         try:
             history = self.state.history()
             if history.path != self._saved_to:  # the data folder changed: these drafts are not in this one

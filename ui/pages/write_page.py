@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from engine import library
+from engine.models import library
 
 from .. import i18n
 from ..errors import error_text, show_error
@@ -27,15 +26,15 @@ from .write_settings import GenerationSettings
 from .write_status import result_status
 
 if TYPE_CHECKING:
-    from engine.checks import CheckContext
-    from engine.errors import WenanError
+    from engine.common import WenanError
     from engine.history import History, RerunRequest
+    from engine.quality import CheckContext
 
 log = logging.getLogger(__name__)
 
 
 class WritePage(QWidget):
-    """Runs engine.generate.generate on a worker thread; Ctrl+Enter generates, Esc stops."""
+    """Runs engine.writing.generation.generate on a worker thread; Ctrl+Enter generates, Esc stops."""
 
     generation_finished = Signal(object)  # the GenerateResult, or None after an error
 
@@ -219,7 +218,7 @@ class WritePage(QWidget):
             val=QLocale().toString(val, "f", 3) if val is not None else "–"))
 
     def _try_sample(self) -> None:
-        from engine.paths import sample_file
+        from engine.common.paths import sample_file
         self.state.open_page.emit("data")
         self.state.load_file.emit(str(sample_file()))
 
@@ -247,7 +246,7 @@ class WritePage(QWidget):
                                  self.form.request_scenario(), self.form.request_fields()))
 
     def _start(self, request: RerunRequest) -> None:
-        from engine.generate import generate
+        from engine.writing import generate
 
         name, cfg = request.model, request.config
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
@@ -260,7 +259,7 @@ class WritePage(QWidget):
             create_history_file()  # before the first save reaches the GUI thread
             import_heavy()
             if threads:
-                from engine.device import configure_threads
+                from engine.models import configure_threads
                 configure_threads(threads=threads)
             result = generate(name, cfg, on_text=ctx.on_text, cancel=ctx.cancel, device=device, reserve_for_gui=True)
             return check_drafts(request, result)
@@ -347,7 +346,7 @@ class WritePage(QWidget):
         """Check the user's text again, and keep it in the history beside the original."""
         flags = None
         if self._context is not None:
-            from engine.checks import check_variant
+            from engine.quality import check_variant
             flags = check_variant(text, self._context)
             card.set_flags(flags)
         self.keeper.save_edit(card, text, flags)

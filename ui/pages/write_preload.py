@@ -58,10 +58,10 @@ class ModelPreloader(QObject):
 
         def work(ctx):
             import_heavy()
-            from engine.generate import load_model
-            from engine.memorisation import memo_for_model
+            from engine.quality import memo_for_model
+            from engine.writing import load_model
             if threads:
-                from engine.device import configure_threads
+                from engine.models import configure_threads
                 configure_threads(threads=threads)
             load_model(name, device, reserve_for_gui=True)
             memo_for_model(name)  # the copy check's index, read once per model

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QToolButton, QWidget
 
-from engine.generate import PRESETS, GenerateConfig
+from engine.writing import PRESETS, GenerateConfig
 
 from ..settings import AppSettings
 

@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 
 def device_label(name: str) -> str:
     """The engine's device name in the window's language: only the CPU's has words in it."""
-    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", name)  # engine.device.cpu_name
+    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", name)  # engine.models.device.cpu_name
     if cpu is None:
         return name  # a GPU's own name, e.g. "NVIDIA GeForce RTX 4060 (8.0 GB)"
     threads = int(cpu.group(1))
