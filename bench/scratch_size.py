@@ -52,6 +52,7 @@ def write_corpora(names: list[str]) -> dict:
 def train_size(data_path, size: tuple[int, int, int], steps: int, name: str, eval_every: int | None = None) -> dict:
     import engine.models.scratch
     from engine.models import ScratchSize
+    from engine.models.card import read_card
     from engine.training import TrainConfig, train
 
     original = engine.models.scratch.scratch_size
@@ -63,10 +64,10 @@ def train_size(data_path, size: tuple[int, int, int], steps: int, name: str, eva
         wall = time.perf_counter() - t0
     finally:
         engine.models.scratch.scratch_size = original
-    meta = json.loads((result.path / "wenan.json").read_text(encoding="utf-8"))
+    card = read_card(result.path)
     return {"steps": result.step, "val_loss": result.val_loss, "train_loss": result.train_loss,
-            "best_step": meta["metrics"]["best_step"], "params": meta["base"]["n_params"],
-            "train_tokens": meta["data"]["train_tokens"], "loop_s": meta["training"]["duration_s"],
+            "best_step": card.metrics.best_step, "params": card.base.n_params,
+            "train_tokens": card.data.train_tokens, "loop_s": card.training.duration_s,
             "tokens_per_s": result.tokens_per_s, "call_s": wall}
 
 

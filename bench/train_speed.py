@@ -140,6 +140,7 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
     import torch
     from transformers import AutoModelForCausalLM
 
+    from engine.models.card import read_card
     from engine.training import TrainConfig, train
 
     marks: list[tuple[float, int]] = []
@@ -159,24 +160,18 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
     with engine_patches(set(args.engine_patch.split(",")) - {"none"}):
         result = train(cfg, on_event=on_event)
     call_s = time.perf_counter() - t0
-    meta = json.loads((result.path / "wenan.json").read_text(encoding="utf-8"))
+    card = read_card(result.path)
     model = AutoModelForCausalLM.from_pretrained(result.path, local_files_only=True)
     tokens = result.step * args.batch_size * args.block
     return {"tokens_per_s": result.tokens_per_s, "loop_s": tokens / result.tokens_per_s, "call_s": call_s,
             "step_tokens_per_s": args.batch_size * args.block / median_step_s(marks),
-            "steps": result.step, "best_step": meta["metrics"]["best_step"], "model": model}
+            "steps": result.step, "best_step": card.metrics.best_step, "model": model}
 
 
 def run_classic(args, folder, train_texts, run: int, threads_seen: set) -> dict:
     import torch
-    from transformers import (
-        AutoModelForCausalLM,
-        AutoTokenizer,
-        DataCollatorForLanguageModeling,
-        Trainer,
-        TrainerCallback,
-        TrainingArguments,
-    )
+    from transformers import (AutoModelForCausalLM, AutoTokenizer, DataCollatorForLanguageModeling, Trainer,
+                              TrainerCallback, TrainingArguments)
     from transformers.trainer_callback import PrinterCallback
 
     class LoopClock(TrainerCallback):

@@ -211,18 +211,19 @@ def cmd_models(args: Namespace) -> int:
         print(f"Imported \"{library.import_model(args.zip, args.name).name}\"")
     elif args.json:
         for m in library.list_models():
-            _json({"name": m.name, "path": str(m.path), **{k: m.meta.get(k) for k in (
+            card = m.card.to_dict()
+            _json({"name": m.name, "path": str(m.path), **{k: card[k] for k in (
                 "created_at", "method", "format", "base", "metrics", "training", "data")}})
     else:
         models = library.list_models()
         if not models:
             print("No models yet. Train one with: train FILE --name NAME")
         for m in models:
-            metrics, base = m.meta.get("metrics") or {}, m.meta.get("base") or {}
-            val = metrics.get("val_loss")
-            print(f"{m.name:24} {m.meta.get('method', '?'):5} "
-                  f"base={base.get('name') or base.get('path') or base.get('kind', '?')}  "
-                  f"val_loss={'-' if val is None else f'{val:.3f}'}  {m.meta.get('created_at', '')}")
+            card = m.card
+            val = card.metrics.val_loss
+            print(f"{m.name:24} {card.method or '?':5} "
+                  f"base={card.base.name or card.base.path or card.base.kind}  "
+                  f"val_loss={'-' if val is None else f'{val:.3f}'}  {card.created_at}")
     return EXIT_OK
 
 

@@ -17,16 +17,8 @@ from conftest import ROOT, subprocess_env
 
 from engine.common import ConfigError, DataFileError, WenanError
 from engine.quality import CheckContext, check_variant, flags_summary, memo_for_model, penalty, split_keywords
-from engine.writing.batch import (
-    LABEL_COLUMN,
-    LABEL_VALUE,
-    default_mapping,
-    journal_path,
-    read_products,
-    resolve_mapping,
-    rows_done,
-    run_batch,
-)
+from engine.writing.batch import (LABEL_COLUMN, LABEL_VALUE, default_mapping, journal_path, read_products,
+                                  resolve_mapping, rows_done, run_batch)
 
 PRODUCTS = ROOT / "resources" / "samples" / "products.csv"
 GEN = {"max_new_tokens": 16, "seed": 7}

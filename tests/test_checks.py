@@ -10,22 +10,9 @@ from conftest import SAMPLE
 
 from engine.common import DataFileError
 from engine.quality import checklists
-from engine.quality.checks import (
-    CheckContext,
-    Flag,
-    check_absolute_terms,
-    check_copied,
-    check_keywords,
-    check_length,
-    check_repetition,
-    check_variant,
-    check_variants,
-    flags_from_dicts,
-    gbk_width,
-    rank_variants,
-    score,
-    split_keywords,
-)
+from engine.quality.checks import (CheckContext, Flag, check_absolute_terms, check_copied, check_keywords, check_length,
+                                   check_repetition, check_variant, check_variants, flags_from_dicts, gbk_width,
+                                   rank_variants, score, split_keywords)
 from engine.quality.memorisation import INDEX_FILE, META_FILE, MemoIndex, build_memo_index, memo_for_model
 
 

@@ -15,17 +15,8 @@ import pytest
 from conftest import ROOT, subprocess_env
 
 from engine.common import ConfigError, DataFileError
-from engine.data import (
-    CleanOptions,
-    CleanReport,
-    DataSet,
-    Sample,
-    clean_samples,
-    clean_text,
-    detect_encoding,
-    inspect_file,
-    load_data,
-)
+from engine.data import (CleanOptions, CleanReport, DataSet, Sample, clean_samples, clean_text, detect_encoding,
+                         inspect_file, load_data, open_data)
 
 SIMPLIFIED = ["夏季新款纯棉T恤，透气舒适", "宝宝专用，温和无刺激", "买一送一，限时抢购", "感谢亲的支持"]
 TRADITIONAL = ["夏季新款純棉T恤，透氣舒適", "寶寶專用，溫和無刺激", "買一送一，限時搶購", "感謝親的支持"]
@@ -207,6 +198,24 @@ def test_gbk_csv_guesses_longest_text_column(tmp_path):
     info = inspect_file(path)
     assert (info.encoding, info.text_column, info.prompt_column) == ("gb18030", "b", None)
     assert texts(load_data(path)) == ["这是一段比较长的商品文案", "另一段比较长的商品文案"]
+
+
+def test_a_file_is_read_and_decoded_once_for_its_columns_and_every_choice_of_them(tmp_path, monkeypatch):
+    path = write(tmp_path, "导出.csv", "标题,文案\n毛巾,柔软亲肤的毛巾\n杯子,保温很久的杯子\n", "gbk")
+    reads = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or real(self))
+    source = open_data(path)
+    assert (source.info.columns, source.info.text_column, source.info.prompt_column) == (["标题", "文案"], "文案", "标题")
+    pairs = source.load()
+    plain = source.load(text_column="文案", prompt_column="")
+    path.unlink()  # the choices above and below never go back to the file
+    swapped = source.load(text_column="标题", prompt_column="文案", clean=CleanOptions(min_chars=1))
+    assert reads == [path]
+    assert pairs.samples == (Sample("柔软亲肤的毛巾", "毛巾"), Sample("保温很久的杯子", "杯子"))
+    assert plain.samples == (Sample("柔软亲肤的毛巾"), Sample("保温很久的杯子"))
+    assert swapped.samples[0] == Sample("毛巾", "柔软亲肤的毛巾")
+    assert pairs.sha256 == plain.sha256 == swapped.sha256 and pairs.encoding == "gb18030"
 
 
 def test_explicit_columns(tmp_path):

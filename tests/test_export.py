@@ -12,7 +12,8 @@ import pytest
 from engine.common import ExportError
 from engine.history import History
 from engine.history import export as export_module
-from engine.history.export import AI_LABEL, COLUMNS, export, flag_summary, rows_for_scope
+from engine.history.export import AI_LABEL, COLUMNS, export, rows_for_scope
+from engine.quality import flags_summary as flag_summary
 
 FLAGS = [{"check": "absolute_terms", "terms": ["最好"]}, {"check": "missing_keywords", "terms": ["包邮"]}]
 TRICKY = [

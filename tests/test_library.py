@@ -20,7 +20,7 @@ from engine.models import library
 def test_rename_delete_export_import_round_trip(tiny_model, tmp_path):
     assert [m.name for m in library.list_models()] == [tiny_model]
     renamed = library.rename_model(tiny_model, "春季上新")
-    assert renamed.meta["name"] == "春季上新" and not library.exists(tiny_model)
+    assert renamed.card.name == "春季上新" and not library.exists(tiny_model)
 
     archive = library.export_model("春季上新", tmp_path / "m.zip")
     with zipfile.ZipFile(archive) as zf:
@@ -29,7 +29,7 @@ def test_rename_delete_export_import_round_trip(tiny_model, tmp_path):
     assert library.list_models() == []
 
     imported = library.import_model(archive, name="restored")
-    assert imported.meta["name"] == "restored"
+    assert imported.card.name == "restored"
     assert (imported.path / "model.safetensors").stat().st_size > 0
     from engine.writing import GenerateConfig, generate
     assert generate("restored", GenerateConfig(prompt="青禾", n=1, max_new_tokens=5, seed=1)).variants

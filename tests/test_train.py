@@ -112,10 +112,10 @@ def test_name_taken_is_refused(tiny_model):
 def test_full_fine_tune_of_local_gpt2(gpt2_base):
     result = train(TrainConfig(data=str(SAMPLE), name="gpt2-ft", base=str(gpt2_base), method="full",
                                max_steps=6, batch_size=4))
-    meta = library.get_model("gpt2-ft").meta
-    assert result.method == "full" and meta["base"] == {"kind": "folder", "path": str(gpt2_base),
-                                                          "model_type": "gpt2"}
-    assert meta["style"] == "scratch"  # its tokenizer has the prompt markers of the shared test tokenizer
+    card = library.get_model("gpt2-ft").card
+    assert result.method == "full" and card.base.to_dict() == {"kind": "folder", "path": str(gpt2_base),
+                                                                 "model_type": "gpt2"}
+    assert card.style == "scratch"  # its tokenizer has the prompt markers of the shared test tokenizer
     out = generate("gpt2-ft", GenerateConfig(prompt="这款保温杯", n=2, max_new_tokens=12, seed=3))
     assert out.variants and all(v.startswith("这款保温杯") for v in out.variants)
 
@@ -127,8 +127,8 @@ def test_lora_on_chat_model_with_pairs(qwen2_base):
     files = {p.name for p in info.path.iterdir()}
     assert {"adapter_model.safetensors", "adapter_config.json", "wenan.json"} <= files
     assert "model.safetensors" not in files  # an adapter, not a copy of the base
-    assert result.method == "lora" and info.meta["base"]["path"] == str(qwen2_base)
-    assert info.meta["format"] == "pairs" and info.meta["style"] == "chat"
+    assert result.method == "lora" and info.card.base.path == str(qwen2_base)
+    assert info.card.format == "pairs" and info.card.style == "chat"
     out = generate("qwen-lora", GenerateConfig(prompt="场景：广告语\n产品：竹纤维毛巾", n=2, max_new_tokens=10, seed=1))
     assert len(out.variants) >= 1
     assert not any("场景：" in v for v in out.variants)  # the prompt is stripped for pair models
@@ -136,8 +136,8 @@ def test_lora_on_chat_model_with_pairs(qwen2_base):
 
 def test_continue_training_a_library_model(tiny_model):
     result = train(TrainConfig(data=str(SAMPLE), name="tiny-more", base=tiny_model, max_steps=3))
-    meta = library.get_model("tiny-more").meta
-    assert not result.cancelled and meta["base"]["kind"] == "library" and meta["base"]["name"] == "tiny"
+    card = library.get_model("tiny-more").card
+    assert not result.cancelled and card.base.kind == "library" and card.base.name == "tiny"
 
 
 def test_pickle_only_folder_is_refused(tmp_path, gpt2_base):

@@ -195,7 +195,7 @@ def test_cancel_while_evaluating_stops_within_a_batch_and_resumes(wenan_home, mo
     # the interrupted evaluation is done again first, and each one is several batches long
     assert [e.step for e in events if e.phase == "evaluating"] == evaluated
     assert watch["batches"] >= 2 * len(evaluated)
-    history = library.get_model("ev").meta["history"]
+    history = library.get_model("ev").card.history
     assert [s for s, _train, val in history if val is not None] == evaluated
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.common import paths
-from engine.data import CleanOptions, DataSet, DataStats, TableInfo, inspect_file, load_data
+from engine.data import CleanOptions, DataSet, DataSource, DataStats, TableInfo, open_data
 
 PREVIEW_ROWS = 200  # the table shows this many; stats cover every sample
 
@@ -21,21 +21,23 @@ class LoadedData:
     clean: CleanOptions
     cjk_share: float          # share of CJK characters, for the token estimate
     seconds: float
+    source: DataSource        # the file as read once: another choice of columns reuses it
 
     @property
     def name(self) -> str:
         return self.data.path.name
 
 
-def load_for_preview(path: str | Path, text_column: str | None = None, prompt_column: str | None = None,
+def load_for_preview(path: str | Path | DataSource, text_column: str | None = None, prompt_column: str | None = None,
                      clean: CleanOptions = CleanOptions()) -> LoadedData:
-    """inspect_file + load_data + stats. Raises the engine's DataFileError for bad files."""
+    """The file read once (or a DataSource read before), its samples and stats. Raises DataFileError."""
     started = time.perf_counter()
-    info = inspect_file(path)
+    source = path if isinstance(path, DataSource) else open_data(path)
+    info = source.info
     if info.columns and text_column is None and prompt_column is None:
         text_column, prompt_column = info.text_column, info.prompt_column or ""
-    data = load_data(path, text_column=text_column, prompt_column=prompt_column, clean=clean)
-    return LoadedData(info, data, data.stats(), clean, _cjk_share(data), time.perf_counter() - started)
+    data = source.load(text_column=text_column, prompt_column=prompt_column, clean=clean)
+    return LoadedData(info, data, data.stats(), clean, _cjk_share(data), time.perf_counter() - started, source)
 
 
 def _cjk_share(data: DataSet) -> float:

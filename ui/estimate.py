@@ -1,6 +1,6 @@
 """Training presets and an honest duration estimate (no Qt, no torch).
 
-The step count follows engine/train.py: blocks of `block_size` tokens, `batch_size`
+The step count follows the engine's plan (engine.training.schedule): blocks of `block_size` tokens, `batch_size`
 blocks a step, and its default epochs for the Standard preset. Speed is the
 tokens/s the last training of the same kind reached on this computer, or else an
 assumption from the model size; the UI says which.
@@ -11,10 +11,11 @@ import math
 from dataclasses import dataclass
 
 from engine.models import scratch_size, scratch_vocab_size
+from engine.training import PRETRAINED_BLOCK, SCRATCH_BLOCK
+from engine.training.schedule import default_epochs
 
 # Multipliers of the engine's default number of epochs.
 PRESETS: dict[str, float] = {"quick": 0.25, "standard": 1.0, "thorough": 2.0}
-SCRATCH_BLOCK, PRETRAINED_BLOCK = 128, 256
 VAL_OVERHEAD = 1.12          # ~10 evaluations and checkpoints add roughly this much
 # Assumed sustained training throughput (FLOP/s) when nothing was measured yet.
 ASSUMED_FLOPS = {"cpu": 2.0e10, "cuda": 2.0e13, "mps": 2.0e12}
@@ -39,13 +40,6 @@ def estimate_tokens(chars: int, cjk_share: float, scratch: bool = True) -> int:
     latin = 1 - cjk_share
     per_token = 1.4 * cjk_share + 1.8 * latin if scratch else 1.3 * cjk_share + 4.0 * latin
     return max(1, round(chars / per_token))
-
-
-def default_epochs(scratch: bool, train_tokens: int) -> float:
-    """Mirrors engine.training.loop._default_epochs (what epochs=None means)."""
-    if not scratch:
-        return 3.0
-    return float(min(40, max(3, round(400_000 / max(train_tokens, 1)))))
 
 
 def preset_epochs(preset: str, scratch: bool, train_tokens: int) -> float | None:

@@ -26,14 +26,8 @@ def import_heavy() -> None:
         import pyqtgraph  # noqa: F401  -- the loss chart
         import torch  # noqa: F401
         from accelerate import Accelerator  # noqa: F401
-        from transformers import (  # noqa: F401
-            AutoConfig,
-            AutoModelForCausalLM,
-            AutoTokenizer,
-            GPT2LMHeadModel,
-            PreTrainedTokenizerFast,
-            StoppingCriteriaList,
-        )
+        from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer, GPT2LMHeadModel,  # noqa: F401
+                                  PreTrainedTokenizerFast, StoppingCriteriaList)
 
         import engine.history.store  # noqa: F401
         import engine.quality.checks  # noqa: F401  -- the Write page checks and saves every generation

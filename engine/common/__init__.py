@@ -4,18 +4,8 @@ the data folder's paths, memory, option checks and safe spreadsheet writing.
 Nothing here imports another engine package, torch or Qt.
 """
 from .atomic import atomic_dir, atomic_file, remove_stale_temps, write_text
-from .errors import (
-                     ConfigError,
-                     DataFileError,
-                     ExportError,
-                     HistoryError,
-                     HistoryNewerError,
-                     ModelLoadError,
-                     OutOfMemoryError,
-                     TrainingError,
-                     WenanError,
-                     current_language,
-)
+from .errors import (ConfigError, DataFileError, ExportError, HistoryError, HistoryNewerError, ModelLoadError,
+                     OutOfMemoryError, TrainingError, WenanError, current_language)
 from .events import DataSummary, TextEvent, TrainEvent
 from .messages import MESSAGES
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 from ..common.atomic import atomic_file
 from ..common.errors import ExportError, WenanError
 from ..common.sheets import write_csv_table, xlsx_text
+from ..quality.checks import flags_summary
 from .query import VariantRow
 
 if TYPE_CHECKING:
@@ -37,36 +38,11 @@ SCOPES = ("selection", "filter", "all")
 
 # ---- what a row exports as ----
 
-# Key names the quality checks may use for a flag's name and for what it found.
-_FLAG_NAME_KEYS = ("check", "kind", "code", "type", "name", "rule", "id")
-_FLAG_DETAIL_KEYS = ("terms", "matches", "found", "missing", "words", "detail", "message", "value")
-
-
-def flag_summary(flags: Iterable[Mapping | object]) -> str:
-    """A short human summary, e.g. "absolute_terms: 最好; missing_keywords: 包邮"; "" if none."""
-    parts = []
-    for flag in flags:
-        if not isinstance(flag, Mapping):
-            parts.append(str(flag))
-            continue
-        name = next((str(flag[k]) for k in _FLAG_NAME_KEYS if flag.get(k) not in (None, "")), "")
-        detail = next((flag[k] for k in _FLAG_DETAIL_KEYS if flag.get(k) not in (None, "", [], ())), None)
-        if isinstance(detail, (list, tuple)):
-            detail = ", ".join(map(str, detail))
-        if name and detail is not None:
-            parts.append(f"{name}: {detail}")
-        elif name or detail is not None:
-            parts.append(name or str(detail))
-        else:  # a shape we do not know: show it whole rather than drop it
-            parts.append(json.dumps(dict(flag), ensure_ascii=False, sort_keys=True))
-    return "; ".join(parts)
-
-
 def row_values(row: VariantRow) -> list[str]:
     """The exported cells of one row, in COLUMNS order. `variant` counts from 1, as users do."""
     text = row.text
     return [row.created_at, row.model, row.scenario or "", row.prompt, str(row.index + 1), text,
-            str(len(text)), flag_summary(row.flags), AI_LABEL]
+            str(len(text)), flags_summary(row.flags), AI_LABEL]
 
 
 def label_line(when: datetime | None = None) -> str:

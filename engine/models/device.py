@@ -73,3 +73,17 @@ def available_memory(device: DeviceChoice) -> int | None:
         return free
     free = memory.available_ram()
     return device.memory_bytes if free is None else free
+
+
+def load_dtype(device: DeviceChoice, purpose: str):
+    """The torch dtype to load weights in, for "write", "full" (fine-tune) or "lora".
+
+    Writing uses the device's precision. A full fine-tune keeps fp32 master weights (autocast
+    does the rest); LoRA keeps its frozen base in half precision on a GPU, where memory is short.
+    """
+    import torch
+
+    half = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(device.dtype)
+    if half is None or purpose == "full" or purpose == "lora" and device.kind != "cuda":
+        return torch.float32
+    return half

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..common import paths
-from ..common.atomic import atomic_dir, atomic_file, remove_stale_temps, translate_os_error, write_text
+from ..common.atomic import atomic_dir, atomic_file, remove_stale_temps, translate_os_error
 from ..common.errors import ModelLoadError
+from .card import CARD_FILE, ModelCard, problems, read_card, write_card
+from .loading import check_model_folder
 
-META_FILE = "wenan.json"
 _DELETING = ".tmp-.delete-"  # a model being deleted is moved into such a folder first
 _NAME_RE = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\- ]{0,63}$")
 
@@ -24,11 +25,35 @@ _NAME_RE = re.compile(r"^[\w\u4e00-\u9fff][\w\u4e00-\u9fff.\- ]{0,63}$")
 class ModelInfo:
     name: str
     path: Path
-    meta: dict
+    card: ModelCard
 
     @property
     def is_lora(self) -> bool:
-        return self.meta.get("method") == "lora"
+        return self.card.is_lora
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model to load: a library model with its card, or a checked local folder without one."""
+    folder: Path
+    card: ModelCard | None = None
+
+    @property
+    def identity(self) -> str:
+        """Tells models apart across renames and retraining: NAME@created_at, or the folder's path."""
+        return self.card.identity if self.card else str(self.folder.resolve())
+
+    def stamp(self) -> int:
+        """Changes whenever the card is rewritten, so a cache keyed on it notices an edit."""
+        return (self.folder / CARD_FILE).stat().st_mtime_ns if self.card else 0
+
+
+def resolve_model(name_or_path: str) -> ModelRef:
+    """A library model by name, else a local model folder (checked). Raises ModelLoadError."""
+    if exists(name_or_path):
+        info = get_model(name_or_path)
+        return ModelRef(info.path, info.card)
+    return ModelRef(check_model_folder(name_or_path))
 
 
 def check_name(name: str) -> str:
@@ -40,15 +65,6 @@ def check_name(name: str) -> str:
 
 def model_path(name: str) -> Path:
     return paths.models_dir() / check_name(name)
-
-
-def _read_meta(folder: Path) -> dict | None:
-    """The folder's wenan.json, or None when it is missing, damaged or not an object."""
-    try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return meta if isinstance(meta, dict) else None
 
 
 def _listed_folder(name: str) -> Path | None:
@@ -70,26 +86,26 @@ def finished_models() -> list[ModelInfo]:
     for folder in paths.models_dir().iterdir():
         if folder.name.startswith(".") or not folder.is_dir():
             continue
-        meta = _read_meta(folder)
-        if meta is None:
+        card = read_card(folder)
+        if card is None:
             continue  # not ours, or damaged: leave it alone rather than guess
-        found.append(ModelInfo(folder.name, folder, meta))
-    return sorted(found, key=lambda m: str(m.meta.get("created_at", "")), reverse=True)
+        found.append(ModelInfo(folder.name, folder, card))
+    return sorted(found, key=lambda m: m.card.created_at, reverse=True)
 
 
 def get_model(name: str) -> ModelInfo:
     """A library model by the name `list_models` shows; never a path, so nothing outside the library."""
     folder = _listed_folder(name)
-    meta = _read_meta(folder) if folder is not None else None
-    if meta is None:
+    card = read_card(folder) if folder is not None else None
+    if card is None:
         raise ModelLoadError("model_unknown", name=name)
-    return ModelInfo(name, folder, meta)
+    return ModelInfo(name, folder, card)
 
 
 def exists(name: str) -> bool:
     """Whether `name` is a model in the library; False for any path, even one to a model folder."""
     folder = _listed_folder(name)
-    return folder is not None and _read_meta(folder) is not None
+    return folder is not None and read_card(folder) is not None
 
 
 def rename_model(old: str, new: str) -> ModelInfo:
@@ -101,9 +117,9 @@ def rename_model(old: str, new: str) -> ModelInfo:
         info.path.rename(target)  # one rename: the model is under the old name or the new one, never half
     except OSError as err:
         raise translate_os_error(err, info.path) or err
-    meta = dict(info.meta, name=target.name)
-    write_text(target / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
-    return ModelInfo(target.name, target, meta)
+    card = info.card.renamed(target.name)
+    write_card(target, card)
+    return ModelInfo(target.name, target, card)
 
 
 def delete_model(name: str) -> None:
@@ -155,9 +171,7 @@ def import_model(zip_path: str | Path, name: str | None = None) -> ModelInfo:
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     with zf.open(m) as src, open(dest, "wb") as out:
                         shutil.copyfileobj(src, out)
-                meta = json.loads((tmp / META_FILE).read_text(encoding="utf-8"))
-                meta["name"] = target.name
-                (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+                write_card(tmp, read_card(tmp).renamed(target.name))
         except _UNPACK_ERRORS as err:
             if target.exists():  # another import or a training took the name meanwhile
                 raise ModelLoadError("model_exists", name=target.name) from err
@@ -182,12 +196,12 @@ def _check_archive(zf: zipfile.ZipFile, zip_path: Path) -> tuple[str, list[zipfi
             raise ModelLoadError("model_zip_unsafe", path=str(zip_path), member=m.filename)
         files["/".join(p)] = m
     parts = [name.split("/") for name in files]
-    metas = [name for name in files if name.split("/")[-1] == META_FILE]
+    metas = [name for name in files if name.split("/")[-1] == CARD_FILE]
     if not metas:
         raise ModelLoadError("model_zip_no_meta", path=str(zip_path))
     tops = {p[0] for p in parts}
     top = tops.pop()
-    meta_name = f"{top}/{META_FILE}"
+    meta_name = f"{top}/{CARD_FILE}"
     if tops or any(len(p) < 2 for p in parts) or meta_name not in files:
         raise ModelLoadError("model_zip_layout", path=str(zip_path), found=min(metas, key=len))
     for p in parts:  # a file that is also another file's folder cannot be unpacked
@@ -211,11 +225,6 @@ def _check_meta(zf: zipfile.ZipFile, info: zipfile.ZipInfo, zip_path: Path) -> N
         raise ModelLoadError("model_zip_damaged", path=str(zip_path), reason=str(err) or type(err).__name__) from err
     if not isinstance(meta, dict):
         raise ModelLoadError("model_zip_meta_bad", path=str(zip_path), problem="not a JSON object")
-    bad = [] if isinstance(meta.get("created_at"), str) else ["created_at"]
-    base = meta.get("base")
-    if meta.get("method") not in ("full", "lora"):
-        bad.append("method")
-    elif meta["method"] == "lora" and not (isinstance(base, dict) and isinstance(base.get("path"), str)):
-        bad.append("base.path")  # a LoRA adapter is loaded on top of this base
+    bad = problems(meta)
     if bad:
         raise ModelLoadError("model_zip_meta_bad", path=str(zip_path), problem="missing or invalid: " + ", ".join(bad))

@@ -92,6 +92,16 @@ def load_causal_lm(folder: Path, dtype=None):
         raise ModelLoadError("model_broken", path=str(folder), reason=_short(err)) from err
 
 
+def load_adapter(base: Path | None, adapter: Path, *, dtype=None, trainable: bool = False):
+    """A LoRA adapter on top of its base model, both from local folders."""
+    from peft import PeftModel
+
+    if base is None or not base.is_dir():
+        raise ModelLoadError("lora_base_missing", base=str(base))
+    check_model_folder(base)
+    return PeftModel.from_pretrained(load_causal_lm(base, dtype=dtype), adapter, is_trainable=trainable)
+
+
 def count_parameters(folder: Path) -> int:
     """Parameter count read from safetensors headers, without loading the weights."""
     from safetensors import safe_open

@@ -15,10 +15,11 @@ Thresholds, and why:
 """
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .checklists import CJK_CLASS, absolute_terms, fold, is_cjk_text, length_rules, platform_key
 from .memorisation import MemoIndex
@@ -294,9 +295,43 @@ def rank_variants(texts: Sequence[str], flags: Sequence[Sequence[Flag]]) -> list
     return sorted(range(len(texts)), key=lambda i: penalty(flags[i]))
 
 
-def flags_summary(flags: Sequence[Flag], lang: str | None = None) -> str:
-    """The flags as one line of text for a spreadsheet cell."""
-    return " | ".join(f.message(lang) for f in flags)
+def flag_text(flag: Flag | Mapping, lang: str | None = None) -> str:
+    """One flag in words: its message in `lang` ("en"/"zh") or the user's language.
+
+    A flag may come back from the history or a batch journal as `Flag.to_dict()` output;
+    a dict of any other shape is summarised rather than dropped.
+    """
+    if isinstance(flag, Flag):
+        return flag.message(lang)
+    if not isinstance(flag, Mapping):
+        return str(flag)
+    try:
+        return flags_from_dicts([flag])[0].message(lang)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+        return _summarise_foreign(flag)
+
+
+def flags_summary(flags: Iterable[Flag | Mapping], lang: str | None = None) -> str:
+    """The flags as one line of text, for a spreadsheet cell or the terminal; "" when there are none."""
+    return "; ".join(flag_text(f, lang) for f in flags)
+
+
+# Key names the quality checks may use for a flag's name and for what it found.
+_FLAG_NAME_KEYS = ("check", "kind", "code", "type", "name", "rule", "id")
+_FLAG_DETAIL_KEYS = ("terms", "matches", "found", "missing", "words", "detail", "message", "value")
+
+
+def _summarise_foreign(flag: Mapping) -> str:
+    """A flag dict of a shape the checks don't write (an older version, a script), e.g. "too_long: 120 > 100"."""
+    name = next((str(flag[k]) for k in _FLAG_NAME_KEYS if flag.get(k) not in (None, "")), "")
+    detail = next((flag[k] for k in _FLAG_DETAIL_KEYS if flag.get(k) not in (None, "", [], ())), None)
+    if isinstance(detail, (list, tuple)):
+        detail = ", ".join(map(str, detail))
+    if name and detail is not None:
+        return f"{name}: {detail}"
+    if name or detail is not None:
+        return name or str(detail)
+    return json.dumps(dict(flag), ensure_ascii=False, sort_keys=True)  # unknown: shown whole, never dropped
 
 
 def flags_from_dicts(items: Sequence[Mapping]) -> list[Flag]:

@@ -4,15 +4,19 @@ or the library. Preparing writes nothing: train() saves the run's tokenizer once
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..common.atomic import atomic_dir
 from ..common.errors import ConfigError, ModelLoadError
+from ..common.options import one_of
 from ..data.dataset import DataSet, count_tokens
 from ..data.samples import Sample
 from ..models import library
-from ..models.loading import check_model_folder, count_parameters, load_causal_lm, load_tokenizer, max_positions
+from ..models.card import BaseRecord
+from ..models.device import DeviceChoice, available_memory, load_dtype
+from ..models.loading import (check_model_folder, count_parameters, load_adapter, load_causal_lm, load_tokenizer,
+                              max_positions)
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import build_scratch_model, scratch_vocab_size, train_tokenizer
 from .config import PRETRAINED_BLOCK, SCRATCH_BLOCK
@@ -29,15 +33,14 @@ class Base:
     style: PromptStyle
     block_size: int
     scratch: bool
-    record: dict           # what wenan.json says about the base
+    record: BaseRecord     # what the model card says about the base
 
 
 def choose_method(requested: str, params: int, free_memory: int | None) -> str:
     """Full fine-tune when weights, gradients and Adam state fit comfortably; otherwise LoRA."""
     if requested in ("full", "lora"):
         return requested
-    if requested != "auto":
-        raise ConfigError("bad_value", option="--method", value=requested, hint="Use auto, full or lora.")
+    one_of("--method", requested, ("auto", "full", "lora"), hint="Use auto, full or lora.")
     fits = free_memory is None or params * BYTES_PER_PARAM_FULL < 0.5 * free_memory
     return "full" if params <= FULL_MAX_PARAMS and fits else "lora"
 
@@ -56,16 +59,8 @@ def resolve_base(base: str) -> tuple[str, Path | None]:
     raise ModelLoadError("model_unknown", name=base)
 
 
-def _model_dtype(device_kind: str, device_dtype: str, method: str):
-    import torch
-    # LoRA keeps the frozen base in half precision on a GPU; full fine-tunes keep fp32 master weights.
-    if method == "lora" and device_kind == "cuda":
-        return torch.bfloat16 if device_dtype == "bf16" else torch.float16
-    return torch.float32
-
-
 def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None,
-                 free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32") -> Base:
+                 device: DeviceChoice) -> Base:
     """Load or build the model to train; raises on a bad base or option and writes nothing."""
     kind, folder = resolve_base(cfg.base)
     if kind == "scratch":
@@ -74,16 +69,16 @@ def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Pa
     if kind == "library":
         info = library.get_model(cfg.base)
         if info.is_lora:
-            return _library_lora(cfg, info, device_kind, device_dtype)
-        record = {"kind": "library", "name": info.name, "path": str(info.path), "of": info.meta.get("base")}
+            return _library_lora(cfg, info, device)
+        record = BaseRecord("library", path=str(info.path), name=info.name, of=info.card.base.to_dict())
     else:
-        record = {"kind": "folder", "path": str(folder)}
+        record = BaseRecord("folder", path=str(folder))
     check_model_folder(folder)
     block = _pretrained_block(cfg, folder)  # before the weights load: a wrong size fails fast
     tokenizer = load_tokenizer(folder)
-    method = choose_method(cfg.method, count_parameters(folder), free_memory)
-    model = load_causal_lm(folder, dtype=_model_dtype(device_kind, device_dtype, method))
-    record["model_type"] = model.config.model_type
+    method = choose_method(cfg.method, count_parameters(folder), available_memory(device))
+    model = load_causal_lm(folder, dtype=load_dtype(device, method))
+    record = replace(record, model_type=model.config.model_type)
     if method == "lora":
         model = _add_lora(cfg, model)
     return Base(model, tokenizer, method, PromptStyle.for_tokenizer(tokenizer), block, False, record)
@@ -105,25 +100,22 @@ def _scratch(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path |
     train_tokens = count_tokens(tokenizer, [s.text for s in train_samples]) + len(train_samples)  # + one EOS each
     model = build_scratch_model(tokenizer, train_tokens, block, cfg.seed)
     return Base(model, tokenizer, "full", PromptStyle.for_tokenizer(tokenizer), block, True,
-                {"kind": "scratch", "model_type": "gpt2", "n_params": model.num_parameters()})
+                BaseRecord("scratch", model_type="gpt2", n_params=model.num_parameters()))
 
 
-def _library_lora(cfg, info: library.ModelInfo, device_kind: str, device_dtype: str) -> Base:
-    from peft import PeftModel
-
-    base_path = Path(info.meta["base"]["path"])
-    if not base_path.is_dir():
+def _library_lora(cfg, info: library.ModelInfo, device: DeviceChoice) -> Base:
+    """Continue training a library model that is a LoRA adapter, on the base it was trained on."""
+    base_path = info.card.adapter_base()
+    if base_path is None or not base_path.is_dir():
         raise ModelLoadError("lora_base_missing", base=str(base_path))
     if cfg.method == "full":
         raise ConfigError("bad_value", option="--method", value="full",
                           hint="This library model is a LoRA adapter; continue it with LoRA.")
-    check_model_folder(base_path)
-    block = _pretrained_block(cfg, base_path)
+    block = _pretrained_block(cfg, check_model_folder(base_path))
     tokenizer = load_tokenizer(info.path)
-    model = load_causal_lm(base_path, dtype=_model_dtype(device_kind, device_dtype, "lora"))
-    model = PeftModel.from_pretrained(model, info.path, is_trainable=True)
-    record = dict(info.meta["base"], continued_from=info.name)
-    return Base(model, tokenizer, "lora", PromptStyle.for_tokenizer(tokenizer), block, False, record)
+    model = load_adapter(base_path, info.path, dtype=load_dtype(device, "lora"), trainable=True)
+    return Base(model, tokenizer, "lora", PromptStyle.for_tokenizer(tokenizer), block, False,
+                replace(info.card.base, continued_from=info.name))
 
 
 def _add_lora(cfg, model):

@@ -128,3 +128,27 @@ def encode_blocks(tokenizer, style: PromptStyle, samples: list[Sample], block_si
     if any(s.prompt for s in samples):
         return encode_pair_blocks(tokenizer, style, samples, block_size)
     return encode_text_blocks(tokenizer, samples, block_size)
+
+
+class BlockSampler:
+    """Which training blocks each micro-batch holds: a fixed permutation per epoch, so step k
+    always sees the same batch and a resumed run continues exactly; each process takes its own
+    slice of every batch."""
+
+    def __init__(self, n_blocks: int, batch_size: int, world: int = 1, rank: int = 0, seed: int = 0):
+        self.n_blocks, self.batch_size, self.world, self.rank, self.seed = n_blocks, batch_size, world, rank, seed
+        self._perms: dict = {}
+
+    def indices(self, micro_index: int):
+        """The block indices of micro-batch `micro_index` for this process."""
+        import torch
+
+        start = micro_index * self.batch_size * self.world + self.rank * self.batch_size
+        picks = []
+        for pos in range(start, start + self.batch_size):
+            epoch, i = divmod(pos, self.n_blocks)
+            if epoch not in self._perms:
+                generator = torch.Generator().manual_seed(self.seed + epoch)
+                self._perms[epoch] = torch.randperm(self.n_blocks, generator=generator)
+            picks.append(self._perms[epoch][i])
+        return torch.stack(picks)

@@ -21,18 +21,13 @@ from typing import Callable
 
 from ..common.atomic import atomic_file
 from ..common.errors import ConfigError, DataFileError, WenanError, current_language
+from ..common.options import one_of, within
 from ..common.sheets import write_csv_table, write_xlsx_table
 from ..data.source import open_data
+from ..models.library import resolve_model
 from ..quality.checklists import is_cjk_text
-from ..quality.checks import (
-    CheckContext,
-    check_variants,
-    flags_from_dicts,
-    flags_summary,
-    rank_variants,
-    score,
-    split_keywords,
-)
+from ..quality.checks import (CheckContext, check_variants, flags_from_dicts, flags_summary, rank_variants, score,
+                              split_keywords)
 from .scenarios import FIELDS, SCENARIOS, build_prompt
 
 LABEL_COLUMN = "标注 / Label"
@@ -225,10 +220,9 @@ def _write_sheet(out_path: Path, header: list[str], body: list[list[str]]) -> No
 # ---- running ----
 
 def _check_options(products: Path, scenario: str, out_path: Path, n: int, gen: dict) -> None:
-    from .generation import GENERATE_FIELDS
+    from .generation import GENERATE_FIELDS, MAX_VARIANTS
 
-    if scenario not in SCENARIOS:
-        raise ConfigError("bad_value", option="--scenario", value=scenario, hint="Use " + ", ".join(SCENARIOS) + ".")
+    one_of("--scenario", scenario, SCENARIOS)
     if out_path.suffix.lower() not in OUT_FORMATS:
         raise ConfigError("bad_value", option="--out", value=str(out_path), hint="Use a .csv or .xlsx file.")
     if out_path.resolve() == products.resolve():
@@ -236,27 +230,10 @@ def _check_options(products: Path, scenario: str, out_path: Path, n: int, gen: d
                           hint="Choose a file other than the product sheet.")
     if not out_path.parent.is_dir():
         raise WenanError("not_writable", path=str(out_path))
-    if not 1 <= n <= 16:
-        raise ConfigError("bad_value", option="-n", value=n, hint="Use 1 to 16 variants.")
+    within("-n", n, 1, MAX_VARIANTS)
+    settable = [f for f in GENERATE_FIELDS if f not in ("prompt", "n")]
     for key in gen:
-        if key not in GENERATE_FIELDS or key in ("prompt", "n"):
-            raise ConfigError("bad_value", option="gen_overrides", value=key,
-                              hint="Use " + ", ".join(f for f in GENERATE_FIELDS if f not in ("prompt", "n")) + ".")
-
-
-def _model_id(model: str) -> str:
-    """The model's identity: a retrained model of the same name is another model."""
-    from ..models import library
-
-    if library.exists(model):
-        return f"{model}@{library.get_model(model).meta.get('created_at', '')}"
-    return str(Path(model).resolve())
-
-
-def _is_text_model(model: str) -> bool:
-    from ..models import library
-
-    return library.exists(model) and library.get_model(model).meta.get("format") == "text"
+        one_of("gen_overrides", key, settable)
 
 
 def run_batch(model: str, products_path: str | Path, scenario: str, out_path: str | Path, n: int = 3,
@@ -272,7 +249,7 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
     earlier progress is discarded.
     """
     from ..quality.memorisation import memo_for_model
-    from .generation import GenerateConfig, generate, load_model
+    from .generation import load_model
 
     started = time.monotonic()
     cancel = cancel or threading.Event()
@@ -280,33 +257,22 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
     _check_options(products_path, scenario, out_path, n, gen)
     sheet = read_products(products_path)
     fields_of = resolve_mapping(sheet, scenario, mapping)
-    load_model(model, device)  # a missing or broken model fails here, before any file is touched
-    memo = memo_for_model(model)
-    text_model = _is_text_model(model)
+    loaded = load_model(model, device)  # a missing or broken model fails here, before any file is touched
+    drafter = _RowDrafter(model, scenario, n, gen, memo_for_model(model), loaded.text_format, cancel, device)
     header = {"kind": "header", "version": JOURNAL_VERSION, "input_sha256": sheet.sha256, "model": model,
-              "model_id": _model_id(model), "scenario": scenario, "n": n, "mapping": fields_of, "gen": gen}
-
+              "model_id": resolve_model(model).identity, "scenario": scenario, "n": n, "mapping": fields_of,
+              "gen": gen}
     journal = journal_path(out_path)
-    old_header, rows, damaged = _read_journal(journal) if resume else (None, {}, False)
-    if old_header is not None and rows and _mismatch(old_header, header):
-        raise WenanError("batch_resume_mismatch", out=str(out_path), journal=str(journal),
-                         what=", ".join(_mismatch(old_header, header)))
-    if not rows:  # nothing worth keeping: start clean
-        journal.unlink(missing_ok=True)
-    elif damaged:
-        _write_journal(journal, old_header, rows)
-    rows = {i: e for i, e in rows.items() if 0 <= i < len(sheet.rows)}
+    rows = _resumable_rows(journal, header, out_path, resume, len(sheet.rows))
     resumed, total, done_here = len(rows), len(sheet.rows), 0
     column = {key: sheet.columns.index(col) for key, col in fields_of.items()}
-    required = REQUIRED.get(scenario, REQUIRED_DEFAULT)
 
     def event(product: str) -> BatchEvent:
         elapsed = time.monotonic() - started
         eta = elapsed / done_here * (total - len(rows)) if done_here else None
         return BatchEvent(len(rows), total, elapsed, eta, product)
 
-    appender = None
-    try:
+    with _JournalAppender(journal, header) as appender:
         for index, cells in enumerate(sheet.rows):
             if index in rows:
                 continue
@@ -314,34 +280,12 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
                 break
             values = {key: cells[i] for key, i in column.items()}
             on_event(event(values.get("product", "")))
-            entry = {"kind": "row", "row": index, "variants": [], "flags": [], "scores": [], "seed": None,
-                     "skipped": not all(values.get(key, "").strip() for key in required)}
-            if not entry["skipped"]:
-                lang = "zh" if is_cjk_text(" ".join(values.values())) else "en"
-                # A model trained on plain text continues an opening; the product name is the natural one.
-                prompt = values["product"] if text_model else build_prompt(scenario, values, lang)
-                result = generate(model, GenerateConfig(prompt=prompt, n=n, **gen), cancel=cancel, device=device)
-                if result.cancelled:
-                    break  # half a row is never written: it is drafted again on resume
-                ctx = CheckContext(scenario, values.get("platform"), split_keywords(values.get("keywords", "")),
-                                   memo, product=values.get("product"))
-                flags = check_variants(result.variants, ctx)
-                order = rank_variants(result.variants, flags)
-                entry.update(variants=[result.variants[i] for i in order],
-                             flags=[[f.to_dict() for f in flags[i]] for i in order],
-                             scores=[score(flags[i]) for i in order], seed=result.seed)
-            if appender is None:
-                if not journal.exists():
-                    _write_journal(journal, header, {})
-                appender = open(journal, "a", encoding="utf-8", newline="\n")
-            appender.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            appender.flush()
-            os.fsync(appender.fileno())  # the row is safe on disk before the next one starts
+            entry = drafter.draft(index, values)
+            if entry is None:
+                break  # cancelled: half a row is never written, it is drafted again on resume
+            appender.append(entry)
             rows[index] = entry
             done_here += 1
-    finally:
-        if appender is not None:
-            appender.close()
 
     finished = len(rows) == total
     if rows and (finished or cancel.is_set()):
@@ -354,3 +298,76 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
     flagged = sum(bool(f) for e in rows.values() for f in e["flags"])
     return BatchResult(out_path, total, len(rows), resumed, skipped, not finished, time.monotonic() - started,
                        variants, flagged)
+
+
+def _resumable_rows(journal: Path, header: dict, out_path: Path, resume: bool, n_rows: int) -> dict[int, dict]:
+    """The rows an earlier run of the same batch finished; a journal of another batch is refused."""
+    old_header, rows, damaged = _read_journal(journal) if resume else (None, {}, False)
+    if old_header is not None and rows and _mismatch(old_header, header):
+        raise WenanError("batch_resume_mismatch", out=str(out_path), journal=str(journal),
+                         what=", ".join(_mismatch(old_header, header)))
+    if not rows:  # nothing worth keeping: start clean
+        journal.unlink(missing_ok=True)
+    elif damaged:
+        _write_journal(journal, old_header, rows)
+    return {i: e for i, e in rows.items() if 0 <= i < n_rows}
+
+
+class _JournalAppender:
+    """Appends finished rows to the journal, each fsynced before the next row starts."""
+
+    def __init__(self, path: Path, header: dict):
+        self.path, self.header, self.file = path, header, None
+
+    def __enter__(self) -> _JournalAppender:
+        return self
+
+    def append(self, entry: dict) -> None:
+        if self.file is None:
+            if not self.path.exists():
+                _write_journal(self.path, self.header, {})
+            self.file = open(self.path, "a", encoding="utf-8", newline="\n")
+        self.file.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.file.flush()
+        os.fsync(self.file.fileno())  # the row is safe on disk before the next one starts
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+@dataclass(frozen=True)
+class _RowDrafter:
+    """Drafts, checks and ranks the variants of one product row."""
+    model: str
+    scenario: str
+    n: int
+    gen: dict
+    memo: object
+    text_model: bool              # trained on plain text: it continues an opening (the product's name)
+    cancel: threading.Event
+    device: str
+
+    def draft(self, index: int, values: dict[str, str]) -> dict | None:
+        """The journal entry of row `index`; None when a cancel stopped it."""
+        from .generation import GenerateConfig, generate
+
+        required = REQUIRED.get(self.scenario, REQUIRED_DEFAULT)
+        entry = {"kind": "row", "row": index, "variants": [], "flags": [], "scores": [], "seed": None,
+                 "skipped": not all(values.get(key, "").strip() for key in required)}
+        if entry["skipped"]:
+            return entry
+        lang = "zh" if is_cjk_text(" ".join(values.values())) else "en"
+        prompt = values["product"] if self.text_model else build_prompt(self.scenario, values, lang)
+        result = generate(self.model, GenerateConfig(prompt=prompt, n=self.n, **self.gen), cancel=self.cancel,
+                          device=self.device)
+        if result.cancelled:
+            return None
+        ctx = CheckContext(self.scenario, values.get("platform"), split_keywords(values.get("keywords", "")),
+                           self.memo, product=values.get("product"))
+        flags = check_variants(result.variants, ctx)
+        order = rank_variants(result.variants, flags)
+        entry.update(variants=[result.variants[i] for i in order],
+                     flags=[[f.to_dict() for f in flags[i]] for i in order],
+                     scores=[score(flags[i]) for i in order], seed=result.seed)
+        return entry

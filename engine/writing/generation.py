@@ -5,17 +5,20 @@ import random
 import threading
 import time
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
 from typing import Callable
 
-from ..common.errors import ConfigError, ModelLoadError
+from ..common.errors import ConfigError
 from ..common.events import TextEvent
+from ..common.options import at_least, positive, within
 from ..common.memory import memory_advice
-from ..models import library
-from ..models.device import choose_device
-from ..models.loading import check_model_folder, load_causal_lm, load_tokenizer, max_positions
+from ..models.device import choose_device, load_dtype
+from ..models.library import ModelRef, resolve_model
+from ..models.loading import load_adapter, load_causal_lm, load_tokenizer, max_positions
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import COPY, PROMPT
+
+
+MAX_VARIANTS = 16  # sampled together in one batch
 
 
 @dataclass(frozen=True)
@@ -72,61 +75,50 @@ _cache: dict[tuple, LoadedModel] = {}
 _cache_lock = threading.Lock()
 
 
-def _locate(name_or_path: str, device: str) -> tuple[Path, dict, tuple]:
-    """The model's folder, its metadata and its cache key (a retrained model gets a new key)."""
-    if library.exists(name_or_path):
-        info = library.get_model(name_or_path)
-        folder, meta = info.path, info.meta
-    else:
-        folder, meta = check_model_folder(name_or_path), {}
-    stamp = (folder / library.META_FILE).stat().st_mtime_ns if meta else 0
-    return folder, meta, (str(Path(folder).resolve()), stamp, device)
+def _locate(name_or_path: str, device: str) -> tuple[ModelRef, tuple]:
+    """The model and its cache key (a retrained or edited model gets a new key)."""
+    ref = resolve_model(name_or_path)
+    return ref, (ref.identity, ref.stamp(), device)
 
 
 def is_loaded(name_or_path: str, device: str = "auto") -> bool:
     """Whether the next request for this model finds it in memory."""
     with _cache_lock:
-        return _locate(name_or_path, device)[2] in _cache
+        return _locate(name_or_path, device)[1] in _cache
 
 
 def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool = False) -> LoadedModel:
     """A library model (by name) or a local folder, kept in memory for the next request."""
-    folder, meta, key = _locate(name_or_path, device)
+    ref, key = _locate(name_or_path, device)
     with _cache_lock:
         if key in _cache:
             return _cache[key]
         choice = choose_device(device, reserve_for_gui=reserve_for_gui)
         _cache.clear()  # one model at a time, and the old one is gone before the new one takes memory
         with memory_advice(choice.kind, "load_out_of_memory", device=choice.name, model=name_or_path):
-            loaded = _load(folder, meta, choice)
+            loaded = _load(ref, choice)
         _cache[key] = loaded
         return loaded
 
 
-def _load(folder: Path, meta: dict, choice) -> LoadedModel:
-    import torch
-
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(choice.dtype, torch.float32)
-    tokenizer = load_tokenizer(folder)
-    if meta.get("method") == "lora":
-        from peft import PeftModel
-        base_path = Path(meta["base"]["path"])
-        if not base_path.is_dir():
-            raise ModelLoadError("lora_base_missing", base=str(base_path))
-        check_model_folder(base_path)
-        model = PeftModel.from_pretrained(load_causal_lm(base_path, dtype=dtype), folder)
+def _load(ref: ModelRef, choice) -> LoadedModel:
+    dtype = load_dtype(choice, "write")
+    tokenizer = load_tokenizer(ref.folder)
+    card = ref.card
+    if card is not None and card.is_lora:
+        model = load_adapter(card.adapter_base(), ref.folder, dtype=dtype)
         model = model.merge_and_unload()  # one plain model generates faster than base + adapter
     else:
-        model = load_causal_lm(folder, dtype=dtype)
+        model = load_causal_lm(ref.folder, dtype=dtype)
     model.to(choice.kind).eval()
     stop = set()
     for ids in (model.generation_config.eos_token_id, tokenizer.eos_token_id,
                 tokenizer.convert_tokens_to_ids(PROMPT) if PROMPT in tokenizer.get_vocab() else None,
                 tokenizer.convert_tokens_to_ids(COPY) if COPY in tokenizer.get_vocab() else None):
         stop.update(ids if isinstance(ids, list) else [ids] if ids is not None else [])
-    return LoadedModel(model, tokenizer, PromptStyle(meta["style"]) if meta.get("style")
-                       else PromptStyle.for_tokenizer(tokenizer),
-                       meta.get("format") == "text", choice.kind, choice.name, tuple(sorted(stop)))
+    style = PromptStyle(card.style) if card is not None and card.style else PromptStyle.for_tokenizer(tokenizer)
+    return LoadedModel(model, tokenizer, style, card is not None and card.is_text, choice.kind, choice.name,
+                       tuple(sorted(stop)))
 
 
 def clear_cache() -> None:
@@ -239,18 +231,13 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
 
 
 def _check(cfg: GenerateConfig) -> None:
-    checks = {
-        "n": (1 <= cfg.n <= 16, "Use 1 to 16 variants."),
-        "max_new_tokens": (1 <= cfg.max_new_tokens <= 4096, "Use 1 to 4096 tokens."),
-        "temperature": (0 <= cfg.temperature <= 3, "Use a temperature between 0 and 3."),
-        "top_p": (0 < cfg.top_p <= 1, "Use a top-p above 0 and at most 1."),
-        "top_k": (cfg.top_k >= 0, "Use a top-k of 0 (off) or more."),
-        "repetition_penalty": (0.5 <= cfg.repetition_penalty <= 3, "Use a repetition penalty between 0.5 and 3."),
-    }
-    for option, (ok, hint) in checks.items():
-        if not ok:
-            raise ConfigError("bad_value", option="--" + option.replace("_", "-"),
-                              value=getattr(cfg, option), hint=hint)
+    within("-n", cfg.n, 1, MAX_VARIANTS)
+    within("--max-new-tokens", cfg.max_new_tokens, 1, 4096)
+    within("--temperature", cfg.temperature, 0, 3)
+    positive("--top-p", cfg.top_p)
+    within("--top-p", cfg.top_p, 0, 1)
+    at_least("--top-k", cfg.top_k, 0)  # 0 turns it off
+    within("--repetition-penalty", cfg.repetition_penalty, 0.5, 3)
     if not cfg.prompt.strip():
         raise ConfigError("bad_value", option="--prompt", value='""', hint="Write a prompt.")
 

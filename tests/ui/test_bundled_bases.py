@@ -67,8 +67,8 @@ def test_built_in_base_is_offered_and_trains(qtbot, bundled_base, window, driver
     driver.start_training(2)
     result = driver.wait_training()
     assert result is not None and not result.cancelled and result.step == 2
-    base = library.get_model(result.name).meta["base"]
-    assert base["kind"] == "folder" and Path(base["path"]) == bundled_base and base["model_type"] == "gpt2"
+    base = library.get_model(result.name).card.base
+    assert base.kind == "folder" and Path(base.path) == bundled_base and base.model_type == "gpt2"
 
 
 def test_about_shows_a_source_run(qtbot, window):

@@ -28,6 +28,18 @@ def test_table_columns_are_guessed_and_can_be_changed(qtbot, window, driver):
     assert not window.state.data.data.is_pairs and page.model.columnCount() == 1
 
 
+def test_another_choice_of_columns_uses_the_file_as_it_was_read(qtbot, window, driver, tmp_path):
+    copy = tmp_path / "pairs.csv"
+    copy.write_bytes(PAIRS.read_bytes())
+    page = window.data_page
+    driver.load(str(copy))
+    copy.unlink()  # a column change reads nothing again, so it works even now
+    page.prompt_combo.setCurrentIndex(page.prompt_combo.findData(""))
+    with qtbot.waitSignal(page.loaded, timeout=60_000):
+        page.reload()
+    assert not page.problem.isVisible() and not window.state.data.data.is_pairs
+
+
 def test_cleaning_options_change_the_statistics(qtbot, window, driver):
     page = window.data_page
     driver.load()

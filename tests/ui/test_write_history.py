@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from engine.history import History, RerunRequest, default_path
-from engine.models import library
+from engine.models.card import CARD_FILE
 from engine.quality import penalty
 from engine.writing import GenerateConfig, GenerateResult, is_loaded, load_model
 from ui.flag_view import check_drafts
@@ -41,7 +41,7 @@ def page(qtbot, ui_model):
 
 def use_pairs_form(page, wenan_home) -> None:
     """Mark the tiny model as trained on prompt → copy pairs, so the page shows the scenario form."""
-    meta_file = wenan_home / "models" / "tiny" / library.META_FILE
+    meta_file = wenan_home / "models" / "tiny" / CARD_FILE
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
     page.refresh_models()

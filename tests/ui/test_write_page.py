@@ -5,7 +5,7 @@ import json
 
 from PySide6.QtCore import Qt
 
-from engine.models import library
+from engine.models.card import CARD_FILE
 from ui.pages.write_form import PromptForm
 
 LONG = 120_000
@@ -68,7 +68,7 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
 
 
 def test_models_trained_on_pairs_get_the_scenario_form(window, ui_model, wenan_home):
-    meta_file = wenan_home / "models" / ui_model / library.META_FILE
+    meta_file = wenan_home / "models" / ui_model / CARD_FILE
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
     window.state.models_changed.emit()

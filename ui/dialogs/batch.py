@@ -6,22 +6,8 @@ from typing import Callable
 
 from PySide6.QtCore import QEvent, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from engine.models import library
 from engine.writing import PRESETS, SCENARIOS, rows_done, run_batch
@@ -226,7 +212,7 @@ class BatchDialog(QDialog):
         name = self.model_combo.currentData()
         if self.model_combo.count() == 0:
             notes.append(self.tr("No models yet: train one on the Train page first."))
-        elif name and library.exists(name) and library.get_model(name).meta.get("format") == "text":
+        elif name and library.exists(name) and library.get_model(name).card.is_text:
             notes.append(self.tr("This model learned from plain copy, so it writes on from each product's name; "
                                  "the other columns are used only for the checks."))
         if self.scenario() == "review_reply":

@@ -4,32 +4,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from engine.common import WenanError
 from engine.writing import FIELDS, SCENARIOS
-from engine.writing.batch import (
-    REQUIRED,
-    REQUIRED_DEFAULT,
-    ProductSheet,
-    default_mapping,
-    read_products,
-    resolve_mapping,
-)
+from engine.writing.batch import (REQUIRED, REQUIRED_DEFAULT, ProductSheet, default_mapping, read_products,
+                                  resolve_mapping)
 
 from .. import i18n
 from ..errors import error_text

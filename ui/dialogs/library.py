@@ -5,22 +5,9 @@ import html
 from pathlib import Path
 
 from PySide6.QtCore import QDateTime, QEvent, QLocale, Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QInputDialog,
-    QListWidget,
-    QListWidgetItem,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QInputDialog, QListWidget,
+                               QListWidgetItem, QMessageBox, QProgressBar, QPushButton, QSplitter, QTextBrowser,
+                               QVBoxLayout, QWidget)
 
 from engine.common import WenanError
 from engine.models import library
@@ -215,36 +202,34 @@ class LibraryDialog(QDialog):
 
     def details_html(self, info: library.ModelInfo) -> str:
         """The model's wenan.json as a readable table."""
-        meta, loc = info.meta, QLocale()
+        card, loc = info.card, QLocale()
 
         def num(value, digits: int = 3) -> str:
             if value is None:
                 return "–"
             return loc.toString(float(value), "f", digits) if isinstance(value, float) else loc.toString(int(value))
 
-        base = meta.get("base") or {}
-        base_text = {"scratch": self.tr("learned from scratch"), "folder": base.get("path", ""),
-                     "library": self.tr("continued from “{name}”").format(name=base.get("name", ""))
-                     }.get(base.get("kind"), "")
-        data, hp = meta.get("data") or {}, meta.get("hyperparameters") or {}
-        metrics, training = meta.get("metrics") or {}, meta.get("training") or {}
+        base = card.base
+        base_text = {"scratch": self.tr("learned from scratch"), "folder": base.path or "",
+                     "library": self.tr("continued from “{name}”").format(name=base.name or "")
+                     }.get(base.kind, "")
+        data, hp, metrics, training = card.data, card.hyperparameters, card.metrics, card.training
         rows = [
-            (self.tr("Created"), _local_time(meta.get("created_at", ""))),
-            (self.tr("Base"), base_text + (f" ({base.get('model_type')})" if base.get("model_type") else "")),
+            (self.tr("Created"), _local_time(card.created_at)),
+            (self.tr("Base"), base_text + (f" ({base.model_type})" if base.model_type else "")),
             (self.tr("Method"), {"full": self.tr("full fine-tune"),
-                                 "lora": self.tr("LoRA adapter")}.get(meta.get("method"), "")),
-            (self.tr("Learned from"), self.tr("prompt → copy pairs") if meta.get("format") == "pairs"
+                                 "lora": self.tr("LoRA adapter")}.get(card.method, "")),
+            (self.tr("Learned from"), self.tr("prompt → copy pairs") if card.format == "pairs"
              else self.tr("plain copy")),
             (self.tr("Data"), self.tr("{file}, {samples} samples, {tokens} tokens").format(
-                file=data.get("file", "?"), samples=num(data.get("samples")), tokens=num(data.get("train_tokens")))),
+                file=data.file or "?", samples=num(data.samples), tokens=num(data.train_tokens))),
             (self.tr("Training"), self.tr("{steps} steps in {time} on {device}, {speed} tokens/s").format(
-                steps=num(training.get("steps")), time=duration_text(training.get("duration_s") or 0),
-                device=device_label(training.get("device", "?")), speed=num(training.get("tokens_per_s"), 0))),
+                steps=num(training.steps), time=duration_text(training.duration_s or 0),
+                device=device_label(training.device or "?"), speed=num(training.tokens_per_s, 0))),
             (self.tr("Settings"), self.tr("learning rate {lr}, batch size {batch}, block size {block}").format(
                 lr=hp.get("lr", "?"), batch=hp.get("batch_size", "?"), block=hp.get("block_size", "?"))),
             (self.tr("Loss"), self.tr("training {train}, validation {val}, perplexity {ppl}").format(
-                train=num(metrics.get("train_loss")), val=num(metrics.get("val_loss")),
-                ppl=num(metrics.get("perplexity"), 1))),
+                train=num(metrics.train_loss), val=num(metrics.val_loss), ppl=num(metrics.perplexity, 1))),
             (self.tr("Folder"), str(info.path)),
         ]
         body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(str(v))}</td></tr>"

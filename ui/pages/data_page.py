@@ -5,29 +5,13 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QProgressBar, QPushButton, QScrollArea, QSpinBox,
+                               QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from engine.common import WenanError
 from engine.common.paths import resources_dir, sample_file
-from engine.data import CleanOptions
+from engine.data import CleanOptions, DataSource
 
 from ..data_load import LoadedData, load_for_preview
 from ..errors import error_text
@@ -252,14 +236,16 @@ class DataPage(QWidget):
         self._start(path, None, None)
 
     def reload(self) -> None:
-        """Load the same file again after a column or cleaning change."""
+        """Samples again after a column or cleaning change, from the file as it was read."""
         if not self._path:
             return
         text = prompt = None
         if self.columns_box.isVisible() and self.text_combo.count():
             text = self.text_combo.currentData()
             prompt = self.prompt_combo.currentData()
-        self._start(self._path, text, prompt)
+        loaded = self.state.data
+        same = loaded is not None and str(loaded.info.path) == str(Path(self._path).expanduser())
+        self._start(loaded.source if same else self._path, text, prompt)
 
     def clean_options(self) -> CleanOptions:
         return CleanOptions(normalize_whitespace=self.tidy.isChecked(), strip_html=self.strip_html.isChecked(),
@@ -269,7 +255,7 @@ class DataPage(QWidget):
     def is_loading(self) -> bool:
         return self._job is not None
 
-    def _start(self, path: str, text: str | None, prompt: str | None) -> None:
+    def _start(self, path: str | DataSource, text: str | None, prompt: str | None) -> None:
         self._request += 1
         request, clean = self._request, self.clean_options()
         def work(ctx):
@@ -284,7 +270,8 @@ class DataPage(QWidget):
         self._job = job
         self._jobs.add(job)  # an older load may still be running; it is kept until it ends
         self.busy.show()
-        self.file_label.setText(self.tr("Loading {name}…").format(name=Path(path).name))
+        name = path.info.path.name if isinstance(path, DataSource) else Path(path).name
+        self.file_label.setText(self.tr("Loading {name}…").format(name=name))
         job.start()
 
     def _on_finished(self, job: Job) -> None:

@@ -12,27 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCoreApplication,
-    QDate,
-    QDateTime,
-    QItemSelection,
-    QItemSelectionModel,
-    QLocale,
-    QModelIndex,
-    QPersistentModelIndex,
-    Qt,
-    QTime,
-    Signal,
-)
+from PySide6.QtCore import (QAbstractTableModel, QCoreApplication, QDate, QDateTime, QItemSelection,
+                            QItemSelectionModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, QTime, Signal)
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from engine.common import WenanError
 from engine.history import History, VariantRow
-from engine.history.export import flag_summary
-from engine.quality import flags_from_dicts
+from engine.quality import flag_text, flags_from_dicts
 from engine.writing import SCENARIOS
 
 from .. import i18n
@@ -97,9 +84,9 @@ def flag_messages(flags: tuple[dict, ...]) -> list[tuple[str, str | None]]:
     for item in flags:
         try:
             [flag] = flags_from_dicts([item])
-            messages.append((flag.message(i18n.current()), flag.suggestion or None))
         except (KeyError, TypeError, ValueError, AttributeError):
-            messages.append((flag_summary([item]), None))
+            flag = None
+        messages.append((flag_text(item, i18n.current()), flag.suggestion or None if flag else None))
     return messages
 
 

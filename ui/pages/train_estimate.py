@@ -47,10 +47,9 @@ class EstimateLabel(QLabel):
             return Path(value)
         if kind == "library" and value and library.exists(value):
             info = library.get_model(value)
-            base = info.meta.get("base") or {}
-            if base.get("kind") == "scratch":
+            if info.card.base.kind == "scratch":
                 return None
-            return Path(base["path"]) if info.is_lora and base.get("path") else info.path
+            return info.card.adapter_base() or info.path
         return None
 
     def _param_count(self) -> int | None:

@@ -207,14 +207,12 @@ class WritePage(QWidget):
             return
         if self.isVisible():
             self.preloader.want(name)
-        meta = library.get_model(name).meta
-        text_model = meta.get("format") == "text"
-        self.form.set_text_mode(text_model)
-        data = meta.get("data") or {}
-        val = (meta.get("metrics") or {}).get("val_loss")
-        kind = self.tr("learned from plain copy") if text_model else self.tr("learned from prompt → copy pairs")
+        card = library.get_model(name).card
+        self.form.set_text_mode(card.is_text)
+        val = card.metrics.val_loss
+        kind = self.tr("learned from plain copy") if card.is_text else self.tr("learned from prompt → copy pairs")
         self.model_info.setText(self.tr("{kind}: {samples} samples of {file}; validation loss {val}").format(
-            kind=kind, samples=data.get("samples", "?"), file=data.get("file", "?"),
+            kind=kind, samples=card.data.samples or "?", file=card.data.file or "?",
             val=QLocale().toString(val, "f", 3) if val is not None else "–"))
 
     def _try_sample(self) -> None:
