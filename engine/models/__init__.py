@@ -1,10 +1,17 @@
 """Models: scratch models sized to the data, local Hugging Face folders checked and loaded,
-the library of trained models, how each is prompted, and the device they run on.
+the library of trained models, how each is prompted, the device they run on, and the bases
+found on this computer (Ollama, LM Studio, GPT4All, Jan, the Hugging Face and ModelScope
+caches, built-in and added ones), a GGUF file among them converted once into the data folder.
 
 Everything loads from local folders only (`local_files_only=True`, `trust_remote_code=False`,
 safetensors weights). Importing this package does not import torch.
 """
+from .added_bases import add_path as add_base_path
+from .added_bases import added_paths as added_base_paths
+from .added_bases import remove_path as remove_base_path
 from .device import DeviceChoice, available_memory, choose_device, configure_threads, cpu_name, cpu_threads
+from .discovery import BaseEntry, MemoryNeeds, base_folder, check_fits, device_profile, find_bases
+from .discovery import lookup as lookup_base
 from .library import ModelInfo
 from .loading import check_model_folder, count_parameters, load_causal_lm, load_tokenizer, max_positions
 from .prompt_style import PromptStyle
@@ -19,7 +26,8 @@ from .scratch import (
            train_tokenizer,
 )
 
-__all__ = ["COPY", "DeviceChoice", "EOS", "ModelInfo", "PROMPT", "PromptStyle", "ScratchSize", "available_memory",
-           "build_scratch_model", "check_model_folder", "choose_device", "configure_threads", "count_parameters",
+__all__ = ["BaseEntry", "COPY", "DeviceChoice", "EOS", "MemoryNeeds", "ModelInfo", "PROMPT", "PromptStyle",
+           "ScratchSize", "add_base_path", "added_base_paths", "available_memory", "base_folder", "build_scratch_model",
+           "check_fits", "device_profile", "find_bases", "lookup_base", "remove_base_path", "check_model_folder", "choose_device", "configure_threads", "count_parameters",
            "cpu_name", "cpu_threads", "load_causal_lm", "load_tokenizer", "max_positions", "scratch_size",
            "scratch_vocab_size", "train_tokenizer"]

@@ -12,6 +12,7 @@ from ..common.errors import ConfigError, ModelLoadError
 from ..data.dataset import DataSet, count_tokens
 from ..data.samples import Sample
 from ..models import library
+from ..models.discovery import base_folder, device_profile, lookup
 from ..models.loading import check_model_folder, count_parameters, load_causal_lm, load_tokenizer, max_positions
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import build_scratch_model, scratch_vocab_size, train_tokenizer
@@ -42,18 +43,16 @@ def choose_method(requested: str, params: int, free_memory: int | None) -> str:
     return "full" if params <= FULL_MAX_PARAMS and fits else "lora"
 
 
-def resolve_base(base: str) -> tuple[str, Path | None]:
-    """('scratch'|'folder'|'library', path)."""
+def resolve_base(base: str, device_kind: str = "auto", device_dtype: str | None = None) -> tuple[str, Path | None]:
+    """('scratch'|'folder'|'library'|'found', path). A folder or .gguf path, or the name `bases`
+    prints, goes through models.discovery: checked, refused when it can't fit, a GGUF converted."""
     if base == "scratch":
         return "scratch", None
-    folder = Path(base).expanduser()
-    if folder.is_dir():
-        return "folder", folder.resolve()
-    if library.exists(base):
+    if not Path(base).expanduser().exists() and library.exists(base):
         return "library", library.get_model(base).path
-    if any(sep in base for sep in ("/", "\\")) or base.startswith((".", "~")):
-        raise ModelLoadError("model_missing", path=str(folder))
-    raise ModelLoadError("model_unknown", name=base)
+    device = device_profile(device_kind, device_dtype)
+    folder = base_folder(base, purpose="lora", device=device)
+    return ("folder" if Path(base).expanduser().exists() else "found"), Path(folder).resolve()
 
 
 def _model_dtype(device_kind: str, device_dtype: str, method: str):
@@ -67,7 +66,7 @@ def _model_dtype(device_kind: str, device_dtype: str, method: str):
 def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None,
                  free_memory: int | None, device_kind: str = "cpu", device_dtype: str = "fp32") -> Base:
     """Load or build the model to train; raises on a bad base or option and writes nothing."""
-    kind, folder = resolve_base(cfg.base)
+    kind, folder = resolve_base(cfg.base, device_kind, device_dtype)
     if kind == "scratch":
         return _scratch(cfg, data, train_samples, resume_dir)
 
@@ -76,6 +75,9 @@ def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Pa
         if info.is_lora:
             return _library_lora(cfg, info, device_kind, device_dtype)
         record = {"kind": "library", "name": info.name, "path": str(info.path), "of": info.meta.get("base")}
+    elif kind == "found":
+        found = lookup(cfg.base)
+        record = {"kind": "found", "name": cfg.base, "source": found.source if found else None, "path": str(folder)}
     else:
         record = {"kind": "folder", "path": str(folder)}
     check_model_folder(folder)

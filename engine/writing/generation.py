@@ -13,6 +13,7 @@ from ..common.events import TextEvent
 from ..common.memory import memory_advice
 from ..models import library
 from ..models.device import choose_device
+from ..models.discovery import base_folder, device_profile
 from ..models.loading import check_model_folder, load_causal_lm, load_tokenizer, max_positions
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import COPY, PROMPT
@@ -72,13 +73,21 @@ _cache: dict[tuple, LoadedModel] = {}
 _cache_lock = threading.Lock()
 
 
-def _locate(name_or_path: str, device: str) -> tuple[Path, dict, tuple]:
-    """The model's folder, its metadata and its cache key (a retrained model gets a new key)."""
-    if library.exists(name_or_path):
+def _locate(name_or_path: str, device: str, convert: bool = True) -> tuple[Path | None, dict, tuple]:
+    """The model's folder, its metadata and its cache key (a retrained model gets a new key).
+
+    Not a library model: a base by the name `bases` prints, or a folder or .gguf path, checked
+    and refused when it can't fit (models.discovery); a GGUF is converted on first use unless
+    `convert` is False, and then the folder is None until it has been.
+    """
+    if not Path(name_or_path).expanduser().exists() and library.exists(name_or_path):
         info = library.get_model(name_or_path)
         folder, meta = info.path, info.meta
     else:
-        folder, meta = check_model_folder(name_or_path), {}
+        folder, meta = base_folder(name_or_path, purpose="write", device=device_profile(device), convert=convert), {}
+        if folder is None:
+            return None, {}, (name_or_path, 0, device)
+        check_model_folder(folder)
     stamp = (folder / library.META_FILE).stat().st_mtime_ns if meta else 0
     return folder, meta, (str(Path(folder).resolve()), stamp, device)
 
@@ -86,7 +95,7 @@ def _locate(name_or_path: str, device: str) -> tuple[Path, dict, tuple]:
 def is_loaded(name_or_path: str, device: str = "auto") -> bool:
     """Whether the next request for this model finds it in memory."""
     with _cache_lock:
-        return _locate(name_or_path, device)[2] in _cache
+        return _locate(name_or_path, device, convert=False)[2] in _cache
 
 
 def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool = False) -> LoadedModel:
