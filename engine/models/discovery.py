@@ -49,7 +49,7 @@ class MemoryNeeds:
         write = int(parameters * half * 1.15 + 0.5 * GB)
         # LoRA keeps the frozen base in half precision on a GPU (training.bases), plus activations
         lora = int(parameters * half * 1.3 + 0.75 * GB)
-        return cls(int(parameters * FULL_BYTES_PER_PARAM + 0.5 * GB), lora, write, device.memory_bytes, device.kind)
+        return cls(int(parameters * FULL_BYTES_PER_PARAM + 0.75 * GB), lora, write, device.memory_bytes, device.kind)
 
     def fit(self, purpose: str = "lora") -> str:
         need = getattr(self, purpose)

@@ -146,8 +146,12 @@ def convert(path: Path, facts: BaseFacts, *, name: str, device: DeviceChoice,
                 raise _Cancelled
     except _Cancelled:
         return None
-    except OSError:
-        if (target / RECORD_FILE).is_file():  # another process finished the same conversion first
+    except WenanError:
+        raise
+    except Exception as err:
+        if _disk_full(err):  # safetensors reports a full disk as its own error, not as OSError
+            raise WenanError("no_space", path=str(target)) from err
+        if isinstance(err, OSError) and (target / RECORD_FILE).is_file():  # another process finished it first
             return target
         raise
     on_event(ConvertEvent("done", **event))
@@ -264,6 +268,15 @@ def _tensor_progress(event: dict, on_event, cancel: threading.Event):
         finally:
             for module, original in patched:
                 module.tqdm = original
+
+
+def _disk_full(err: BaseException) -> bool:
+    import errno
+
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return True
+    text = str(err).lower()
+    return "no space left" in text or "os error 28" in text or "disk full" in text
 
 
 def _transformers_version() -> str:
