@@ -45,6 +45,7 @@ class TrainPage(QWidget):
         state.data_changed.connect(self._on_data_changed)
         state.models_changed.connect(self.form.refresh_library)
         state.device_changed.connect(self._update_device)
+        state.device_changed.connect(lambda: self.state.device and self.form.found.refresh(self.state.device))
         self.form.changed.connect(self._update_controls)
         self._on_data_changed()
         self._update_device()
