@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from base_stores import add_ollama_blob, all_stores, hf_cache, ollama_store, tree
+from base_stores import all_stores, hf_cache, ollama_store, tree
 from conftest import ROOT, subprocess_env
 
 from engine.common.errors import ModelLoadError
@@ -262,3 +262,8 @@ def test_bases_command_lists_json_and_refuses_in_one_line(stores, user_home, wen
                          capture_output=True, text=True, timeout=300, env=env, cwd=ROOT)
     lines = [line for line in bad.stderr.splitlines() if line.strip()]
     assert bad.returncode == 2 and len(lines) == 1 and "nope:1b" in lines[0], bad.stderr
+
+
+def test_a_snapshot_folder_given_by_path_is_named_by_its_repo(stores):
+    entry = lookup_base(str(stores["huggingface"]), device=CPU16)
+    assert entry.name == "Qwen/Qwen2.5-Tiny-Instruct" and entry.source == "path" and entry.usable

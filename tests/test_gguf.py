@@ -3,19 +3,17 @@ folder (safetensors, tokenizer, chat template, a record of the source), and it t
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
 import threading
-import uuid
 
 import pytest
 from base_stores import ollama_store, tree
 from conftest import ROOT, SAMPLE, subprocess_env
 from gguf_files import write_gguf
 
-from engine.common.errors import ModelLoadError, WenanError
+from engine.common.errors import WenanError
 from engine.models import base_folder, library, load_causal_lm, load_tokenizer, lookup_base
 from engine.models import gguf_convert
 from engine.models.device import DeviceChoice

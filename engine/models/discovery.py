@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -208,7 +208,7 @@ def _path_entry(path: Path) -> Found | None:
         snap = stores.snapshot(path)
         path = snap if snap is not None else path
     if (path / "config.json").exists() or not any(path.glob("*.gguf")):
-        return Found(path.name, "path", path.absolute(), "folder")
+        return Found(stores.folder_name(path), "path", path.absolute(), "folder")
     ggufs = sorted(path.glob("*.gguf"))
     return Found(ggufs[0].stem, "path", ggufs[0].absolute(), "gguf") if len(ggufs) == 1 else None
 
@@ -325,5 +325,3 @@ def _stamp(path: Path) -> list:
     except OSError:
         return []
 
-
-BASE_FACT_FIELDS = tuple(f.name for f in fields(BaseFacts))

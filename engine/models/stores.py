@@ -325,7 +325,7 @@ def find_in_folder(path: Path, source: str = "scan", depth: int = 3) -> list[Fou
     if path.is_file():
         return [Found(path.stem, source, path, "gguf")] if path.suffix.lower() == ".gguf" else []
     if (path / "config.json").is_file():
-        return [Found(path.name, source, path, "folder")]
+        return [Found(folder_name(path), source, path, "folder")]
     if (path / "manifests").is_dir() and (path / "blobs").is_dir():
         return [_as_source(f, source) for f in find_ollama(path)]
     if any(e.name.startswith("models--") for e in _dirs(path)):
@@ -336,6 +336,13 @@ def find_in_folder(path: Path, source: str = "scan", depth: int = 3) -> list[Fou
             if sub.is_dir() and not sub.is_symlink():
                 found += find_in_folder(Path(sub.path), source, depth - 1)
     return found
+
+
+def folder_name(path: Path) -> str:
+    """A model folder's name; an HF snapshot (models--ORG--NAME/snapshots/REV) is called ORG/NAME."""
+    if path.parent.name == "snapshots" and path.parent.parent.name.startswith("models--"):
+        return path.parent.parent.name[len("models--"):].replace("--", "/")
+    return path.name
 
 
 def _as_source(found: Found, source: str) -> Found:
