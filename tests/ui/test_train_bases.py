@@ -28,7 +28,9 @@ def _items(combo):
 def test_found_bases_are_listed_by_fit_and_a_chat_one_is_offered(qtbot, ollama, user_home, gguf_dir):
     form = TrainForm()
     qtbot.addWidget(form)
-    assert form.found.is_scanning()  # the scan runs on a worker thread, not in the constructor
+    assert not form.found.is_scanning()  # nothing is looked for before the page is seen
+    form.show()
+    assert form.found.is_scanning()  # and then on a worker thread, not on the GUI thread
     with qtbot.waitSignal(form.found.scanned, timeout=LONG):
         pass
     items = _items(form.found.combo)
@@ -47,7 +49,7 @@ def test_add_a_folder_or_file_is_remembered_and_unusable_ones_say_why(qtbot, dia
     form = TrainForm()
     qtbot.addWidget(form)
     with qtbot.waitSignal(form.found.scanned, timeout=LONG):
-        pass
+        form.show()
     assert form.found.entries == [] and "No pretrained models found" in form.found.note.text()
     assert form.base_kind() == "scratch" and not form.found_radio.isEnabled()
 
@@ -69,7 +71,7 @@ def test_add_a_folder_or_file_is_remembered_and_unusable_ones_say_why(qtbot, dia
     again = TrainForm()  # remembered: a new page finds them too
     qtbot.addWidget(again)
     with qtbot.waitSignal(again.found.scanned, timeout=LONG):
-        pass
+        again.show()
     assert {e.name for e in again.found.entries} == {"rwkv-tiny", "qwen2-tiny-Q8_0", "llama-tiny-F16"}
 
 

@@ -29,7 +29,7 @@ class FoundBases(QWidget):
         self.combo = QComboBox()
         self.combo.setObjectName("foundBases")
         self.combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(24)
+        self.combo.setMinimumContentsLength(12)
         self.combo.currentIndexChanged.connect(lambda _: self._on_choice())
         self.add_button = QToolButton()
         self.add_button.setObjectName("addBase")
@@ -45,12 +45,13 @@ class FoundBases(QWidget):
         self.note.setObjectName("foundBasesNote")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        row = QHBoxLayout()
+        row = QHBoxLayout()  # below the list, so the page stays as narrow as before
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.combo, 1)
         row.addWidget(self.add_button)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.combo)
         layout.addLayout(row)
         layout.addWidget(self.note)
         self.retranslate()
@@ -63,6 +64,12 @@ class FoundBases(QWidget):
         self.add_file_action.setText(self.tr("A .&gguf file…"))
         self._fill()
 
+    def showEvent(self, event) -> None:
+        # Looked for once the page is seen, not at start-up: the scan imports torch on its worker.
+        if not self._scanned and self.job is None:
+            self.refresh()
+        super().showEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
@@ -72,6 +79,8 @@ class FoundBases(QWidget):
     def refresh(self, device=None) -> None:
         """Scan again (the stores, the added paths) on a worker thread; once more if one is running."""
         self._device = device or self._device
+        if not self._scanned and self.job is None and not self.isVisible() and device is not None:
+            return  # the device is known before the page is shown: the first showing scans
         if self.job is not None:
             self._again = True
             return

@@ -66,8 +66,7 @@ class TrainForm(QWidget):
         self._build()
         self.retranslate()
         self.refresh_library()
-        self._update_enabled()
-        self.found.refresh()
+        self._update_enabled()  # the found bases are looked for when the page is first shown
 
     # ---- layout ----
     def _build(self) -> None:
