@@ -284,6 +284,7 @@ class TrainPage(QWidget):
             name=result.name))
 
     def _on_failed(self, err: BaseException, details: str) -> None:
+        self.view.flush()  # a "preparing" event still waiting to be drawn must not cover the problem
         self.view.show_status(lambda: self.tr("Training stopped because of a problem."))
         self.view.log(error_text(err))
         show_error(self, err, details, self.tr("Training stopped"))
