@@ -20,7 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="learn from a file of your copy")
     t.add_argument("data", help=".txt, .csv, .tsv, .xlsx or .jsonl")
     t.add_argument("--name", required=True, help="name of the model in the library")
-    t.add_argument("--base", default="scratch", help="scratch, a local model folder, or a library model")
+    t.add_argument("--base", default="scratch",
+                   help="scratch, a library model, a base by the name `bases` prints, or a model folder or .gguf file")
     g = t.add_mutually_exclusive_group()
     g.add_argument("--epochs", type=float)
     g.add_argument("--max-steps", type=int)
@@ -40,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
 
     gen = sub.add_parser("generate", help="draft copy with a trained model")
-    gen.add_argument("name", help="a library model (or a local model folder)")
+    gen.add_argument("name", help="a library model, a base by the name `bases` prints, or a model folder or .gguf file")
     gen.add_argument("--prompt", required=True)
     gen.add_argument("-n", type=int, default=3, help="number of variants")
     gen.add_argument("--preset", choices=("safe", "balanced", "creative"))
@@ -67,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     i = msub.add_parser("import")
     i.add_argument("zip")
     i.add_argument("--name")
+
+    bs = sub.add_parser("bases", help="list the pretrained base models found on this computer")
+    bs.add_argument("--json", action="store_true", help="one JSON object per base")
+    bs.add_argument("--scan", action="append", default=[], metavar="DIR", help="also look in DIR (repeatable)")
+    bs.add_argument("--add", action="append", default=[], metavar="PATH",
+                    help="remember a model folder, a .gguf file or a folder of models as a base (repeatable)")
+    bs.add_argument("--forget", action="append", default=[], metavar="PATH", help="stop remembering PATH")
 
     h = sub.add_parser("history", help="search the drafts you generated")
     _filters(h)

@@ -8,6 +8,7 @@ import threading
 import time
 from argparse import Namespace
 from contextlib import contextmanager
+from pathlib import Path
 
 from .common.errors import WenanError
 
@@ -15,7 +16,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
 
 def run(args: Namespace) -> int:
-    handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models, "history": cmd_history,
+    handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models, "bases": cmd_bases,
+               "history": cmd_history,
                "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
     try:
         return handler(args)
@@ -55,6 +57,7 @@ def cmd_train(args: Namespace) -> int:
         block_size=args.block_size, lr=args.lr, method=args.method, device=args.device, seed=args.seed,
         checkpoint_every_steps=args.checkpoint_every,
     )
+    _convert_base(args.base, args.device, "lora", args.json)
     return _run_training(cfg, resume=args.resume, as_json=args.json)
 
 
@@ -149,6 +152,7 @@ def cmd_generate(args: Namespace) -> int:
         if live:
             print(e.delta, end="", flush=True)
 
+    _convert_base(args.name, args.device, "write", args.json)
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
     flags, order = _check(args.name, result.variants)
@@ -225,6 +229,93 @@ def cmd_models(args: Namespace) -> int:
                   f"base={card.base.name or card.base.path or card.base.kind}  "
                   f"val_loss={'-' if val is None else f'{val:.3f}'}  {card.created_at}")
     return EXIT_OK
+
+
+# ---- bases ----
+
+def cmd_bases(args: Namespace) -> int:
+    from .models import added_bases, discovery
+
+    for path in args.add:
+        print(f"Remembered {added_bases.add_path(path)}", file=sys.stderr)
+    for path in args.forget:
+        if not added_bases.remove_path(path):
+            print(f"note: {path} was not among the added bases", file=sys.stderr)
+    device = discovery.device_profile("auto")
+    entries = discovery.find_bases(args.scan, device=device)
+    if args.json:
+        for entry in entries:
+            _json(entry.to_dict())
+        return EXIT_OK
+    memory = f"{device.memory_bytes / 2**30:.1f} GB" if device.memory_bytes else "unknown memory"
+    print(f"Bases on this computer, for {device.name} ({memory}):")
+    headings = {"good": "Fits this computer", "tight": "Fits, with little memory to spare",
+                "too_large": "Too large for this computer", "unusable": "Can't be used"}
+    group = None
+    for entry in entries:
+        if entry.group != group:
+            group = entry.group
+            print(f"\n{headings[group]}:")
+        print(_base_line(entry))
+    if not entries:
+        print("  none found. Add one with: bases --add PATH (see docs/MODELS.md)")
+    return EXIT_OK
+
+
+def _base_line(e) -> str:
+    f = e.facts
+    size = "" if not f.parameters else (f"{f.parameters / 1e9:.2f} B" if f.parameters >= 1e8 else
+                                        f"{f.parameters / 1e6:.1f} M")
+    fmt = "GGUF " + (f.quantization or "") if f.format == "gguf" else "safetensors"
+    parts = [fmt, f.architecture or "?", size, f"context {f.context_length}" if f.context_length else "",
+             "chat" if f.chat else "", f.license or ""]
+    if e.usable and e.needs.lora:
+        parts.append(f"LoRA {e.needs.lora / 2**30:.1f} GB · write {e.needs.write / 2**30:.1f} GB")
+    line = f"  {e.name}  [{e.source}]  " + " · ".join(p for p in parts if p)
+    return line + (f"\n      {e.reason()}" if not e.usable else "")
+
+
+def _convert_base(name: str, device: str, purpose: str, as_json: bool) -> None:
+    """A GGUF base not converted yet is converted now, with a progress bar, before anything loads."""
+    from .models import discovery, library
+
+    if name == "scratch" or (library.exists(name) and not Path(name).expanduser().exists()):
+        return
+    choice = discovery.device_profile(device)
+    entry = discovery.lookup(name, device=choice)
+    if entry is None or entry.kind != "gguf" or not entry.usable:
+        return  # the command itself says what is wrong
+    from .models import gguf_convert
+
+    if gguf_convert.find_converted(entry.path, gguf_convert.storage_dtype(choice)) is not None:
+        return
+    discovery.check_fits(entry, purpose, device=choice)
+    if entry.facts.bits and entry.facts.bits < 8:
+        print("note: " + WenanError("gguf_below_8bit", name=entry.name, quantization=entry.facts.quantization,
+                                    bits=entry.facts.bits).message(), file=sys.stderr)
+    print(f"Converting {entry.name} into a base in the data folder (once)...", file=sys.stderr)
+    bar, cancel = None, threading.Event()
+
+    def on_event(e) -> None:
+        nonlocal bar
+        if as_json:
+            _json({"event": "converting", "phase": e.phase, "done": e.done, "total": e.total, "name": e.name})
+            return
+        if e.phase == "weights" and bar is None:
+            from tqdm import tqdm
+            bar = tqdm(total=e.total, unit="tensor", dynamic_ncols=True, file=sys.stderr)
+        if bar is not None:
+            bar.update(e.done - bar.n)
+
+    with _ctrl_c_cancels(cancel):
+        try:
+            folder = discovery.base_folder(name, purpose=purpose, device=choice, on_event=on_event, cancel=cancel)
+        finally:
+            if bar is not None:
+                bar.close()
+    if folder is None:
+        print("Stopped; nothing was converted.", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED)
 
 
 # ---- history and export ----

@@ -27,8 +27,26 @@ import sitecustomize  # noqa: E402,F401  -- the same socket guard as in subproce
 sys.path.remove(str(NETGUARD))
 
 
+# Where other programs keep models (engine.models.stores): pointed away from the real user folders.
+STORE_ENV = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "MODELSCOPE_CACHE", "JAN_DATA_FOLDER",
+             "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA")
+
+
 @pytest.fixture(autouse=True)
-def wenan_home(tmp_path, monkeypatch) -> Path:
+def user_home(tmp_path, monkeypatch) -> Path:
+    """An empty home folder: scanning for bases never reads the real Ollama, LM Studio or caches."""
+    home = tmp_path / "user-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+    for name in STORE_ENV:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OLLAMA_MODELS", str(home / ".ollama" / "models"))  # not /usr/share/ollama either
+    return home
+
+
+@pytest.fixture(autouse=True)
+def wenan_home(tmp_path, monkeypatch, user_home) -> Path:
     """Every test gets its own empty data folder; real user folders are never touched."""
     home = tmp_path / "wenan-home"
     home.mkdir()
@@ -131,3 +149,33 @@ def tiny_model(scratch_model_dir, wenan_home) -> str:
     """The session's scratch model, copied into this test's library as "tiny"."""
     shutil.copytree(scratch_model_dir, wenan_home / "models" / "tiny")
     return "tiny"
+
+
+@pytest.fixture(scope="session")
+def llama_base(tmp_path_factory, corpus_texts) -> Path:
+    """A tiny random Llama (untied embeddings, rotary q/k) with a byte-level BPE tokenizer."""
+    import torch
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from engine.models import train_tokenizer
+
+    tok = train_tokenizer(corpus_texts, 1024)
+    torch.manual_seed(1)
+    config = LlamaConfig(vocab_size=len(tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256,
+                         eos_token_id=tok.eos_token_id, bos_token_id=tok.bos_token_id, tie_word_embeddings=False)
+    return _save_base(tmp_path_factory.mktemp("llama-base"), LlamaForCausalLM(config), tok)
+
+
+@pytest.fixture(scope="session")
+def gguf_dir(tmp_path_factory, qwen2_base, llama_base) -> Path:
+    """Tiny GGUF files written with the gguf package: Qwen2 (Q8_0, chat template, licence), Llama (F16),
+    and one whose architecture transformers can't read."""
+    from gguf_files import write_gguf
+
+    folder = tmp_path_factory.mktemp("gguf")
+    write_gguf(qwen2_base, folder / "qwen2-tiny-Q8_0.gguf", qtype="Q8_0", chat_template=CHATML,
+               license="apache-2.0", name="Qwen2 Tiny Instruct")
+    write_gguf(llama_base, folder / "llama-tiny-F16.gguf", qtype="F16", name="Llama Tiny")
+    write_gguf(llama_base, folder / "rwkv-tiny.gguf", arch="rwkv6", qtype="F32", name="RWKV Tiny")
+    return folder

@@ -131,7 +131,7 @@ def test_bad_options_fail_before_any_file_is_written(tiny_model, tmp_path):
             run_batch(**(args | kwargs))
     with pytest.raises(WenanError) as err:
         run_batch("no-such-model", products, "detail", folder / "c.csv")
-    assert err.value.key == "model_missing"
+    assert err.value.key == "base_unknown"  # neither a library model nor a base found here
     assert sorted(p.name for p in folder.iterdir()) == ["products.csv"]
 
 

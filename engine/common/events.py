@@ -39,3 +39,14 @@ class TextEvent:
     """New text for one generated variant; `delta` is never half a character."""
     index: int
     delta: str
+
+
+@dataclass(frozen=True)
+class ConvertEvent:
+    """Progress of turning a GGUF file into a base in the data folder (done of total tensors)."""
+    phase: str                 # "checking" | "tokenizer" | "weights" | "saving" | "done"
+    name: str = ""             # the base, as the user knows it
+    done: int = 0
+    total: int = 0
+    below_8bit: bool = False   # the source's rounding is part of the base
+    quantization: str = ""     # e.g. "Q4_K_M"

@@ -47,13 +47,14 @@ def _fits(annotation: str, value: Any) -> bool:
 @dataclass(frozen=True)
 class BaseRecord:
     """What a model started from."""
-    kind: str = "scratch"             # "scratch" | "folder" | "library", or a kind a newer version knows
+    kind: str = "scratch"             # "scratch" | "folder" | "library" | "found", or a newer version's kind
     path: str | None = None           # the base's folder; a LoRA adapter is loaded on top of it
     name: str | None = None           # "library": the model whose training was continued
     model_type: str | None = None     # e.g. "gpt2", "qwen2"
     n_params: int | None = None
     of: dict | None = None            # "library": that model's own base record
     continued_from: str | None = None
+    source: str | None = None         # "found": where it was found (ollama, lmstudio, hf-cache…)
     extra: dict = field(default_factory=dict)
 
     @classmethod

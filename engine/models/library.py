@@ -15,6 +15,8 @@ from ..common import paths
 from ..common.atomic import atomic_dir, atomic_file, remove_stale_temps, translate_os_error
 from ..common.errors import ModelLoadError
 from .card import CARD_FILE, ModelCard, problems, read_card, write_card
+from .device import DeviceChoice
+from .discovery import base_folder
 from .loading import check_model_folder
 
 _DELETING = ".tmp-.delete-"  # a model being deleted is moved into such a folder first
@@ -48,12 +50,19 @@ class ModelRef:
         return (self.folder / CARD_FILE).stat().st_mtime_ns if self.card else 0
 
 
-def resolve_model(name_or_path: str) -> ModelRef:
-    """A library model by name, else a local model folder (checked). Raises ModelLoadError."""
-    if exists(name_or_path):
+def resolve_model(name_or_path: str, *, purpose: str = "write", device: DeviceChoice | None = None,
+                  convert: bool = True) -> ModelRef | None:
+    """A library model by name; else a base by the name `bases` prints, or a folder or .gguf path.
+
+    A base goes through `discovery.base_folder`: checked, refused when it can't fit this
+    device for `purpose`, a GGUF converted on first use. None only with `convert=False`, for a
+    GGUF not converted yet. Raises ModelLoadError.
+    """
+    if not Path(name_or_path).expanduser().exists() and exists(name_or_path):
         info = get_model(name_or_path)
         return ModelRef(info.path, info.card)
-    return ModelRef(check_model_folder(name_or_path))
+    folder = base_folder(name_or_path, purpose=purpose, device=device, convert=convert)
+    return None if folder is None else ModelRef(check_model_folder(folder))
 
 
 def check_name(name: str) -> str:

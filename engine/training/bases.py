@@ -15,6 +15,7 @@ from ..data.samples import Sample
 from ..models import library
 from ..models.card import BaseRecord
 from ..models.device import DeviceChoice, available_memory, load_dtype
+from ..models.discovery import base_folder, lookup
 from ..models.loading import (check_model_folder, count_parameters, load_adapter, load_causal_lm, load_tokenizer,
                               max_positions)
 from ..models.prompt_style import PromptStyle
@@ -45,24 +46,21 @@ def choose_method(requested: str, params: int, free_memory: int | None) -> str:
     return "full" if params <= FULL_MAX_PARAMS and fits else "lora"
 
 
-def resolve_base(base: str) -> tuple[str, Path | None]:
-    """('scratch'|'folder'|'library', path)."""
+def resolve_base(base: str, device: DeviceChoice | None = None) -> tuple[str, Path | None]:
+    """('scratch'|'folder'|'library'|'found', path). A folder or .gguf path, or the name `bases`
+    prints, goes through models.discovery: checked, refused when it can't fit, a GGUF converted."""
     if base == "scratch":
         return "scratch", None
-    folder = Path(base).expanduser()
-    if folder.is_dir():
-        return "folder", folder.resolve()
-    if library.exists(base):
+    if not Path(base).expanduser().exists() and library.exists(base):
         return "library", library.get_model(base).path
-    if any(sep in base for sep in ("/", "\\")) or base.startswith((".", "~")):
-        raise ModelLoadError("model_missing", path=str(folder))
-    raise ModelLoadError("model_unknown", name=base)
+    folder = base_folder(base, purpose="lora", device=device)
+    return ("folder" if Path(base).expanduser().exists() else "found"), Path(folder).resolve()
 
 
 def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Path | None,
                  device: DeviceChoice) -> Base:
     """Load or build the model to train; raises on a bad base or option and writes nothing."""
-    kind, folder = resolve_base(cfg.base)
+    kind, folder = resolve_base(cfg.base, device)
     if kind == "scratch":
         return _scratch(cfg, data, train_samples, resume_dir)
 
@@ -71,6 +69,9 @@ def prepare_base(cfg, data: DataSet, train_samples: list[Sample], resume_dir: Pa
         if info.is_lora:
             return _library_lora(cfg, info, device)
         record = BaseRecord("library", path=str(info.path), name=info.name, of=info.card.base.to_dict())
+    elif kind == "found":
+        found = lookup(cfg.base)
+        record = BaseRecord("found", path=str(folder), name=cfg.base, source=found.source if found else None)
     else:
         record = BaseRecord("folder", path=str(folder))
     check_model_folder(folder)

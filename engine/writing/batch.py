@@ -24,7 +24,6 @@ from ..common.errors import ConfigError, DataFileError, WenanError, current_lang
 from ..common.options import one_of, within
 from ..common.sheets import write_csv_table, write_xlsx_table
 from ..data.source import open_data
-from ..models.library import resolve_model
 from ..quality.checklists import is_cjk_text
 from ..quality.checks import (CheckContext, check_variants, flags_from_dicts, flags_summary, rank_variants, score,
                               split_keywords)
@@ -260,7 +259,7 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
     loaded = load_model(model, device)  # a missing or broken model fails here, before any file is touched
     drafter = _RowDrafter(model, scenario, n, gen, memo_for_model(model), loaded.text_format, cancel, device)
     header = {"kind": "header", "version": JOURNAL_VERSION, "input_sha256": sheet.sha256, "model": model,
-              "model_id": resolve_model(model).identity, "scenario": scenario, "n": n, "mapping": fields_of,
+              "model_id": loaded.identity, "scenario": scenario, "n": n, "mapping": fields_of,
               "gen": gen}
     journal = journal_path(out_path)
     rows = _resumable_rows(journal, header, out_path, resume, len(sheet.rows))

@@ -12,6 +12,7 @@ from ..common.events import TextEvent
 from ..common.options import at_least, positive, within
 from ..common.memory import memory_advice
 from ..models.device import choose_device, load_dtype
+from ..models.discovery import device_profile
 from ..models.library import ModelRef, resolve_model
 from ..models.loading import load_adapter, load_causal_lm, load_tokenizer, max_positions
 from ..models.prompt_style import PromptStyle
@@ -69,22 +70,30 @@ class LoadedModel:
     device: str               # torch device string
     device_name: str          # what the user sees
     stop_ids: tuple[int, ...]
+    identity: str = ""        # ModelRef.identity: tells a retrained model of the same name apart
 
 
 _cache: dict[tuple, LoadedModel] = {}
 _cache_lock = threading.Lock()
 
 
-def _locate(name_or_path: str, device: str) -> tuple[ModelRef, tuple]:
-    """The model and its cache key (a retrained or edited model gets a new key)."""
-    ref = resolve_model(name_or_path)
+def _locate(name_or_path: str, device: str, convert: bool = True) -> tuple[ModelRef | None, tuple]:
+    """The model and its cache key (a retrained or edited model gets a new key).
+
+    Not a library model: a base by the name `bases` prints, or a folder or .gguf path, checked
+    and refused when it can't fit (models.discovery); a GGUF is converted on first use unless
+    `convert` is False, and then the model is None until it has been.
+    """
+    ref = resolve_model(name_or_path, purpose="write", device=device_profile(device), convert=convert)
+    if ref is None:
+        return None, (name_or_path, 0, device)
     return ref, (ref.identity, ref.stamp(), device)
 
 
 def is_loaded(name_or_path: str, device: str = "auto") -> bool:
     """Whether the next request for this model finds it in memory."""
     with _cache_lock:
-        return _locate(name_or_path, device)[1] in _cache
+        return _locate(name_or_path, device, convert=False)[1] in _cache
 
 
 def load_model(name_or_path: str, device: str = "auto", *, reserve_for_gui: bool = False) -> LoadedModel:
@@ -118,7 +127,7 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
         stop.update(ids if isinstance(ids, list) else [ids] if ids is not None else [])
     style = PromptStyle(card.style) if card is not None and card.style else PromptStyle.for_tokenizer(tokenizer)
     return LoadedModel(model, tokenizer, style, card is not None and card.is_text, choice.kind, choice.name,
-                       tuple(sorted(stop)))
+                       tuple(sorted(stop)), ref.identity)
 
 
 def clear_cache() -> None:

@@ -44,7 +44,8 @@ def test_no_bundled_base_adds_nothing(qtbot):
     qtbot.addWidget(form)
     assert paths.bundled_bases() == [] and form.builtin_radios == []
     assert [b.text() for b in form.base_group.buttons()] == ["Learn from s&cratch", "A model f&older:",
-                                                             "Continue a librar&y model:"]
+                                                             "Continue a librar&y model:",
+                                                             "A model on this co&mputer:"]
 
 
 def test_built_in_base_is_offered_and_trains(qtbot, bundled_base, window, driver):

@@ -18,9 +18,10 @@ from ..errors import error_text
 from ..estimate import PRESETS
 from ..model_list import list_library
 from ..notice import InlineMessage, hint
+from .train_bases import FoundBases
 
 METHODS = ("auto", "full", "lora")
-KINDS = ("scratch", "folder", "library")  # button ids; built-in bases follow from BUILTIN_ID on
+KINDS = ("scratch", "folder", "library", "found")  # button ids; built-in bases follow from BUILTIN_ID on
 BUILTIN_ID = len(KINDS)
 
 
@@ -46,18 +47,26 @@ class TrainForm(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._name_touched = False
+        self._base_touched = False
         self._build()
         self.retranslate()
         self.refresh_library()
-        self._update_enabled()
+        self._update_enabled()  # the found bases are looked for when the page is first shown
 
     # ---- layout ----
     def _build(self) -> None:
         self.base_box = QGroupBox()
         self.scratch_radio, self.folder_radio, self.library_radio = QRadioButton(), QRadioButton(), QRadioButton()
+        self.found_radio = QRadioButton()
+        self.found_radio.setObjectName("foundBase")
         self.base_group = QButtonGroup(self)
-        for i, radio in enumerate((self.scratch_radio, self.folder_radio, self.library_radio)):
+        for i, radio in enumerate((self.scratch_radio, self.folder_radio, self.library_radio, self.found_radio)):
             self.base_group.addButton(radio, i)
+        # Pretrained models already on this computer (Ollama, LM Studio, download caches, added ones).
+        self.found = FoundBases()
+        self.found.changed.connect(self._on_found_changed)
+        self.found.scanned.connect(self._on_found_scanned)
+        self.base_group.buttonClicked.connect(lambda _: setattr(self, "_base_touched", True))
         self.scratch_radio.setChecked(True)
         # Base models shipped in the installer; none in a source checkout or a build without one.
         self.builtin_bases = paths.bundled_bases()
@@ -81,6 +90,9 @@ class TrainForm(QWidget):
         for row, radio in enumerate(self.builtin_radios, start=1):
             grid.addWidget(radio, row, 0, 1, 3)
         row = 1 + len(self.builtin_radios)
+        grid.addWidget(self.found_radio, row, 0)
+        grid.addWidget(self.found, row, 1, 1, 2)
+        row += 1
         grid.addWidget(self.folder_radio, row, 0)
         grid.addWidget(self.folder_edit, row, 1)
         grid.addWidget(self.browse_button, row, 2)
@@ -162,6 +174,11 @@ class TrainForm(QWidget):
             radio.setText(self._builtin_text(folder))
             radio.setToolTip(self.tr("A base model that came with Wenan Studio. It already knows the language, "
                                      "so your copy only has to teach it your shop's style."))
+        self.found_radio.setText(self.tr("A model on this co&mputer:"))
+        self.found_radio.setToolTip(self.tr("A pretrained model another program already keeps here (Ollama, LM "
+                                            "Studio, GPT4All, Jan, the Hugging Face or ModelScope downloads) or one "
+                                            "you added. It already writes fluent text; your copy teaches it your "
+                                            "shop's voice."))
         self.folder_radio.setText(self.tr("A model f&older:"))
         self.folder_radio.setToolTip(self.tr("A Hugging Face model folder on this computer (config.json and "
                                              "*.safetensors), e.g. a small Qwen or GPT-2"))
@@ -234,6 +251,8 @@ class TrainForm(QWidget):
             return self.library_combo.currentData() or ""
         if kind == "builtin":
             return str(self.builtin_bases[self.base_group.checkedId() - BUILTIN_ID])
+        if kind == "found":
+            return self.found.current_name() or ""
         return "scratch"
 
     def refresh_library(self) -> None:
@@ -283,6 +302,8 @@ class TrainForm(QWidget):
         self.browse_button.setEnabled(True)
         self.library_combo.setEnabled(kind == "library")
         self.library_radio.setEnabled(self.library_combo.count() > 0)
+        self.found.combo.setEnabled(kind == "found")
+        self.found_radio.setEnabled(bool(self.found.entries) or kind == "found")
         # A scratch model is always fully trained: LoRA needs a pretrained base.
         self.method_combo.setEnabled(kind != "scratch")
         if kind == "scratch":
@@ -347,5 +368,23 @@ class TrainForm(QWidget):
         self.steps_spin.setValue(steps)
 
     def is_valid(self) -> bool:
+        if self.base_kind() == "found" and not self.found.current_name():
+            return False
         return self.validate_name() and (self.base_kind() != "folder" or not self.folder_message.isVisible()
                                          and bool(self.folder_edit.text().strip()))
+
+    def _on_found_changed(self) -> None:
+        if self.found.current_name() and self.base_kind() != "found" and self.found.combo.hasFocus():
+            self.found_radio.setChecked(True)
+        self._update_enabled()
+        self.changed.emit()
+
+    def _on_found_scanned(self) -> None:
+        """A chat model that fits this computer gives publishable drafts sooner than scratch: offer it
+        first, unless the user already chose where to start from."""
+        entry = self.found.current_entry()
+        if not self._base_touched and self.base_kind() == "scratch" and entry is not None and entry.facts.chat \
+                and entry.group == "good":
+            self.found_radio.setChecked(True)
+        self._update_enabled()
+        self.changed.emit()

@@ -45,6 +45,7 @@ class TrainPage(QWidget):
         state.data_changed.connect(self._on_data_changed)
         state.models_changed.connect(self.form.refresh_library)
         state.device_changed.connect(self._update_device)
+        state.device_changed.connect(lambda: self.state.device and self.form.found.refresh(self.state.device))
         self.form.changed.connect(self._update_controls)
         self._on_data_changed()
         self._update_device()
@@ -283,6 +284,7 @@ class TrainPage(QWidget):
             name=result.name))
 
     def _on_failed(self, err: BaseException, details: str) -> None:
+        self.view.flush()  # a "preparing" event still waiting to be drawn must not cover the problem
         self.view.show_status(lambda: self.tr("Training stopped because of a problem."))
         self.view.log(error_text(err))
         show_error(self, err, details, self.tr("Training stopped"))
