@@ -16,7 +16,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
 def run(args: Namespace) -> int:
     handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models, "history": cmd_history,
-               "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
+               "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor, "demo": cmd_demo,
+               "insights": cmd_insights}[args.command]
     try:
         return handler(args)
     except WenanError as err:
@@ -286,7 +287,8 @@ def cmd_batch(args: Namespace) -> int:
     with _ctrl_c_cancels(cancel):
         try:
             result = run_batch(args.name, args.products, args.scenario, args.out, n=args.n,
-                               on_event=on_event, cancel=cancel)
+                               on_event=on_event, cancel=cancel,
+                               fixed={"product": args.product} if args.product else None)
         finally:
             if bar is not None:
                 bar.close()
@@ -301,6 +303,114 @@ def cmd_batch(args: Namespace) -> int:
         print("Stopped; run the same command again to continue where it stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+# ---- insights ----
+
+def _date_option(option: str, value: str | None):
+    from .common.errors import ConfigError
+    from .insight import parse_date
+
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise ConfigError("bad_value", option=option, value=value, hint="Use a date such as 2024-05-01.")
+    return day
+
+
+def cmd_insights(args: Namespace) -> int:
+    from .common.errors import ConfigError, ExportError, current_language
+    from .common.options import at_least
+    from .insight import INSIGHT_FORMATS, analyze, export_insight, filter_reviews, read_reviews, refine_insight
+
+    at_least("--top", args.top, 1)
+    since, until = _date_option("--since", args.since), _date_option("--until", args.until)
+    if args.out and not args.out.lower().endswith(INSIGHT_FORMATS):
+        raise ExportError("insight_out_format", path=args.out)
+    reviews = read_reviews(args.file, args.text_column, args.rating_column, args.product_column, args.date_column)
+    if args.product and not reviews.chosen.product:
+        raise ConfigError("bad_value", option="--product", value=args.product,
+                          hint="The file has no product column; name it with --product-column.")
+    if (since or until) and not reviews.chosen.date:
+        raise ConfigError("bad_value", option="--since/--until", value=args.since or args.until,
+                          hint="The file has no date column; name it with --date-column.")
+    subset = filter_reviews(reviews.reviews, args.product, since, until)
+    cancel = threading.Event()
+    bar = None
+
+    def on_event(e) -> None:
+        nonlocal bar
+        if args.json or not e.total or e.phase == "done":
+            return
+        if bar is None or bar.desc != e.phase:
+            if bar is not None:
+                bar.close()
+            from tqdm import tqdm
+            bar = tqdm(total=e.total, desc=e.phase, unit="review", dynamic_ncols=True, file=sys.stderr, leave=False)
+        bar.update(e.done - bar.n)
+
+    with _ctrl_c_cancels(cancel):
+        try:
+            insight = analyze(subset, on_event=on_event, cancel=cancel)
+            if args.model and not insight.cancelled:
+                insight = refine_insight(insight, args.model, lang=current_language(), on_event=on_event, cancel=cancel)
+        finally:
+            if bar is not None:
+                bar.close()
+    if insight.cancelled:
+        print("Stopped; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if args.out:
+        export_insight(insight, args.out)
+    if args.json:
+        _insight_json(insight, reviews, args)
+    else:
+        _insight_text(insight, reviews, args)
+    return EXIT_OK
+
+
+def _insight_json(insight, reviews, args: Namespace) -> None:
+    selling = {a.name: i for i, a in enumerate(insight.selling_points, 1)}
+    pain = {a.name: i for i, a in enumerate(insight.pain_points, 1)}
+    for a in insight.aspects[:args.top]:
+        _json({"event": "aspect", "aspect": a.name, "terms": list(a.terms), "mentions": a.mentions,
+               "positive": a.positive, "negative": a.negative, "neutral": a.neutral,
+               "positive_share": _r(a.positive_share), "negative_share": _r(a.negative_share),
+               "phrases": {"positive": [{"text": p.text, "count": p.count} for p in a.positive_phrases],
+                           "negative": [{"text": p.text, "count": p.count} for p in a.negative_phrases]},
+               "examples": [{"row": e.row, "quote": e.quote, "polarity": e.polarity} for e in a.examples],
+               "selling_point_rank": selling.get(a.name), "pain_point_rank": pain.get(a.name),
+               **({"ai_name": a.label, "ai_summary": a.summary, "ai_generated": True} if insight.refined_by else {})})
+    _json({"event": "done", "reviews": len(insight.reviews), "rows": reviews.rows, "blank": reviews.blank,
+           "placeholders": reviews.placeholders, "aspects": len(insight.aspects), "rated": insight.rated,
+           "text_column": reviews.chosen.text, "rating_column": reviews.chosen.rating,
+           "product_column": reviews.chosen.product, "date_column": reviews.chosen.date,
+           "refined_by": insight.refined_by or None, "out": args.out, "elapsed_s": _r(insight.elapsed_s, 2)})
+
+
+def _insight_text(insight, reviews, args: Namespace) -> None:
+    source = f"the \"{reviews.chosen.rating}\" ratings" if insight.rated else "the reviews' own words"
+    print(f"{len(insight.reviews):,} reviews of {reviews.path.name} (column \"{reviews.chosen.text}\"); "
+          f"praise and criticism from {source}")
+    if not insight.aspects:
+        print("No aspects found: the reviews are too short or say too little about the product.")
+    for title, points, count, phrases in (
+            ("Selling points (卖点)", insight.selling_points, lambda a: a.positive, lambda a: a.positive_phrases),
+            ("Pain points (痛点)", insight.pain_points, lambda a: a.negative, lambda a: a.negative_phrases)):
+        if not points:
+            continue
+        print(f"\n{title}")
+        for rank, a in enumerate(points[:args.top], 1):
+            said = ", ".join(f"{p.text} ({p.count})" for p in phrases(a)[:3])
+            print(f"{rank:3}. {a.title}  {count(a)} of {a.mentions} reviews ({count(a) / a.mentions:.0%})"
+                  + (f" · {said}" if said else ""))
+            if a.summary:
+                print(f"     {a.summary}  [AI-generated / AI生成]")
+            for e in a.examples[:2]:
+                print(f"     row {e.row}: “{e.quote}”")
+    if args.out:
+        print(f"\nExported to {args.out}")
 
 
 # ---- doctor ----
