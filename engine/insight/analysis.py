@@ -124,12 +124,12 @@ def parse(text: str) -> Parsed:
 
 class _Progress:
     def __init__(self, on_event: Callable[[InsightEvent], None], started: float) -> None:
-        self.on_event, self.started, self.last = on_event, started, 0.0
+        self.on_event, self.started, self.last, self.phase = on_event, started, 0.0, ""
 
     def __call__(self, phase: str, done: int, total: int, force: bool = False) -> None:
         now = time.monotonic()
-        if force or now - self.last >= PROGRESS_EVERY_S:
-            self.last = now
+        if force or phase != self.phase or now - self.last >= PROGRESS_EVERY_S:  # each phase is announced
+            self.last, self.phase = now, phase
             self.on_event(InsightEvent(phase, done, total, now - self.started))
 
 
@@ -191,8 +191,10 @@ def _term_regexes(groups: list[AspectGroup]) -> tuple[re.Pattern | None, re.Patt
             owner.setdefault(term.lower() if term.isascii() else term, g)
     cjk = [t for t in owner if not t.isascii()]
     latin = [t for t in owner if t.isascii()]
-    return (re.compile(trie_regex(cjk)) if cjk else None,
-            re.compile(r"\b(?:" + trie_regex(latin) + r")\b", re.IGNORECASE) if latin else None, owner)
+    # Lookaheads find a term at every position, overlaps included: "包装" inside "外包装" and
+    # "quality" after "sound" are found, so a review mentions an aspect exactly when it contains a term.
+    return (re.compile("(?=(" + trie_regex(cjk) + "))") if cjk else None,
+            re.compile(r"\b(?=(" + trie_regex(latin) + r")\b)", re.IGNORECASE) if latin else None, owner)
 
 
 @dataclass
@@ -215,13 +217,17 @@ def _count(reviews: tuple[Review, ...], parsed: list[Parsed], groups: list[Aspec
         text = review.text
         found = []
         if cjk_re is not None and not text.isascii():
-            found += [(m.start(), m.end(), owner[m.group()]) for m in cjk_re.finditer(text)]
+            found += [(m.start(1), m.end(1), owner[m.group(1)]) for m in cjk_re.finditer(text)]
         if latin_re is not None:
-            found += [(m.start(), m.end(), owner[m.group().lower()]) for m in latin_re.finditer(text)]
+            found += [(m.start(1), m.end(1), owner[m.group(1).lower()]) for m in latin_re.finditer(text)]
         if not found:
             continue
         found.sort()
-        _tally_review(review, position, p, found, rated, tallies)
+        kept = []  # "包装" inside "外包装" is the same mention of the same aspect
+        for m in found:
+            if not any(k[2] == m[2] and k[0] <= m[0] and m[1] <= k[1] for k in kept[-3:]):
+                kept.append(m)
+        _tally_review(review, position, p, kept, rated, tallies)
     return [_aspect(group, tally) for group, tally in zip(groups, tallies) if tally.reviews]
 
 

@@ -193,18 +193,17 @@ def group_candidates(counts: _Counts, reviews: int, sampled: int) -> list[Aspect
     groups = _Groups(words)
     chosen = set(words)
     by_support = sorted(words, key=lambda w: (-counts.support[w], w))
-    # shared head: the longer word joins the shorter one it starts or ends with
-    for long in by_support:
-        for short in by_support:
-            if short != long and len(short) >= 2 and len(short) < len(long) and " " not in long \
-                    and (long.startswith(short) or long.endswith(short)):
-                groups.union(short, long)
-                break
     for seed in _seeds():
         present = [w for w in seed if w in chosen]
         for w in present[1:]:
             groups.union(present[0], w)
     _group_by_opinions(counts, by_support, groups)
+    # Shared head: a word inside another joins it (外包装 and 包装盒 join 包装, 物流速度 joins 物流;
+    # "battery life" joins "battery"), so each mention counts for one aspect, as a substring count would.
+    for long in by_support:
+        for short in by_support:
+            if short != long and (short in long if " " not in long else long.startswith(short + " ")):
+                groups.union(short, long)
 
     result = []
     for root, members in groups.members().items():

@@ -120,8 +120,13 @@ class Lexicon:
         found: list[Opinion] = []
         clause = text[start:end]
         if not clause.isascii():
-            for m in self._zh_re.finditer(text, start, end):
+            matches = list(self._zh_re.finditer(text, start, end))
+            for k, m in enumerate(matches):
                 value = self.zh_values[m.group()]
+                # 好 before another opinion only makes it stronger: 面料好闷 is stuffy, 好好用 useful
+                if m.group().endswith("好") and k + 1 < len(matches) and matches[k + 1].start() == m.end() \
+                        and self.zh_values[matches[k + 1].group()]:
+                    continue
                 if not value:
                     continue
                 s = m.start()

@@ -308,9 +308,25 @@ def _jsonl_text(path: Path, line: str, number: int) -> str:
         raise DataFileError("jsonl_bad_review", path=str(path), line=number) from None
 
 
+def _tab_table(source: DataSource) -> DataSource | None:
+    """A .txt that is a table: Excel's "Unicode text" (UTF-16, tab-separated, header first)."""
+    lines = [line for line in source.text.split("\n")[:50] if line.strip()]
+    width = lines[0].count("\t") if lines else 0
+    if width < 1 or sum(line.count("\t") == width for line in lines) < 0.8 * len(lines):
+        return None
+    from ..data.dataset import TableInfo
+    from ..data.tables import read_table
+
+    info = source.info
+    columns, rows = read_table(info.path, "tsv", b"", source.text)
+    return DataSource(TableInfo(info.path, "tsv", info.encoding, columns, None, None), source.sha256, rows=tuple(rows))
+
+
 def open_reviews(path: str | Path) -> ReviewFile:
     """Check and read a review export (.csv, .tsv, .xlsx, .txt or .jsonl). Raises `DataFileError`."""
     source = open_data(path)
+    if source.info.format == "txt":
+        source = _tab_table(source) or source
     if source.info.columns:
         guessed = guess_review_columns(source.info.columns, list(source.rows))
     else:
