@@ -228,7 +228,8 @@ def _count(reviews: tuple[Review, ...], parsed: list[Parsed], groups: list[Aspec
             if not any(k[2] == m[2] and k[0] <= m[0] and m[1] <= k[1] for k in kept[-3:]):
                 kept.append(m)
         _tally_review(review, position, p, kept, rated, tallies)
-    return [_aspect(group, tally) for group, tally in zip(groups, tallies) if tally.reviews]
+    aspects = [_aspect(group, tally) for group, tally in zip(groups, tallies) if tally.reviews]
+    return sorted(aspects, key=lambda a: (-a.mentions, -(a.positive + a.negative), a.name))
 
 
 def _tally_review(review: Review, position: int, p: Parsed, found: list, rated: bool, tallies: list[_Tally]) -> None:
