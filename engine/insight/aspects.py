@@ -87,8 +87,8 @@ def _chinese_candidates(text: str, start: int, end: int, stop: frozenset[str]) -
     out = []
     for word, _offset, tag in chinese_words(text, start, end):
         if word in lx.aspect_nouns or (is_chinese_word(word) and tag in ASPECT_TAGS and word not in stop
-                                       and not lx.is_opinion(word)):
-            out.append(word)
+                                       and not lx.is_opinion(word) and word[0] not in "不没无别未"):
+            out.append(word)  # a word that starts with a negator (不理, 没用) says how, not what
     return out
 
 
