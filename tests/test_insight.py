@@ -160,7 +160,7 @@ def test_chinese_is_segmented_by_jieba():
     # No punctuation or space separates 面料 from its opinion: only a segmenter finds the word.
     texts = ["这件面料舒服透气", "面料柔软亲肤还不贵", "那条裙子面料好闷"]
     assert all("面料" not in re.split(r"[\s，。,.!！]+", t) for t in texts)
-    assert [w for w, _o, _t in chinese_words(texts[0], 0, len(texts[0]))] == ["这件", "面料", "舒服", "透气"]
+    assert [w for w, _o in chinese_words(texts[0], 0, len(texts[0]))] == ["这件", "面料", "舒服", "透气"]
     insight = analyze([Review(i + 1, i, t) for i, t in enumerate(texts)])
     fabric = _by_term(insight, "面料")
     assert fabric.mentions == 3 and fabric.positive == 2 and fabric.negative == 1

@@ -23,9 +23,9 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from .lexicon import lexicon, read_words
-from .segment import ASPECT_TAGS, chinese_words, english_lemma, english_words, is_chinese_word
+from .segment import chinese_words, english_lemma, english_words, is_aspect_tagged, is_chinese_word
 
-DISCOVERY_CHARS = 400_000   # about 3 s of jieba on a slow core
+DISCOVERY_CHARS = 250_000   # about 2 s of jieba on a slow, busy core
 MAX_GROUPS = 40
 MAX_CANDIDATES = 120
 OPINION_SIMILARITY = 0.9    # cosine of distinctive-opinion profiles that groups two words
@@ -85,8 +85,8 @@ def _chinese_candidates(text: str, start: int, end: int, stop: frozenset[str]) -
     """The aspect-like Chinese words of one clause. Only clauses with an opinion are segmented."""
     lx = lexicon()
     out = []
-    for word, _offset, tag in chinese_words(text, start, end):
-        if word in lx.aspect_nouns or (is_chinese_word(word) and tag in ASPECT_TAGS and word not in stop
+    for word, _offset in chinese_words(text, start, end):
+        if word in lx.aspect_nouns or (is_chinese_word(word) and is_aspect_tagged(word) and word not in stop
                                        and not lx.is_opinion(word) and word[0] not in "不没无别未"):
             out.append(word)  # a word that starts with a negator (不理, 没用) says how, not what
     return out
