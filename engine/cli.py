@@ -323,6 +323,7 @@ def cmd_insights(args: Namespace) -> int:
     from .common.errors import ConfigError, ExportError, current_language
     from .common.options import at_least
     from .insight import INSIGHT_FORMATS, analyze, export_insight, filter_reviews, read_reviews, refine_insight
+    from .insight.report import report_lines, report_text
 
     at_least("--top", args.top, 1)
     since, until = _date_option("--since", args.since), _date_option("--until", args.until)
@@ -364,53 +365,11 @@ def cmd_insights(args: Namespace) -> int:
     if args.out:
         export_insight(insight, args.out)
     if args.json:
-        _insight_json(insight, reviews, args)
+        for obj in report_lines(insight, reviews, args.top, args.out):
+            _json(obj)
     else:
-        _insight_text(insight, reviews, args)
+        print(report_text(insight, reviews, args.top, args.out))
     return EXIT_OK
-
-
-def _insight_json(insight, reviews, args: Namespace) -> None:
-    selling = {a.name: i for i, a in enumerate(insight.selling_points, 1)}
-    pain = {a.name: i for i, a in enumerate(insight.pain_points, 1)}
-    for a in insight.aspects[:args.top]:
-        _json({"event": "aspect", "aspect": a.name, "terms": list(a.terms), "mentions": a.mentions,
-               "positive": a.positive, "negative": a.negative, "neutral": a.neutral,
-               "positive_share": _r(a.positive_share), "negative_share": _r(a.negative_share),
-               "phrases": {"positive": [{"text": p.text, "count": p.count} for p in a.positive_phrases],
-                           "negative": [{"text": p.text, "count": p.count} for p in a.negative_phrases]},
-               "examples": [{"row": e.row, "quote": e.quote, "polarity": e.polarity} for e in a.examples],
-               "selling_point_rank": selling.get(a.name), "pain_point_rank": pain.get(a.name),
-               **({"ai_name": a.label, "ai_summary": a.summary, "ai_generated": True} if insight.refined_by else {})})
-    _json({"event": "done", "reviews": len(insight.reviews), "rows": reviews.rows, "blank": reviews.blank,
-           "placeholders": reviews.placeholders, "aspects": len(insight.aspects), "rated": insight.rated,
-           "text_column": reviews.chosen.text, "rating_column": reviews.chosen.rating,
-           "product_column": reviews.chosen.product, "date_column": reviews.chosen.date,
-           "refined_by": insight.refined_by or None, "out": args.out, "elapsed_s": _r(insight.elapsed_s, 2)})
-
-
-def _insight_text(insight, reviews, args: Namespace) -> None:
-    source = f"the \"{reviews.chosen.rating}\" ratings" if insight.rated else "the reviews' own words"
-    print(f"{len(insight.reviews):,} reviews of {reviews.path.name} (column \"{reviews.chosen.text}\"); "
-          f"praise and criticism from {source}")
-    if not insight.aspects:
-        print("No aspects found: the reviews are too short or say too little about the product.")
-    for title, points, count, phrases in (
-            ("Selling points (卖点)", insight.selling_points, lambda a: a.positive, lambda a: a.positive_phrases),
-            ("Pain points (痛点)", insight.pain_points, lambda a: a.negative, lambda a: a.negative_phrases)):
-        if not points:
-            continue
-        print(f"\n{title}")
-        for rank, a in enumerate(points[:args.top], 1):
-            said = ", ".join(f"{p.text} ({p.count})" for p in phrases(a)[:3])
-            print(f"{rank:3}. {a.title}  {count(a)} of {a.mentions} reviews ({count(a) / a.mentions:.0%})"
-                  + (f" · {said}" if said else ""))
-            if a.summary:
-                print(f"     {a.summary}  [AI-generated / AI生成]")
-            for e in a.examples[:2]:
-                print(f"     row {e.row}: “{e.quote}”")
-    if args.out:
-        print(f"\nExported to {args.out}")
 
 
 # ---- doctor ----

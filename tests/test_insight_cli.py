@@ -151,3 +151,19 @@ def test_batch_drafts_one_reply_per_real_review(tiny_model, tmp_path):
     again = run_batch(tiny_model, reviews, "review_reply", out, n=1, gen_overrides={"max_new_tokens": 8, "seed": 1},
                       fixed={"product": "保温杯"})
     assert again.done_rows == 2
+
+
+def test_jieba_keeps_its_cache_in_the_data_folder_not_the_temp_folder(wenan_home, tmp_path):
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    path = taobao_csv(tmp_path / "reviews.csv")
+    env = subprocess_env(wenan_home, TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp))
+    proc = subprocess.run([sys.executable, MAIN, "insights", str(path), "--json"], capture_output=True, text=True,
+                          timeout=300, env=env, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # jieba's "Building prefix dict…" log lines are silenced
+    assert not [p for p in temp.rglob("*") if "jieba" in p.name]
+    import jieba
+
+    assert sorted(p.name for p in (wenan_home / "cache").iterdir() if "jieba" in p.name) == [
+        f"jieba-{jieba.__version__}-aspect-words.cache", f"jieba-{jieba.__version__}.cache"]
