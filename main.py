@@ -92,7 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scenario", required=True, choices=("detail", "slogan", "social", "review_reply", "title"))
     b.add_argument("-n", type=int, default=3, help="variants per product")
     b.add_argument("--out", required=True, help=".csv or .xlsx to write")
+    b.add_argument("--product", metavar="NAME",
+                   help="review_reply: the product every review is about, when the sheet has no product column")
     b.add_argument("--json", action="store_true")
+
+    ins = sub.add_parser("insights", help="what real reviews praise and criticise: ranked selling points and pain points")
+    ins.add_argument("file", help="a review export: .csv, .tsv, .xlsx, .txt or .jsonl")
+    ins.add_argument("--text-column", metavar="C", help="the column with the review text (default: guessed)")
+    ins.add_argument("--rating-column", metavar="C", help='stars, scores or 好评/中评/差评 (default: guessed; "" for none)')
+    ins.add_argument("--product-column", metavar="C", help='default: guessed; "" for none')
+    ins.add_argument("--date-column", metavar="C", help='default: guessed; "" for none')
+    ins.add_argument("--product", metavar="NAME", help="only the reviews of this product")
+    ins.add_argument("--since", metavar="YYYY-MM-DD", help="only reviews from this date on")
+    ins.add_argument("--until", metavar="YYYY-MM-DD", help="only reviews up to this date")
+    ins.add_argument("--top", type=int, default=10, metavar="N", help="aspects to show (default 10)")
+    ins.add_argument("--model", metavar="DIR", help="a local chat model folder: it groups, names and summarises "
+                                                    "the aspects (numbers and quotes still come from counting)")
+    ins.add_argument("--out", metavar="FILE", help="also export the insight to this .csv or .xlsx")
+    ins.add_argument("--json", action="store_true", help="one JSON object per aspect, then a done line")
 
     sub.add_parser("doctor", help="versions, device and data folder")
     demo = sub.add_parser("demo", help="train on the bundled sample, then draft copy")

@@ -17,8 +17,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
 def run(args: Namespace) -> int:
     handler = {"train": cmd_train, "generate": cmd_generate, "models": cmd_models, "bases": cmd_bases,
-               "history": cmd_history,
-               "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor, "demo": cmd_demo}[args.command]
+               "history": cmd_history, "export": cmd_export, "batch": cmd_batch, "doctor": cmd_doctor,
+               "demo": cmd_demo, "insights": cmd_insights}[args.command]
     try:
         return handler(args)
     except WenanError as err:
@@ -378,7 +378,8 @@ def cmd_batch(args: Namespace) -> int:
     with _ctrl_c_cancels(cancel):
         try:
             result = run_batch(args.name, args.products, args.scenario, args.out, n=args.n,
-                               on_event=on_event, cancel=cancel)
+                               on_event=on_event, cancel=cancel,
+                               fixed={"product": args.product} if args.product else None)
         finally:
             if bar is not None:
                 bar.close()
@@ -392,6 +393,73 @@ def cmd_batch(args: Namespace) -> int:
     if result.cancelled:
         print("Stopped; run the same command again to continue where it stopped.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+# ---- insights ----
+
+def _date_option(option: str, value: str | None):
+    from .common.errors import ConfigError
+    from .insight import parse_date
+
+    if value is None:
+        return None
+    day = parse_date(value)
+    if day is None:
+        raise ConfigError("bad_value", option=option, value=value, hint="Use a date such as 2024-05-01.")
+    return day
+
+
+def cmd_insights(args: Namespace) -> int:
+    from .common.errors import ConfigError, ExportError, current_language
+    from .common.options import at_least
+    from .insight import INSIGHT_FORMATS, analyze, export_insight, filter_reviews, read_reviews, refine_insight
+    from .insight.report import report_lines, report_text
+
+    at_least("--top", args.top, 1)
+    since, until = _date_option("--since", args.since), _date_option("--until", args.until)
+    if args.out and not args.out.lower().endswith(INSIGHT_FORMATS):
+        raise ExportError("insight_out_format", path=args.out)
+    reviews = read_reviews(args.file, args.text_column, args.rating_column, args.product_column, args.date_column)
+    if args.product and not reviews.chosen.product:
+        raise ConfigError("bad_value", option="--product", value=args.product,
+                          hint="The file has no product column; name it with --product-column.")
+    if (since or until) and not reviews.chosen.date:
+        raise ConfigError("bad_value", option="--since/--until", value=args.since or args.until,
+                          hint="The file has no date column; name it with --date-column.")
+    subset = filter_reviews(reviews.reviews, args.product, since, until)
+    cancel = threading.Event()
+    bar = None
+
+    def on_event(e) -> None:
+        nonlocal bar
+        if args.json or not e.total or e.phase == "done":
+            return
+        if bar is None or bar.desc != e.phase:
+            if bar is not None:
+                bar.close()
+            from tqdm import tqdm
+            bar = tqdm(total=e.total, desc=e.phase, unit="review", dynamic_ncols=True, file=sys.stderr, leave=False)
+        bar.update(e.done - bar.n)
+
+    with _ctrl_c_cancels(cancel):
+        try:
+            insight = analyze(subset, on_event=on_event, cancel=cancel)
+            if args.model and not insight.cancelled:
+                insight = refine_insight(insight, args.model, lang=current_language(), on_event=on_event, cancel=cancel)
+        finally:
+            if bar is not None:
+                bar.close()
+    if insight.cancelled:
+        print("Stopped; nothing was written.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if args.out:
+        export_insight(insight, args.out)
+    if args.json:
+        for obj in report_lines(insight, reviews, args.top, args.out):
+            _json(obj)
+    else:
+        print(report_text(insight, reviews, args.top, args.out))
     return EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""The main window: a sidebar with four pages, menus, drag and drop, and a safe close."""
+"""The main window: a sidebar with five pages, menus, drag and drop, and a safe close."""
 from __future__ import annotations
 
 import logging
@@ -20,6 +20,7 @@ from .model_list import list_library
 from .notice import InlineMessage
 from .pages.data_page import DataPage
 from .pages.history_page import HistoryPage
+from .pages.reviews_page import ReviewsPage
 from .pages.train_page import TrainPage
 from .pages.write_page import WritePage
 from .session import AppState
@@ -28,7 +29,7 @@ from .warmup import warm_up
 from .worker import Job, running_jobs, tracker
 
 log = logging.getLogger(__name__)
-PAGES = ("data", "train", "write", "history")
+PAGES = ("data", "train", "write", "history", "reviews")
 WARM_UP_DELAY_MS = 300
 DATA_SUFFIXES = (".txt", ".csv", ".tsv", ".xlsx", ".jsonl", ".xls")
 
@@ -56,7 +57,9 @@ class MainWindow(QMainWindow):
         self.train_page = TrainPage(self.state)
         self.write_page = WritePage(self.state)
         self.history_page = HistoryPage(self.state)
-        self.pages = dict(zip(PAGES, (self.data_page, self.train_page, self.write_page, self.history_page)))
+        self.reviews_page = ReviewsPage(self.state)
+        self.pages = dict(zip(PAGES, (self.data_page, self.train_page, self.write_page, self.history_page,
+                                      self.reviews_page)))
         self.stack = QStackedWidget()
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -130,10 +133,11 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Wenan Studio (文案工坊)"))
-        names = (self.tr("Data"), self.tr("Train"), self.tr("Write"), self.tr("History"))
+        names = (self.tr("Data"), self.tr("Train"), self.tr("Write"), self.tr("History"), self.tr("Reviews"))
         tips = (self.tr("Your copy file, its columns and cleaning (Ctrl+1)"),
                 self.tr("Teach a model your style (Ctrl+2)"), self.tr("Draft new copy (Ctrl+3)"),
-                self.tr("Your past drafts (Ctrl+4)"))
+                self.tr("Your past drafts (Ctrl+4)"),
+                self.tr("What your customers praise and criticise, from your review export (Ctrl+5)"))
         for i, (name, tip) in enumerate(zip(names, tips)):
             self.sidebar.item(i).setText(name)
             self.sidebar.item(i).setToolTip(tip)

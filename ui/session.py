@@ -20,6 +20,7 @@ class AppState(QObject):
     load_file = Signal(str)       # ask the Data page to load a file
     history_changed = Signal()    # drafts were saved, edited, starred or deleted (refresh views)
     rerun = Signal(object)        # ask the Write page to run an engine.history.store.RerunRequest again
+    draft_with = Signal(str, object)  # open the Write page on this scenario with these {field: value}
 
     def __init__(self, settings: AppSettings, parent: QObject | None = None):
         super().__init__(parent)

@@ -46,6 +46,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "{path} 是纯文本文件，没有“{column}”列：每一行（或空行分隔的每一段）就是一条样本。请去掉 --text-column 和 --prompt-column，或改用带表头的 .csv 或 .xlsx。"),
     "jsonl_has_no_columns": ("{path} is a JSON Lines file, so the column \"{column}\" cannot be chosen: the copy is read from the \"text\", \"completion\" or \"output\" field and the prompt from \"prompt\" or \"instruction\" and \"input\". Leave out --text-column and --prompt-column, or rename the fields.",
                              "{path} 是 JSON Lines 文件，不能指定“{column}”列：文案读取自 \"text\"、\"completion\" 或 \"output\" 字段，提示读取自 \"prompt\" 或 \"instruction\" 与 \"input\" 字段。请去掉 --text-column 和 --prompt-column，或修改字段名。"),
+    # review insight (engine.insight)
+    "no_review_column": ("Could not tell which column of {path} holds the review text. Choose it with --text-column (in the app: the Review column). Columns: {available}.",
+                         "无法判断 {path} 中哪一列是评价内容。请用 --text-column 指定（在应用中：选择“评价”列）。可用的列：{available}。"),
+    "rating_column_bad": ("The column \"{column}\" in {path} does not hold ratings: use a column of stars (1-5), scores (1-10) or 好评/中评/差评, or choose no rating column.",
+                          "{path} 的“{column}”列不是评分：请选择星级（1-5）、分数（1-10）或好评/中评/差评的列，或不选评分列。"),
+    "jsonl_bad_review": ("Line {line} of {path} is not valid JSON with a \"text\" or \"review\" field. Fix that line and try again.",
+                         "{path} 第 {line} 行不是含有 \"text\" 或 \"review\" 字段的有效 JSON。请修正该行后重试。"),
+    "refine_no_chat": ("{path} has no chat template, so it cannot be asked to group and name the aspects. Choose a chat (Instruct) model, or leave out --model.",
+                       "{path} 没有对话模板，无法让它归并和命名关注点。请选择对话（Instruct）模型，或去掉 --model。"),
+    "insight_out_format": ("Cannot export the insight as \"{path}\". Use a .csv or .xlsx file.",
+                           "无法把口碑分析导出为“{path}”。请使用 .csv 或 .xlsx 文件。"),
     # models
     "model_missing": ("No model folder at {path}. Choose a folder that holds config.json and the weights.",
                       "{path} 处没有模型文件夹。请选择包含 config.json 和权重的文件夹。"),

@@ -37,16 +37,22 @@ OUT_FORMATS = (".csv", ".xlsx")
 
 # Header names recognised for each field, besides its key and its labels in FIELDS.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
-    "product": ("产品名称", "商品", "商品名称", "品名", "product name", "name"),
+    "product": ("产品名称", "商品", "商品名称", "品名", "product name", "name",
+                # review exports: Taobao/Tmall, JD, Pinduoduo, Amazon
+                "宝贝名称", "宝贝标题", "商品标题", "货品名称", "宝贝", "product title", "product_title", "item name"),
     "selling_points": ("卖点", "selling point", "features"),
     "audience": ("目标人群", "人群", "target audience"),
     "tone": ("风格",),
     "platform": ("渠道", "channel"),
     "keywords": ("关键词", "keyword", "keywords", "must include"),
-    "review": ("评价", "买家评价", "review", "customer review"),
+    "review": ("评价", "买家评价", "review", "customer review",
+               # review exports: Taobao/Tmall, JD, Pinduoduo, Amazon
+               "评价内容", "评论内容", "初评内容", "评价文字", "文字评价", "用户评价", "评论", "review text", "review body",
+               "review_body", "reviewtext", "review content", "comment", "body"),
 }
-# Fields a row must fill; a reply needs the customer's review as well as the product.
-REQUIRED: dict[str, tuple[str, ...]] = {"review_reply": ("product", "review")}
+# Fields a row must fill. A reply needs the customer's review; a review export of one
+# product often has no product column, so the product may come from `fixed` or be left out.
+REQUIRED: dict[str, tuple[str, ...]] = {"review_reply": ("review",)}
 REQUIRED_DEFAULT = ("product",)
 
 
@@ -108,7 +114,8 @@ def default_mapping(columns: list[str], scenario: str) -> dict[str, str]:
     return mapping
 
 
-def resolve_mapping(sheet: ProductSheet, scenario: str, mapping: dict[str, str] | None = None) -> dict[str, str]:
+def resolve_mapping(sheet: ProductSheet, scenario: str, mapping: dict[str, str] | None = None,
+                    fixed: dict[str, str] | None = None) -> dict[str, str]:
     """The default mapping with `mapping` laid over it ("" unmaps a field), checked.
 
     Raises `ConfigError` for an unknown field, `DataFileError` for a column that is not in
@@ -126,7 +133,7 @@ def resolve_mapping(sheet: ProductSheet, scenario: str, mapping: dict[str, str] 
         else:
             resolved[key] = column
     for key in REQUIRED.get(scenario, REQUIRED_DEFAULT):
-        if key not in resolved:
+        if key not in resolved and not (fixed or {}).get(key, "").strip():
             names = " / ".join(dict.fromkeys((key, FIELDS[key][0], FIELDS[key][1])))
             raise WenanError("batch_column_missing", path=str(sheet.path), field=f"{FIELDS[key][1]} ({FIELDS[key][0]})",
                              names=names, available=", ".join(sheet.columns))
@@ -182,7 +189,7 @@ def _write_journal(path: Path, header: dict, rows: dict[int, dict]) -> None:
 def _mismatch(old: dict, new: dict) -> list[str]:
     labels = {"input_sha256": "product sheet (商品表)", "model": "model (模型)", "model_id": "model (模型)",
               "scenario": "scenario (场景)", "n": "number of variants (条数)", "mapping": "column mapping (列对应)",
-              "gen": "generation settings (生成参数)"}
+              "gen": "generation settings (生成参数)", "fixed": "product (产品)"}
     return list(dict.fromkeys(label for key, label in labels.items() if old.get(key) != new.get(key)))
 
 
@@ -238,10 +245,12 @@ def _check_options(products: Path, scenario: str, out_path: Path, n: int, gen: d
 def run_batch(model: str, products_path: str | Path, scenario: str, out_path: str | Path, n: int = 3,
               mapping: dict[str, str] | None = None, gen_overrides: dict | None = None, *,
               on_event: Callable[[BatchEvent], None] = lambda e: None, cancel: threading.Event | None = None,
-              resume: bool = True, device: str = "auto") -> BatchResult:
+              resume: bool = True, device: str = "auto", fixed: dict[str, str] | None = None) -> BatchResult:
     """Draft `n` variants for every product in the sheet and write them to `out_path`.
 
-    `mapping` is {field key: column} over the header-name defaults; `gen_overrides` are
+    `mapping` is {field key: column} over the header-name defaults; `fixed` gives a field
+    one value for every row whose sheet has no column for it (a review export of one
+    product: {"product": "保温杯"}); `gen_overrides` are
     `GenerateConfig` fields (temperature, max_new_tokens, seed…). With `resume`, rows
     finished by an earlier run of the same batch are kept and skipped; a journal from a
     different sheet, model, scenario, n, mapping or settings is refused. Without it, any
@@ -255,12 +264,17 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
     products_path, out_path, gen = Path(products_path), Path(out_path), dict(gen_overrides or {})
     _check_options(products_path, scenario, out_path, n, gen)
     sheet = read_products(products_path)
-    fields_of = resolve_mapping(sheet, scenario, mapping)
+    fixed = {k: " ".join(v.split()) for k, v in (fixed or {}).items() if v and v.strip()}
+    for key in fixed:
+        one_of("fixed", key, FIELDS)
+    fields_of = resolve_mapping(sheet, scenario, mapping, fixed)
+    fixed = {k: v for k, v in fixed.items() if k not in fields_of}  # a column wins over the fixed value
     loaded = load_model(model, device)  # a missing or broken model fails here, before any file is touched
     drafter = _RowDrafter(model, scenario, n, gen, memo_for_model(model), loaded.text_format, cancel, device)
     header = {"kind": "header", "version": JOURNAL_VERSION, "input_sha256": sheet.sha256, "model": model,
-              "model_id": loaded.identity, "scenario": scenario, "n": n, "mapping": fields_of,
-              "gen": gen}
+              "model_id": loaded.identity, "scenario": scenario, "n": n, "mapping": fields_of, "gen": gen}
+    if fixed:  # only then, so a journal written before fixed values existed still resumes
+        header["fixed"] = fixed
     journal = journal_path(out_path)
     rows = _resumable_rows(journal, header, out_path, resume, len(sheet.rows))
     resumed, total, done_here = len(rows), len(sheet.rows), 0
@@ -277,7 +291,7 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
                 continue
             if cancel.is_set():
                 break
-            values = {key: cells[i] for key, i in column.items()}
+            values = {**fixed, **{key: cells[i] for key, i in column.items()}}
             on_event(event(values.get("product", "")))
             entry = drafter.draft(index, values)
             if entry is None:
@@ -335,6 +349,12 @@ class _JournalAppender:
             self.file.close()
 
 
+def _opening(values: dict[str, str], lang: str) -> str:
+    """What a model trained on plain text continues: the product's name, or for a reply to a
+    review with no product the shop's own first words (never the customer's)."""
+    return values.get("product") or ("感谢您的评价，" if lang == "zh" else "Thank you for your review.")
+
+
 @dataclass(frozen=True)
 class _RowDrafter:
     """Drafts, checks and ranks the variants of one product row."""
@@ -357,7 +377,7 @@ class _RowDrafter:
         if entry["skipped"]:
             return entry
         lang = "zh" if is_cjk_text(" ".join(values.values())) else "en"
-        prompt = values["product"] if self.text_model else build_prompt(self.scenario, values, lang)
+        prompt = _opening(values, lang) if self.text_model else build_prompt(self.scenario, values, lang)
         result = generate(self.model, GenerateConfig(prompt=prompt, n=self.n, **self.gen), cancel=self.cancel,
                           device=self.device)
         if result.cancelled:

@@ -84,214 +84,262 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
     </message>
 </context>
 <context>
+    <name>AspectDetail</name>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="55"/>
+        <source>&amp;Reviews that mention it (as written, with their row):</source>
+        <translation>提及它的评价（原文，附行号）(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="56"/>
+        <source>Draft a &amp;reply to this review</source>
+        <translation>为这条评价起草回复(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="57"/>
+        <source>Opens the Write page with this real review in the review-reply form</source>
+        <translation>打开写文案页，把这条真实评价填入“评价回复”表单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="70"/>
+        <source>Click an aspect</source>
+        <translation>点击一个关注点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="71"/>
+        <source>Click a bar or a row on the left to read what customers say about it.</source>
+        <translation>点击左侧的柱条或表格行，查看顾客怎么说。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="77"/>
+        <source>{mentions} reviews mention it: {positive} praise it ({pshare}), {negative} criticise it ({nshare}). Words counted: {terms}.</source>
+        <translation>{mentions} 条评价提到它：{positive} 条好评（{pshare}），{negative} 条差评（{nshare}）。统计的词语：{terms}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="84"/>
+        <source>&lt;b&gt;Praise:&lt;/b&gt; {good}&lt;br&gt;&lt;b&gt;Criticism:&lt;/b&gt; {bad}</source>
+        <translation>&lt;b&gt;好评说法：&lt;/b&gt;{good}&lt;br&gt;&lt;b&gt;差评说法：&lt;/b&gt;{bad}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="86"/>
+        <source>{summary} (AI-generated summary; the numbers and quotes are counted)</source>
+        <translation>{summary}（AI 生成的总结；数字和原文均为统计所得）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_detail.py" line="93"/>
+        <source>row {row} {mark}  {text}</source>
+        <translation>第 {row} 行 {mark}  {text}</translation>
+    </message>
+</context>
+<context>
     <name>BatchDialog</name>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="154"/>
+        <location filename="../../ui/dialogs/batch.py" line="140"/>
         <source>Batch: copy for a product sheet</source>
         <translation>批量：为商品表写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="155"/>
+        <location filename="../../ui/dialogs/batch.py" line="141"/>
         <source>Drafting</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="156"/>
+        <location filename="../../ui/dialogs/batch.py" line="142"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="156"/>
+        <location filename="../../ui/dialogs/batch.py" line="142"/>
         <source>S&amp;cenario:</source>
         <translation>场景(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="157"/>
+        <location filename="../../ui/dialogs/batch.py" line="143"/>
         <source>&amp;Variants per product:</source>
         <translation>每个商品的候选数(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="157"/>
+        <location filename="../../ui/dialogs/batch.py" line="143"/>
         <source>St&amp;yle:</source>
         <translation>风格(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="158"/>
+        <location filename="../../ui/dialogs/batch.py" line="144"/>
         <source>Save &amp;to:</source>
         <translation>保存到(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="163"/>
+        <location filename="../../ui/dialogs/batch.py" line="149"/>
         <source>Safe: close to your own copy</source>
         <translation>稳妥：贴近你自己的文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="163"/>
+        <location filename="../../ui/dialogs/batch.py" line="149"/>
         <source>Balanced</source>
         <translation>均衡</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="164"/>
+        <location filename="../../ui/dialogs/batch.py" line="150"/>
         <source>Creative: more surprising</source>
         <translation>创意：更出人意料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="167"/>
+        <location filename="../../ui/dialogs/batch.py" line="153"/>
         <source>Where the copy sheet goes (.xlsx or .csv)</source>
         <translation>文案表的保存位置（.xlsx 或 .csv）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="168"/>
+        <location filename="../../ui/dialogs/batch.py" line="154"/>
         <source>Bro&amp;wse…</source>
         <translation>浏览(&amp;W)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="169"/>
+        <location filename="../../ui/dialogs/batch.py" line="155"/>
         <source>Start &amp;over</source>
         <translation>重新开始(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="170"/>
+        <location filename="../../ui/dialogs/batch.py" line="156"/>
         <source>Open &amp;file</source>
         <translation>打开文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="171"/>
+        <location filename="../../ui/dialogs/batch.py" line="157"/>
         <source>Open fol&amp;der</source>
         <translation>打开文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="172"/>
+        <location filename="../../ui/dialogs/batch.py" line="158"/>
         <source>&amp;Start</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="173"/>
+        <location filename="../../ui/dialogs/batch.py" line="159"/>
         <source>Draft copy for every product; you can stop and continue later</source>
         <translation>为每个商品写文案；可以随时停止，稍后继续</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="174"/>
+        <location filename="../../ui/dialogs/batch.py" line="160"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="175"/>
+        <location filename="../../ui/dialogs/batch.py" line="161"/>
         <source>Stop; products already finished are kept</source>
         <translation>停止；已完成的商品会保留</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="176"/>
+        <location filename="../../ui/dialogs/batch.py" line="162"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="228"/>
+        <location filename="../../ui/dialogs/batch.py" line="214"/>
         <source>No models yet: train one on the Train page first.</source>
         <translation>还没有模型：请先在“训练”页训练一个。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="230"/>
+        <location filename="../../ui/dialogs/batch.py" line="216"/>
         <source>This model learned from plain copy, so it writes on from each product&apos;s name; the other columns are used only for the checks.</source>
         <translation>这个模型学习的是纯文案，所以会从每个商品名接着往下写；其他列只用于质量检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="233"/>
+        <location filename="../../ui/dialogs/batch.py" line="219"/>
         <source>Drafts the shop&apos;s reply to each customer&apos;s real review in the sheet. Wenan Studio never writes reviews.</source>
         <translation>为表中每条真实的顾客评价起草店铺的回复。文案工坊从不编写评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="243"/>
+        <location filename="../../ui/dialogs/batch.py" line="229"/>
         <source>Save the copy sheet</source>
         <translation>保存文案表</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="244"/>
+        <location filename="../../ui/dialogs/batch.py" line="230"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="255"/>
+        <location filename="../../ui/dialogs/batch.py" line="241"/>
         <source>{done} of {total} products are already done — Start continues from there.</source>
         <translation>{total} 个商品中已完成 {done} 个——点“开始”会从那里继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="275"/>
+        <location filename="../../ui/dialogs/batch.py" line="261"/>
         <source>Start over</source>
         <translation>重新开始</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="276"/>
+        <location filename="../../ui/dialogs/batch.py" line="262"/>
         <source>Throw away the products already done and draft every product again?</source>
         <translation>放弃已完成的商品，为所有商品重新写文案吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="314"/>
+        <location filename="../../ui/dialogs/batch.py" line="300"/>
         <source>Loading the model…</source>
         <translation>正在载入模型…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="321"/>
+        <location filename="../../ui/dialogs/batch.py" line="307"/>
         <source>Stopping… Finished products are kept; the one being drafted now is drafted again when you continue.</source>
         <translation>正在停止…已完成的商品会保留；正在写的这个商品会在继续时重新写。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="330"/>
+        <location filename="../../ui/dialogs/batch.py" line="316"/>
         <source>{n} / {n}</source>
         <translation>{n} / {n}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="332"/>
+        <location filename="../../ui/dialogs/batch.py" line="318"/>
         <source>Row {i} / {n}</source>
         <translation>第 {i} / {n} 行</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="337"/>
+        <location filename="../../ui/dialogs/batch.py" line="323"/>
         <source>Drafting “{product}”</source>
         <translation>正在为“{product}”写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="339"/>
+        <location filename="../../ui/dialogs/batch.py" line="325"/>
         <source> · about {time} left</source>
         <translation> · 约剩 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="347"/>
+        <location filename="../../ui/dialogs/batch.py" line="333"/>
         <source>Stopped before the first product was finished.</source>
         <translation>在第一个商品完成前就已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="350"/>
+        <location filename="../../ui/dialogs/batch.py" line="336"/>
         <source>Stopped: {done} of {total} products are done and saved in {file}. Start continues from there.</source>
         <translation>已停止：{total} 个商品中已完成 {done} 个，已保存在 {file}。点“开始”会从那里继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="357"/>
+        <location filename="../../ui/dialogs/batch.py" line="343"/>
         <source>Done: {rows} products, {variants} variants, {flagged} of them flagged by the checks (see the flags columns). Saved to {file}, labelled as AI-generated.</source>
         <translation>完成：{rows} 个商品，{variants} 条候选，其中 {flagged} 条被质量检查标出（见 flags 列）。已保存到 {file}，并标注为“AI生成”。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="361"/>
+        <location filename="../../ui/dialogs/batch.py" line="347"/>
         <source>{n} rows had an empty required cell and were left without copy.</source>
         <translation>有 {n} 行的必填单元格为空，这些行没有写文案。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="366"/>
+        <location filename="../../ui/dialogs/batch.py" line="352"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="370"/>
+        <location filename="../../ui/dialogs/batch.py" line="356"/>
         <source>Stopped because of a problem; fix it and press Start to continue.</source>
         <translation>因出现问题而停止；解决后点“开始”即可继续。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="399"/>
+        <location filename="../../ui/dialogs/batch.py" line="385"/>
         <source>The batch is running</source>
         <translation>批量任务正在进行</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch.py" line="400"/>
+        <location filename="../../ui/dialogs/batch.py" line="386"/>
         <source>Stop the batch and close? Finished products are kept; Start continues from there next time.</source>
         <translation>停止批量任务并关闭吗？已完成的商品会保留；下次点“开始”会从那里继续。</translation>
     </message>
@@ -299,62 +347,62 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>BatchSheet</name>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="106"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="87"/>
         <source>Product sheet</source>
         <translation>商品表</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="107"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="88"/>
         <source>A .csv or .xlsx file with one product per row</source>
         <translation>每行一个商品的 .csv 或 .xlsx 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="108"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="89"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="109"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="90"/>
         <source>Columns</source>
         <translation>列对应</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="123"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="104"/>
         <source>Open a product sheet</source>
         <translation>打开商品表</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="124"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="105"/>
         <source>Product sheets (*.csv *.tsv *.xlsx)</source>
         <translation>商品表 (*.csv *.tsv *.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="143"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="124"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="159"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="140"/>
         <source>This sheet has a header but no products.</source>
         <translation>这个表只有表头，没有商品。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="192"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="173"/>
         <source>{rows} products, {columns} columns; the first rows:</source>
         <translation>{rows} 个商品，{columns} 列；前几行：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="229"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="210"/>
         <source>{field} (required):</source>
         <translation>{field}（必填）：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="230"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="211"/>
         <source>{field}:</source>
         <translation>{field}：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/batch_sheet.py" line="231"/>
+        <location filename="../../ui/dialogs/batch_sheet.py" line="212"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
@@ -362,178 +410,178 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="188"/>
+        <location filename="../../ui/pages/data_page.py" line="172"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; It learns to write like your shop, on this computer: 1. load a file of your copy here, 2. train a model, 3. write new copy with it. New here? Start with the sample shop&apos;s copy.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;它在你的电脑上学习你店铺的文风：1. 在这里载入你的文案文件，2. 训练一个模型，3. 用它写新文案。第一次使用？先用示例店铺的文案试试。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="191"/>
+        <location filename="../../ui/pages/data_page.py" line="175"/>
         <source>Try the sample</source>
         <translation>试用示例</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="192"/>
+        <location filename="../../ui/pages/data_page.py" line="176"/>
         <source>Your copy</source>
         <translation>你的文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="193"/>
+        <location filename="../../ui/pages/data_page.py" line="177"/>
         <source>Open a file of your own marketing copy (.txt, .csv, .tsv, .xlsx or .jsonl), or drag it onto this window. Nothing leaves this computer.</source>
         <translation>打开一个你自己的营销文案文件（.txt、.csv、.tsv、.xlsx 或 .jsonl），或把它拖到本窗口。所有数据都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="195"/>
+        <location filename="../../ui/pages/data_page.py" line="179"/>
         <source>&amp;Open file…</source>
         <translation>打开文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="196"/>
+        <location filename="../../ui/pages/data_page.py" line="180"/>
         <source>Choose a file with your product copy (Ctrl+O)</source>
         <translation>选择包含商品文案的文件（Ctrl+O）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="197"/>
+        <location filename="../../ui/pages/data_page.py" line="181"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="198"/>
+        <location filename="../../ui/pages/data_page.py" line="182"/>
         <source>Load the bundled copy of a fictional shop, to see how it works</source>
         <translation>载入内置的虚构店铺文案，看看效果如何</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="199"/>
+        <location filename="../../ui/pages/data_page.py" line="183"/>
         <source>Sample with &amp;prompts</source>
         <translation>带提示的示例(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="200"/>
+        <location filename="../../ui/pages/data_page.py" line="184"/>
         <source>A table of prompt → copy pairs: a model trained on it can follow the Write page&apos;s forms</source>
         <translation>一个“提示 → 文案”配对的表格：用它训练的模型能按“写文案”页的表单来写</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="202"/>
+        <location filename="../../ui/pages/data_page.py" line="186"/>
         <source>&amp;Next: train →</source>
         <translation>下一步：训练(&amp;N) →</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="203"/>
+        <location filename="../../ui/pages/data_page.py" line="187"/>
         <source>Columns</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="204"/>
+        <location filename="../../ui/pages/data_page.py" line="188"/>
         <source>&amp;Copy column:</source>
         <translation>文案列(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="205"/>
+        <location filename="../../ui/pages/data_page.py" line="189"/>
         <source>P&amp;rompt column:</source>
         <translation>提示列(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="206"/>
+        <location filename="../../ui/pages/data_page.py" line="190"/>
         <source>The column that holds your marketing copy</source>
         <translation>存放营销文案的那一列</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="207"/>
+        <location filename="../../ui/pages/data_page.py" line="191"/>
         <source>Optional: a column with the request for each copy, such as the product and its selling points</source>
         <translation>可选：写明每条文案要求的列，比如商品和卖点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="209"/>
+        <location filename="../../ui/pages/data_page.py" line="193"/>
         <source>With a prompt column the model learns to write copy for a request; without one it learns to continue your copy.</source>
         <translation>有提示列时，模型学会按要求写文案；没有提示列时，模型学会接着你的文案往下写。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="211"/>
+        <location filename="../../ui/pages/data_page.py" line="195"/>
         <source>Cleaning</source>
         <translation>清洗</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="212"/>
+        <location filename="../../ui/pages/data_page.py" line="196"/>
         <source>Remove HTM&amp;L tags</source>
         <translation>去除 HTML 标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="221"/>
+        <location filename="../../ui/pages/data_page.py" line="205"/>
         <source>Pr&amp;eview of the cleaned samples</source>
         <translation>清洗后样本预览(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="213"/>
+        <location filename="../../ui/pages/data_page.py" line="197"/>
         <source>Tidy &amp;whitespace</source>
         <translation>整理空白字符(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="214"/>
+        <location filename="../../ui/pages/data_page.py" line="198"/>
         <source>&amp;Mask phone numbers, e-mails and ID numbers</source>
         <translation>遮盖手机号、邮箱和身份证号(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="215"/>
+        <location filename="../../ui/pages/data_page.py" line="199"/>
         <source>Replaces them with [PHONE], [EMAIL] and [ID] so the model never learns them</source>
         <translation>替换为 [PHONE]、[EMAIL] 和 [ID]，模型就不会学到这些信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="216"/>
+        <location filename="../../ui/pages/data_page.py" line="200"/>
         <source>Remove &amp;duplicates</source>
         <translation>去除重复(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="217"/>
+        <location filename="../../ui/pages/data_page.py" line="201"/>
         <source>Drop samples shorter &amp;than:</source>
         <translation>去除短于此长度的样本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="218"/>
+        <location filename="../../ui/pages/data_page.py" line="202"/>
         <source> characters</source>
         <translation> 字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="219"/>
+        <location filename="../../ui/pages/data_page.py" line="203"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="220"/>
+        <location filename="../../ui/pages/data_page.py" line="204"/>
         <source>No file loaded yet.</source>
         <translation>尚未载入文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="223"/>
-        <location filename="../../ui/pages/data_page.py" line="328"/>
+        <location filename="../../ui/pages/data_page.py" line="207"/>
+        <location filename="../../ui/pages/data_page.py" line="315"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="241"/>
+        <location filename="../../ui/pages/data_page.py" line="225"/>
         <source>Open a copy file</source>
         <translation>打开文案文件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="242"/>
+        <location filename="../../ui/pages/data_page.py" line="226"/>
         <source>Copy files (*.txt *.csv *.tsv *.xlsx *.jsonl);;All files (*)</source>
         <translation>文案文件 (*.txt *.csv *.tsv *.xlsx *.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="287"/>
+        <location filename="../../ui/pages/data_page.py" line="274"/>
         <source>Loading {name}…</source>
         <translation>正在载入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="316"/>
+        <location filename="../../ui/pages/data_page.py" line="303"/>
         <source>Could not use {name}.</source>
         <translation>无法使用 {name}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="344"/>
+        <location filename="../../ui/pages/data_page.py" line="331"/>
         <source>No file yet. Try the sample to see how it works.</source>
         <translation>还没有文件。试用示例，看看效果如何。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="347"/>
+        <location filename="../../ui/pages/data_page.py" line="334"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; · {format} · encoding: {encoding}</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; · {format} · 编码：{encoding}</translation>
     </message>
@@ -710,22 +758,22 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>EstimateLabel</name>
     <message>
-        <location filename="../../ui/pages/train_estimate.py" line="110"/>
+        <location filename="../../ui/pages/train_estimate.py" line="109"/>
         <source>Estimated time: calculating…</source>
         <translation>预计用时：计算中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_estimate.py" line="124"/>
+        <location filename="../../ui/pages/train_estimate.py" line="123"/>
         <source>measured on this computer</source>
         <translation>本机实测</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_estimate.py" line="125"/>
+        <location filename="../../ui/pages/train_estimate.py" line="124"/>
         <source>assumed until a training here measures it</source>
         <translation>按假设速度估算，本机训练一次后改用实测值</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_estimate.py" line="126"/>
+        <location filename="../../ui/pages/train_estimate.py" line="125"/>
         <source>Estimated time: &lt;b&gt;about {time}&lt;/b&gt; ({steps} steps over ≈{tokens} tokens at ≈{speed} tokens/s, {source}). It is an estimate: the real speed shows once training runs.</source>
         <translation>预计用时：&lt;b&gt;约 {time}&lt;/b&gt;（{steps} 步，约 {tokens} 个词元，速度约 {speed} 词元/秒，{source}）。这只是估计：训练开始后会显示实际速度。</translation>
     </message>
@@ -786,147 +834,147 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>FoundBases</name>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="59"/>
+        <location filename="../../ui/pages/train_bases.py" line="60"/>
         <source>Add a model folder or file…</source>
         <translation>添加模型文件夹或文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="60"/>
+        <location filename="../../ui/pages/train_bases.py" line="61"/>
         <source>A Hugging Face model folder (config.json and *.safetensors), a .gguf file, or a folder that holds models. Wenan Studio remembers it.</source>
         <translation>Hugging Face 模型文件夹（config.json 和 *.safetensors）、.gguf 文件，或存放模型的文件夹。文案工坊会记住它。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="62"/>
+        <location filename="../../ui/pages/train_bases.py" line="63"/>
         <source>A model &amp;folder…</source>
         <translation>模型文件夹(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="63"/>
+        <location filename="../../ui/pages/train_bases.py" line="64"/>
         <source>A .&amp;gguf file…</source>
         <translation>.gguf 文件(&amp;G)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="88"/>
+        <location filename="../../ui/pages/train_bases.py" line="97"/>
         <source>Looking for pretrained models on this computer…</source>
         <translation>正在查找本机上的预训练模型…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="112"/>
+        <location filename="../../ui/pages/train_bases.py" line="121"/>
         <source>Fits this computer</source>
         <translation>适合本机</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="112"/>
+        <location filename="../../ui/pages/train_bases.py" line="121"/>
         <source>Fits, with little memory to spare</source>
         <translation>能运行，但内存余量不多</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="113"/>
+        <location filename="../../ui/pages/train_bases.py" line="122"/>
         <source>Too large for this computer</source>
         <translation>对本机来说太大</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="113"/>
+        <location filename="../../ui/pages/train_bases.py" line="122"/>
         <source>Can&apos;t be used</source>
         <translation>无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="133"/>
+        <location filename="../../ui/pages/train_bases.py" line="142"/>
         <source>No pretrained models found on this computer. Add a model folder or a .gguf file, or see docs/MODELS.md for small ones to copy here.</source>
         <translation>本机未找到预训练模型。请添加模型文件夹或 .gguf 文件，或参阅 docs/MODELS.md，复制一个小模型到本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="142"/>
+        <location filename="../../ui/pages/train_bases.py" line="151"/>
         <source>{n} B</source>
         <translation>{n}B</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="143"/>
+        <location filename="../../ui/pages/train_bases.py" line="152"/>
         <source>{n} M</source>
         <translation>{n}M</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="145"/>
+        <location filename="../../ui/pages/train_bases.py" line="154"/>
         <source>chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="150"/>
+        <location filename="../../ui/pages/train_bases.py" line="159"/>
         <source>added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="151"/>
+        <location filename="../../ui/pages/train_bases.py" line="160"/>
         <source>folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="151"/>
+        <location filename="../../ui/pages/train_bases.py" line="160"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="157"/>
+        <location filename="../../ui/pages/train_bases.py" line="166"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="159"/>
+        <location filename="../../ui/pages/train_bases.py" line="168"/>
         <source>Context: {n} tokens</source>
         <translation>上下文：{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="161"/>
+        <location filename="../../ui/pages/train_bases.py" line="170"/>
         <source>Licence: {licence}</source>
         <translation>许可证：{licence}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="164"/>
+        <location filename="../../ui/pages/train_bases.py" line="173"/>
         <source>Memory: about {lora} GB to train with LoRA, {write} GB to write, of {have} GB</source>
         <translation>内存：LoRA 训练约需 {lora} GB，写作约需 {write} GB，本机共 {have} GB</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="189"/>
+        <location filename="../../ui/pages/train_bases.py" line="198"/>
         <source>None of the models found fits this computer; hover over one to see why.</source>
         <translation>找到的模型都不适合本机；将鼠标悬停在模型上可查看原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="194"/>
+        <location filename="../../ui/pages/train_bases.py" line="203"/>
         <source>Not a chat model: drafts follow your copy only after training. </source>
         <translation>这不是对话模型：训练之后才能按你的文案写作。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="196"/>
+        <location filename="../../ui/pages/train_bases.py" line="205"/>
         <source>This GGUF file is turned into a base in Wenan Studio&apos;s data folder the first time it is used (a few minutes, once); the original file is left as it is.</source>
         <translation>首次使用时，这个 GGUF 文件会在文案工坊的数据文件夹中转换为基座（只需一次，约几分钟）；原文件保持不变。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="199"/>
+        <location filename="../../ui/pages/train_bases.py" line="208"/>
         <source>It is quantized to {q} ({bits} bits per weight): that rounding becomes part of the base; a Q8_0 or F16 file of the same model is more faithful.</source>
         <translation>它已量化为 {q}（每个权重 {bits} 位）：其舍入误差会成为基座的一部分；同一模型的 Q8_0 或 F16 文件更准确。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="203"/>
+        <location filename="../../ui/pages/train_bases.py" line="212"/>
         <source>It leaves little memory for other programs while it trains.</source>
         <translation>训练时留给其他程序的内存不多。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="208"/>
+        <location filename="../../ui/pages/train_bases.py" line="217"/>
         <source>Choose a model folder, or a folder of models</source>
         <translation>选择模型文件夹，或存放多个模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="213"/>
+        <location filename="../../ui/pages/train_bases.py" line="222"/>
         <source>Choose a .gguf model file</source>
         <translation>选择 .gguf 模型文件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="214"/>
+        <location filename="../../ui/pages/train_bases.py" line="223"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="232"/>
+        <location filename="../../ui/pages/train_bases.py" line="241"/>
         <source>No model was found in {path}.</source>
         <translation>在 {path} 中没有找到模型。</translation>
     </message>
@@ -1047,173 +1095,173 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>HistoryDetail</name>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="98"/>
+        <location filename="../../ui/pages/history_detail.py" line="89"/>
         <source>Select a draft to see its full text, the prompt and settings that wrote it, and what the quality checks found.</source>
         <translation>选择一条草稿，查看它的全文、写出它的提示和设置，以及质量检查的结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="100"/>
-        <location filename="../../ui/pages/history_detail.py" line="184"/>
+        <location filename="../../ui/pages/history_detail.py" line="91"/>
+        <location filename="../../ui/pages/history_detail.py" line="175"/>
         <source>AI-generated / AI生成</source>
         <translation>AI生成 / AI-generated</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="101"/>
+        <location filename="../../ui/pages/history_detail.py" line="92"/>
         <source>Written by a language model. Check facts and claims before you publish it.</source>
         <translation>由语言模型生成。发布前请核实其中的事实和宣传用语。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="103"/>
+        <location filename="../../ui/pages/history_detail.py" line="94"/>
         <source>&amp;Re-run</source>
         <translation>重新生成(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="104"/>
+        <location filename="../../ui/pages/history_detail.py" line="95"/>
         <source>Write again on the Write page with the same model, prompt, settings and seed</source>
         <translation>在“写文案”页用相同的模型、提示、设置和种子再写一次</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="107"/>
+        <location filename="../../ui/pages/history_detail.py" line="98"/>
         <source>F&amp;avorite</source>
         <translation>收藏(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="108"/>
+        <location filename="../../ui/pages/history_detail.py" line="99"/>
         <source>Mark or unmark this draft as a favorite</source>
         <translation>收藏或取消收藏这条草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="109"/>
+        <location filename="../../ui/pages/history_detail.py" line="100"/>
         <source>Dele&amp;te</source>
         <translation>删除(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="110"/>
+        <location filename="../../ui/pages/history_detail.py" line="101"/>
         <source>Delete this draft (you can undo it)</source>
         <translation>删除这条草稿（可以撤销）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="111"/>
+        <location filename="../../ui/pages/history_detail.py" line="102"/>
         <source>Switch between your edit and what the model wrote</source>
         <translation>在你修改后的版本和模型原文之间切换</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="157"/>
+        <location filename="../../ui/pages/history_detail.py" line="148"/>
         <source>Show your edit</source>
         <translation>显示你的修改</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="157"/>
+        <location filename="../../ui/pages/history_detail.py" line="148"/>
         <source>Show the original</source>
         <translation>显示原文</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="158"/>
+        <location filename="../../ui/pages/history_detail.py" line="149"/>
         <source>What the model wrote, before your edit.</source>
         <translation>这是模型写的原文，未经你修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="159"/>
+        <location filename="../../ui/pages/history_detail.py" line="150"/>
         <source>You edited this draft; this is your version.</source>
         <translation>你修改过这条草稿；这是你的版本。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="164"/>
+        <location filename="../../ui/pages/history_detail.py" line="155"/>
         <source>✓ The quality checks found nothing to change.</source>
         <translation>✓ 质量检查没有发现需要修改的地方。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="169"/>
+        <location filename="../../ui/pages/history_detail.py" line="160"/>
         <source>Suggested wording: {text}</source>
         <translation>建议改为：{text}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="175"/>
+        <location filename="../../ui/pages/history_detail.py" line="166"/>
         <source>Written</source>
         <translation>写于</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="175"/>
+        <location filename="../../ui/pages/history_detail.py" line="166"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="176"/>
+        <location filename="../../ui/pages/history_detail.py" line="167"/>
         <source>Scenario</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="177"/>
+        <location filename="../../ui/pages/history_detail.py" line="168"/>
         <source>Variant</source>
         <translation>候选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="177"/>
+        <location filename="../../ui/pages/history_detail.py" line="168"/>
         <source>{n} of this run</source>
         <translation>本次生成的第 {n} 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="178"/>
+        <location filename="../../ui/pages/history_detail.py" line="169"/>
         <source>Prompt</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="181"/>
+        <location filename="../../ui/pages/history_detail.py" line="172"/>
         <source>Form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="182"/>
+        <location filename="../../ui/pages/history_detail.py" line="173"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="183"/>
+        <location filename="../../ui/pages/history_detail.py" line="174"/>
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="184"/>
+        <location filename="../../ui/pages/history_detail.py" line="175"/>
         <source>Label</source>
         <translation>标识</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="191"/>
+        <location filename="../../ui/pages/history_detail.py" line="182"/>
         <source>variants</source>
         <translation>候选数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="191"/>
+        <location filename="../../ui/pages/history_detail.py" line="182"/>
         <source>length (tokens)</source>
         <translation>长度（词元）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="192"/>
+        <location filename="../../ui/pages/history_detail.py" line="183"/>
         <source>temperature</source>
         <translation>温度</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="193"/>
+        <location filename="../../ui/pages/history_detail.py" line="184"/>
         <source>repetition penalty</source>
         <translation>重复惩罚</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="198"/>
+        <location filename="../../ui/pages/history_detail.py" line="189"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="218"/>
+        <location filename="../../ui/pages/history_detail.py" line="209"/>
         <source>Copied</source>
         <translation>已复制</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="218"/>
+        <location filename="../../ui/pages/history_detail.py" line="209"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_detail.py" line="219"/>
+        <location filename="../../ui/pages/history_detail.py" line="210"/>
         <source>Copy the text to the clipboard (Ctrl+C in the list)</source>
         <translation>把文字复制到剪贴板（在列表中按 Ctrl+C）</translation>
     </message>
@@ -1357,102 +1405,102 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="144"/>
+        <location filename="../../ui/pages/history_page.py" line="135"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="145"/>
+        <location filename="../../ui/pages/history_page.py" line="136"/>
         <source>&amp;Try again</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="146"/>
+        <location filename="../../ui/pages/history_page.py" line="137"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="147"/>
+        <location filename="../../ui/pages/history_page.py" line="138"/>
         <source>Save drafts as CSV (opens in Excel), Excel, Markdown or text; every file is labelled AI-generated</source>
         <translation>把草稿保存为 CSV（可用 Excel 打开）、Excel、Markdown 或文本；每个文件都标有“AI生成”</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="149"/>
+        <location filename="../../ui/pages/history_page.py" line="140"/>
         <source>Export &amp;selected drafts…</source>
         <translation>导出选中的草稿(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="150"/>
+        <location filename="../../ui/pages/history_page.py" line="141"/>
         <source>Export the drafts &amp;shown (current search and filters)…</source>
         <translation>导出当前显示的草稿（按当前搜索和筛选）(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="151"/>
+        <location filename="../../ui/pages/history_page.py" line="142"/>
         <source>Export &amp;all drafts…</source>
         <translation>导出全部草稿(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="152"/>
+        <location filename="../../ui/pages/history_page.py" line="143"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="153"/>
+        <location filename="../../ui/pages/history_page.py" line="144"/>
         <source>Delete the selected drafts (Delete); you can undo it</source>
         <translation>删除选中的草稿（Delete 键）；可以撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="154"/>
+        <location filename="../../ui/pages/history_page.py" line="145"/>
         <source>C&amp;lear all…</source>
         <translation>全部清除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="155"/>
+        <location filename="../../ui/pages/history_page.py" line="146"/>
         <source>Delete every draft in the history, after asking</source>
         <translation>确认后删除历史中的所有草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="178"/>
+        <location filename="../../ui/pages/history_page.py" line="169"/>
         <source>Your drafts cannot be shown. {reason}</source>
         <translation>无法显示你的草稿。{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="260"/>
+        <location filename="../../ui/pages/history_page.py" line="251"/>
         <source>Drafts: {n}</source>
         <translation>草稿：{n} 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="262"/>
+        <location filename="../../ui/pages/history_page.py" line="253"/>
         <source>Matching: {n} of {total}</source>
         <translation>符合条件：{n} 条（共 {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="265"/>
+        <location filename="../../ui/pages/history_page.py" line="256"/>
         <source>&lt;p&gt;&lt;b&gt;No drafts yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Every variant you write on the Write page is kept here, with its prompt, settings, seed and quality checks, so you can find it again, re-run it or export it for your team.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;你在“写文案”页写出的每条候选都会连同提示、设置、种子和质量检查结果保存在这里，方便你再次查找、重新生成，或导出给店铺团队。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="268"/>
+        <location filename="../../ui/pages/history_page.py" line="259"/>
         <source>Go to the &amp;Write page</source>
         <translation>前往“写文案”页(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="270"/>
+        <location filename="../../ui/pages/history_page.py" line="261"/>
         <source>&lt;p&gt;&lt;b&gt;No drafts match.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try other words, or change the model, scenario, date or favorites filter.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有符合条件的草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;换个词试试，或者调整模型、场景、日期或收藏筛选。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="272"/>
+        <location filename="../../ui/pages/history_page.py" line="263"/>
         <source>Show &amp;all drafts</source>
         <translation>显示全部草稿(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="371"/>
+        <location filename="../../ui/pages/history_page.py" line="362"/>
         <source>Clear history</source>
         <translation>清除历史</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="372"/>
+        <location filename="../../ui/pages/history_page.py" line="363"/>
         <source>Delete all {n} drafts in your history? This cannot be undone. Export them first if you may need them.</source>
         <translation>删除历史中的全部 {n} 条草稿吗？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
     </message>
@@ -1460,67 +1508,67 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>HistoryTableModel</name>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="83"/>
+        <location filename="../../ui/pages/history_table.py" line="70"/>
         <source>Free prompt</source>
         <translation>自由提示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="107"/>
+        <location filename="../../ui/pages/history_table.py" line="94"/>
         <source>check</source>
         <translation>检查</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="231"/>
+        <location filename="../../ui/pages/history_table.py" line="218"/>
         <source>A favorite: click to unmark it</source>
         <translation>已收藏：点击取消收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="232"/>
+        <location filename="../../ui/pages/history_table.py" line="219"/>
         <source>Click to mark it as a favorite</source>
         <translation>点击收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="245"/>
+        <location filename="../../ui/pages/history_table.py" line="232"/>
         <source>Favorite</source>
         <translation>收藏</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="246"/>
+        <location filename="../../ui/pages/history_table.py" line="233"/>
         <source>Characters in the text</source>
         <translation>正文的字符数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="247"/>
+        <location filename="../../ui/pages/history_table.py" line="234"/>
         <source>What the quality checks found</source>
         <translation>质量检查发现的问题</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="248"/>
+        <location filename="../../ui/pages/history_table.py" line="235"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="249"/>
+        <location filename="../../ui/pages/history_table.py" line="236"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="250"/>
+        <location filename="../../ui/pages/history_table.py" line="237"/>
         <source>Scenario</source>
         <translation>场景</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="251"/>
+        <location filename="../../ui/pages/history_table.py" line="238"/>
         <source>Text</source>
         <translation>正文</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="252"/>
+        <location filename="../../ui/pages/history_table.py" line="239"/>
         <source>Length</source>
         <translation>字数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_table.py" line="253"/>
+        <location filename="../../ui/pages/history_table.py" line="240"/>
         <source>Checks</source>
         <translation>检查</translation>
     </message>
@@ -1528,173 +1576,173 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="90"/>
+        <location filename="../../ui/dialogs/library.py" line="77"/>
         <source>Model library</source>
         <translation>模型库</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="91"/>
+        <location filename="../../ui/dialogs/library.py" line="78"/>
         <source>&amp;Rename…</source>
         <translation>重命名(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="92"/>
+        <location filename="../../ui/dialogs/library.py" line="79"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="93"/>
+        <location filename="../../ui/dialogs/library.py" line="80"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="94"/>
+        <location filename="../../ui/dialogs/library.py" line="81"/>
         <source>Save the model as a .zip to back it up or use on another computer</source>
         <translation>把模型保存为 .zip，用于备份或在其他电脑上使用</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="95"/>
+        <location filename="../../ui/dialogs/library.py" line="82"/>
         <source>&amp;Import…</source>
         <translation>导入(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="96"/>
+        <location filename="../../ui/dialogs/library.py" line="83"/>
         <source>Add a model from a .zip exported by Wenan Studio</source>
         <translation>从文案工坊导出的 .zip 添加模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="97"/>
+        <location filename="../../ui/dialogs/library.py" line="84"/>
         <source>No models yet. Train one on the Train page, or import a .zip.</source>
         <translation>还没有模型。请在“训练”页训练一个，或导入 .zip。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="150"/>
+        <location filename="../../ui/dialogs/library.py" line="137"/>
         <source>Rename model</source>
         <translation>重命名模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="150"/>
+        <location filename="../../ui/dialogs/library.py" line="137"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="165"/>
+        <location filename="../../ui/dialogs/library.py" line="152"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="166"/>
+        <location filename="../../ui/dialogs/library.py" line="153"/>
         <source>Delete “{name}”? This cannot be undone; export it first if you may need it again.</source>
         <translation>删除“{name}”？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="184"/>
+        <location filename="../../ui/dialogs/library.py" line="171"/>
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="185"/>
-        <location filename="../../ui/dialogs/library.py" line="191"/>
+        <location filename="../../ui/dialogs/library.py" line="172"/>
+        <location filename="../../ui/dialogs/library.py" line="178"/>
         <source>Model archives (*.zip)</source>
         <translation>模型压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="190"/>
+        <location filename="../../ui/dialogs/library.py" line="177"/>
         <source>Import model</source>
         <translation>导入模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="226"/>
+        <location filename="../../ui/dialogs/library.py" line="213"/>
         <source>learned from scratch</source>
         <translation>从零学习</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="227"/>
+        <location filename="../../ui/dialogs/library.py" line="214"/>
         <source>continued from “{name}”</source>
         <translation>在“{name}”基础上继续训练</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="232"/>
+        <location filename="../../ui/dialogs/library.py" line="218"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="233"/>
+        <location filename="../../ui/dialogs/library.py" line="219"/>
         <source>Base</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="234"/>
+        <location filename="../../ui/dialogs/library.py" line="220"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="234"/>
+        <location filename="../../ui/dialogs/library.py" line="220"/>
         <source>full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="235"/>
+        <location filename="../../ui/dialogs/library.py" line="221"/>
         <source>LoRA adapter</source>
         <translation>LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="236"/>
+        <location filename="../../ui/dialogs/library.py" line="222"/>
         <source>Learned from</source>
         <translation>学习内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="236"/>
+        <location filename="../../ui/dialogs/library.py" line="222"/>
         <source>prompt → copy pairs</source>
         <translation>提示 → 文案 配对</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="237"/>
+        <location filename="../../ui/dialogs/library.py" line="223"/>
         <source>plain copy</source>
         <translation>纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="238"/>
+        <location filename="../../ui/dialogs/library.py" line="224"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="238"/>
+        <location filename="../../ui/dialogs/library.py" line="224"/>
         <source>{file}, {samples} samples, {tokens} tokens</source>
         <translation>{file}，{samples} 条样本，{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="240"/>
+        <location filename="../../ui/dialogs/library.py" line="226"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="240"/>
+        <location filename="../../ui/dialogs/library.py" line="226"/>
         <source>{steps} steps in {time} on {device}, {speed} tokens/s</source>
         <translation>{steps} 步，用时 {time}，设备 {device}，{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="243"/>
+        <location filename="../../ui/dialogs/library.py" line="229"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="243"/>
+        <location filename="../../ui/dialogs/library.py" line="229"/>
         <source>learning rate {lr}, batch size {batch}, block size {block}</source>
         <translation>学习率 {lr}，批大小 {batch}，块长度 {block}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="245"/>
+        <location filename="../../ui/dialogs/library.py" line="231"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="245"/>
+        <location filename="../../ui/dialogs/library.py" line="231"/>
         <source>training {train}, validation {val}, perplexity {ppl}</source>
         <translation>训练 {train}，验证 {val}，困惑度 {ppl}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="248"/>
+        <location filename="../../ui/dialogs/library.py" line="233"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
@@ -1730,308 +1778,527 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Wenan Studio (文案工坊)</source>
         <translation>文案工坊 (Wenan Studio)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>Write</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Your copy file, its columns and cleaning (Ctrl+1)</source>
         <translation>你的文案文件、列与清洗（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Teach a model your style (Ctrl+2)</source>
         <translation>让模型学会你的文风（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Draft new copy (Ctrl+3)</source>
         <translation>起草新文案（Ctrl+3）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Your past drafts (Ctrl+4)</source>
         <translation>你以前写过的草稿（Ctrl+4）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>&amp;Open data file…</source>
         <translation>打开数据文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;Batch from product sheet…</source>
         <translation>批量生成(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Draft copy for every product in a spreadsheet</source>
         <translation>为表格中的每个商品起草文案</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>&amp;About Wenan Studio</source>
         <translation>关于文案工坊(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="286"/>
         <source>Stop the training and close? A checkpoint is saved first, so you can resume it later.</source>
         <translation>停止训练并关闭吗？会先保存检查点，以后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="305"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Saving a checkpoint and closing…</source>
         <translation>正在保存检查点并关闭…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="306"/>
+        <location filename="../../ui/main_window.py" line="300"/>
         <source>Finishing background work and closing…</source>
         <translation>正在结束后台任务并关闭…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="136"/>
+        <source>Reviews</source>
+        <translation>口碑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="140"/>
+        <source>What your customers praise and criticise, from your review export (Ctrl+5)</source>
+        <translation>从评价导出文件看顾客夸什么、吐槽什么（Ctrl+5）</translation>
     </message>
 </context>
 <context>
     <name>PromptForm</name>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="110"/>
+        <location filename="../../ui/pages/write_form.py" line="101"/>
         <source>S&amp;cenario:</source>
         <translation>场景(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="114"/>
+        <location filename="../../ui/pages/write_form.py" line="105"/>
         <source>Prompt l&amp;anguage:</source>
         <translation>提示语言(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="115"/>
+        <location filename="../../ui/pages/write_form.py" line="106"/>
         <source>Use the language of the prompts your model learned from</source>
         <translation>请使用模型训练时所用提示的语言</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="117"/>
+        <location filename="../../ui/pages/write_form.py" line="108"/>
         <source>e.g. bamboo fibre towel</source>
         <translation>例如：竹纤维毛巾</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="118"/>
+        <location filename="../../ui/pages/write_form.py" line="109"/>
         <source>Paste the customer&apos;s real review here</source>
         <translation>在此粘贴顾客的真实评价</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="119"/>
+        <location filename="../../ui/pages/write_form.py" line="110"/>
         <source>e.g. soft, absorbs fast, four colours</source>
         <translation>例如：柔软、吸水快、四色可选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="120"/>
+        <location filename="../../ui/pages/write_form.py" line="111"/>
         <source>e.g. young families</source>
         <translation>例如：年轻家庭</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="121"/>
+        <location filename="../../ui/pages/write_form.py" line="112"/>
         <source>e.g. warm, lively, professional</source>
         <translation>例如：温暖、活泼、专业</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="122"/>
+        <location filename="../../ui/pages/write_form.py" line="113"/>
         <source>e.g. Taobao, Xiaohongshu, Amazon</source>
         <translation>例如：淘宝、小红书、亚马逊</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="123"/>
+        <location filename="../../ui/pages/write_form.py" line="114"/>
         <source>Words the copy must contain</source>
         <translation>文案中必须出现的词</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="128"/>
+        <location filename="../../ui/pages/write_form.py" line="119"/>
         <source>&amp;Prompt (you can edit it):</source>
         <translation>提示（可以修改）(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="129"/>
+        <location filename="../../ui/pages/write_form.py" line="120"/>
         <source>&amp;Opening words:</source>
         <translation>开头几个字(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="130"/>
+        <location filename="../../ui/pages/write_form.py" line="121"/>
         <source>Rebuild from the fields</source>
         <translation>按表单重新生成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="131"/>
+        <location filename="../../ui/pages/write_form.py" line="122"/>
         <source>Throw away your edits and build the prompt from the fields again</source>
         <translation>放弃你的修改，按表单内容重新生成提示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="132"/>
+        <location filename="../../ui/pages/write_form.py" line="123"/>
         <source>This model learned from plain copy without prompts, so it cannot follow a form. Type the first words of the copy you want (for example a product name); it writes on from there.</source>
         <translation>这个模型学习的是没有提示的纯文案，所以无法按表单来写。请输入你想要的文案的开头几个字（比如商品名），它会接着往下写。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="222"/>
+        <location filename="../../ui/pages/write_form.py" line="213"/>
         <source>Drafts the shop&apos;s reply to a real customer review. Wenan Studio never writes reviews: made-up reviews mislead buyers and are against the law.</source>
         <translation>为顾客的真实评价起草店铺回复。文案工坊绝不代写评价：编造评价会误导买家，也违反法律。</translation>
     </message>
 </context>
 <context>
+    <name>ReviewOptions</name>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="57"/>
+        <source>Columns</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="58"/>
+        <source>Re&amp;view:</source>
+        <translation>评价(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="58"/>
+        <source>R&amp;ating:</source>
+        <translation>评分(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="58"/>
+        <source>Pro&amp;duct:</source>
+        <translation>商品(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="59"/>
+        <source>Da&amp;te:</source>
+        <translation>日期(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="62"/>
+        <source>Stars, scores or 好评/中评/差评. With a rating, praise and criticism follow it; without one, the review&apos;s own words</source>
+        <translation>星级、分数或好评/中评/差评。有评分时按评分判断好评差评；没有评分时按评价文字判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="66"/>
+        <location filename="../../ui/pages/reviews_options.py" line="95"/>
+        <source>(none)</source>
+        <translation>（无）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="67"/>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="68"/>
+        <source>Only &amp;product:</source>
+        <translation>只看商品(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="70"/>
+        <location filename="../../ui/pages/reviews_options.py" line="104"/>
+        <source>All products</source>
+        <translation>全部商品</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_options.py" line="71"/>
+        <source>Only reviews &amp;from</source>
+        <translation>只看日期(&amp;F)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewsPage</name>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="147"/>
+        <source>Reviews (口碑)</source>
+        <translation>口碑（Reviews）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="148"/>
+        <source>Open the review export of your shop (Taobao, Tmall, JD, Pinduoduo, Amazon: .csv, .xlsx, .txt). See what customers praise and criticise, read their own words, and write copy and replies from them. Every quote is a customer&apos;s real words.</source>
+        <translation>打开店铺的评价导出文件（淘宝、天猫、京东、拼多多、亚马逊：.csv、.xlsx、.txt），看顾客夸什么、吐槽什么，读他们的原话，并据此写文案和回复。每条引用都是顾客的真实原话。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="151"/>
+        <source>&amp;Open review export…</source>
+        <translation>打开评价导出文件(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="152"/>
+        <source>E&amp;xport insight…</source>
+        <translation>导出口碑分析(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="153"/>
+        <source>Save the aspects, counts, phrases and quotes as .xlsx or .csv</source>
+        <translation>把关注点、数量、说法和原文保存为 .xlsx 或 .csv</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="154"/>
+        <source>&lt;b&gt;Selling points&lt;/b&gt;: praised most often</source>
+        <translation>&lt;b&gt;卖点&lt;/b&gt;：被夸得最多</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="155"/>
+        <source>&lt;b&gt;Pain points&lt;/b&gt;: criticised most often</source>
+        <translation>&lt;b&gt;痛点&lt;/b&gt;：被吐槽得最多</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="156"/>
+        <source>The aspects customers praise appear here.</source>
+        <translation>顾客夸赞的关注点会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="157"/>
+        <source>The aspects customers criticise appear here.</source>
+        <translation>顾客吐槽的关注点会显示在这里。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <source>Aspect</source>
+        <translation>关注点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <source>Mentions</source>
+        <translation>提及</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <source>Praised</source>
+        <translation>好评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="159"/>
+        <source>Criticised</source>
+        <translation>差评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="160"/>
+        <source>&amp;Use in a draft</source>
+        <translation>用于写文案(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="161"/>
+        <source>Fill the Write page&apos;s selling points with the ticked aspects</source>
+        <translation>把勾选的关注点填入写文案页的“卖点”</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="162"/>
+        <source>Tick the selling points to use, then “Use in a draft”.</source>
+        <translation>勾选要用的卖点，再点“用于写文案”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="175"/>
+        <source>Open a review export</source>
+        <translation>打开评价导出文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="176"/>
+        <source>Review exports (*.csv *.tsv *.xlsx *.txt *.jsonl);;All files (*)</source>
+        <translation>评价导出文件 (*.csv *.tsv *.xlsx *.txt *.jsonl);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="191"/>
+        <source>Reading {name}…</source>
+        <translation>正在读取 {name}…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="205"/>
+        <location filename="../../ui/pages/reviews_page.py" line="220"/>
+        <source>Counting again…</source>
+        <translation>正在重新统计…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="290"/>
+        <source>No review export opened yet.</source>
+        <translation>尚未打开评价导出文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="292"/>
+        <source>Could not use {name}.</source>
+        <translation>无法使用 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="294"/>
+        <source>praise and criticism follow the “{column}” ratings</source>
+        <translation>好评差评按“{column}”列的评分判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="295"/>
+        <source>praise and criticism come from the reviews&apos; own words</source>
+        <translation>好评差评按评价文字判断</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="296"/>
+        <source>&lt;b&gt;{name}&lt;/b&gt; · {count} reviews analysed of {rows} rows ({skipped} empty or “no review written”) · {source}</source>
+        <translation>&lt;b&gt;{name}&lt;/b&gt; · 共 {rows} 行，分析了 {count} 条评价（{skipped} 条为空或“未填写评价”）· {source}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="379"/>
+        <source>Export the insight</source>
+        <translation>导出口碑分析</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="381"/>
+        <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
+        <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="394"/>
+        <source>Exported the insight to {path}</source>
+        <translation>口碑分析已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/reviews_page.py" line="395"/>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="70"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="58"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
         <source>&amp;Device:</source>
         <translation>设备(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="71"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="59"/>
         <source>CPU &amp;threads:</source>
         <translation>CPU 线程数(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="60"/>
         <source>Data &amp;folder:</source>
         <translation>数据文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="60"/>
         <source>Default writing &amp;style:</source>
         <translation>默认写作风格(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="74"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="62"/>
         <source>Same as the system</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="75"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="63"/>
         <source>Automatic (GPU when there is one)</source>
         <translation>自动（有显卡时用显卡）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="75"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="63"/>
         <source>CPU only</source>
         <translation>仅用 CPU</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="76"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="64"/>
         <source>NVIDIA GPU (CUDA)</source>
         <translation>NVIDIA 显卡（CUDA）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="76"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="64"/>
         <source>Apple GPU (MPS)</source>
         <translation>Apple 显卡（MPS）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="78"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="66"/>
         <source>Automatic (all cores but one)</source>
         <translation>自动（留出一个核心）</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="67"/>
         <source>How many CPU cores training and writing may use</source>
         <translation>训练和写文案最多可用多少个 CPU 核心</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="80"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="68"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="69"/>
         <source>Default folder</source>
         <translation>默认文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="82"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="70"/>
         <source>Your models, unfinished trainings and logs are kept here. Leave it empty for the default.</source>
         <translation>你的模型、未完成的训练和日志都保存在这里。留空则使用默认位置。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="84"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
         <source>Safe</source>
         <translation>稳妥</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="84"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
         <source>Balanced</source>
         <translation>均衡</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="84"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="72"/>
         <source>Creative</source>
         <translation>创意</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/settings_dialog.py" line="101"/>
+        <location filename="../../ui/dialogs/settings_dialog.py" line="89"/>
         <source>Choose the data folder</source>
         <translation>选择数据文件夹</translation>
     </message>
@@ -2039,253 +2306,253 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainForm</name>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="185"/>
+        <location filename="../../ui/pages/train_form.py" line="169"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="186"/>
+        <location filename="../../ui/pages/train_form.py" line="170"/>
         <source>Learn from s&amp;cratch</source>
         <translation>从零学习(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="187"/>
+        <location filename="../../ui/pages/train_form.py" line="171"/>
         <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
         <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="183"/>
         <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
         <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <location filename="../../ui/pages/train_form.py" line="185"/>
         <source>Choose a folder with config.json and *.safetensors</source>
         <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="202"/>
+        <location filename="../../ui/pages/train_form.py" line="186"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="204"/>
+        <location filename="../../ui/pages/train_form.py" line="188"/>
         <source>Train one of your models further on this data</source>
         <translation>用这份数据继续训练你已有的模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="205"/>
+        <location filename="../../ui/pages/train_form.py" line="189"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="191"/>
         <source>The name this model gets in your library</source>
         <translation>这个模型在模型库中的名称</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="208"/>
+        <location filename="../../ui/pages/train_form.py" line="192"/>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="209"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>Automatic (recommended)</source>
         <translation>自动（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="209"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>Full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="210"/>
+        <location filename="../../ui/pages/train_form.py" line="194"/>
         <source>LoRA (light, for big models)</source>
         <translation>LoRA（轻量，适合大模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="212"/>
+        <location filename="../../ui/pages/train_form.py" line="196"/>
         <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
         <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <location filename="../../ui/pages/train_form.py" line="198"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="215"/>
+        <location filename="../../ui/pages/train_form.py" line="199"/>
         <source>&amp;Quick</source>
         <translation>快速(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="215"/>
+        <location filename="../../ui/pages/train_form.py" line="199"/>
         <source>About a quarter of the standard training: a first look</source>
         <translation>约为标准训练量的四分之一：先看看效果</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>The usual amount of training for this data</source>
         <translation>适合这份数据的常规训练量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
         <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
         <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="223"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>&amp;Epochs:</source>
         <translation>轮数(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="198"/>
+        <location filename="../../ui/pages/train_form.py" line="182"/>
         <source>A model f&amp;older:</source>
         <translation>模型文件夹(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="191"/>
+        <location filename="../../ui/pages/train_form.py" line="175"/>
         <source>A base model that came with Wenan Studio. It already knows the language, so your copy only has to teach it your shop&apos;s style.</source>
         <translation>文案工坊自带的基础模型。它已经懂语言，你的文案只需教会它你店铺的文风。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="193"/>
+        <location filename="../../ui/pages/train_form.py" line="177"/>
         <source>A model on this co&amp;mputer:</source>
         <translation>本机上的模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="194"/>
+        <location filename="../../ui/pages/train_form.py" line="178"/>
         <source>A pretrained model another program already keeps here (Ollama, LM Studio, GPT4All, Jan, the Hugging Face or ModelScope downloads) or one you added. It already writes fluent text; your copy teaches it your shop&apos;s voice.</source>
         <translation>其他程序已存放在本机的预训练模型（Ollama、LM Studio、GPT4All、Jan、Hugging Face 或 ModelScope 的下载），或你添加的模型。它已能写出通顺的文字；你的文案会教它店铺的语气。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="203"/>
+        <location filename="../../ui/pages/train_form.py" line="187"/>
         <source>Continue a librar&amp;y model:</source>
         <translation>继续训练模型库中的模型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="206"/>
+        <location filename="../../ui/pages/train_form.py" line="190"/>
         <source>Model n&amp;ame:</source>
         <translation>模型名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>Stan&amp;dard</source>
         <translation>标准(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
         <source>Thoro&amp;ugh</source>
         <translation>充分(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="223"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>Batch si&amp;ze:</source>
         <translation>批大小(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="223"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>Ma&amp;x steps:</source>
         <translation>最多步数(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="223"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>Learning ra&amp;te:</source>
         <translation>学习率(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="224"/>
+        <location filename="../../ui/pages/train_form.py" line="208"/>
         <source>Bloc&amp;k size:</source>
         <translation>块长度(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="227"/>
+        <location filename="../../ui/pages/train_form.py" line="211"/>
         <source>From preset</source>
         <translation>按预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="228"/>
+        <location filename="../../ui/pages/train_form.py" line="212"/>
         <source>From epochs</source>
         <translation>按轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="229"/>
-        <location filename="../../ui/pages/train_form.py" line="230"/>
+        <location filename="../../ui/pages/train_form.py" line="213"/>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="231"/>
+        <location filename="../../ui/pages/train_form.py" line="215"/>
         <source>Passes over your data; overrides the preset</source>
         <translation>把数据完整学习几遍；会覆盖预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="232"/>
+        <location filename="../../ui/pages/train_form.py" line="216"/>
         <source>Stop after this many steps; overrides epochs</source>
         <translation>达到此步数后停止；会覆盖轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="233"/>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
         <source>Blocks per step; lower it if memory runs out</source>
         <translation>每步处理的块数；内存不足时请调小</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="234"/>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
         <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
         <translation>每块的词元数：从零学习为 128，其他为 256</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="244"/>
+        <location filename="../../ui/pages/train_form.py" line="228"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="244"/>
+        <location filename="../../ui/pages/train_form.py" line="228"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="249"/>
+        <location filename="../../ui/pages/train_form.py" line="233"/>
         <source>Built-in: {name}</source>
         <translation>内置：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="251"/>
+        <location filename="../../ui/pages/train_form.py" line="235"/>
         <source>{n} M parameters</source>
         <translation>{n} M 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="252"/>
+        <location filename="../../ui/pages/train_form.py" line="236"/>
         <source>{n} B parameters</source>
         <translation>{n} B 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="253"/>
+        <location filename="../../ui/pages/train_form.py" line="237"/>
         <source>Built-in: {name} ({size})</source>
         <translation>内置：{name}（{size}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="285"/>
+        <location filename="../../ui/pages/train_form.py" line="269"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="298"/>
+        <location filename="../../ui/pages/train_form.py" line="282"/>
         <source>Choose a model folder first.</source>
         <translation>请先选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="352"/>
+        <location filename="../../ui/pages/train_form.py" line="336"/>
         <source>Give the model a name.</source>
         <translation>请给模型起个名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="360"/>
+        <location filename="../../ui/pages/train_form.py" line="344"/>
         <source>A model with this name is already in the library.</source>
         <translation>模型库中已有同名模型。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="362"/>
+        <location filename="../../ui/pages/train_form.py" line="346"/>
         <source>Saved in the library under this name.</source>
         <translation>将以此名称保存到模型库。</translation>
     </message>
@@ -2413,12 +2680,12 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="287"/>
+        <location filename="../../ui/pages/train_page.py" line="288"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="289"/>
+        <location filename="../../ui/pages/train_page.py" line="290"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>
@@ -2627,87 +2894,87 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="146"/>
+        <location filename="../../ui/pages/write_page.py" line="147"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="147"/>
+        <location filename="../../ui/pages/write_page.py" line="148"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="148"/>
+        <location filename="../../ui/pages/write_page.py" line="149"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="149"/>
+        <location filename="../../ui/pages/write_page.py" line="150"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="150"/>
+        <location filename="../../ui/pages/write_page.py" line="151"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="154"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="155"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="156"/>
+        <location filename="../../ui/pages/write_page.py" line="157"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="157"/>
+        <location filename="../../ui/pages/write_page.py" line="158"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="158"/>
+        <location filename="../../ui/pages/write_page.py" line="159"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="159"/>
+        <location filename="../../ui/pages/write_page.py" line="160"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="215"/>
+        <location filename="../../ui/pages/write_page.py" line="214"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="215"/>
+        <location filename="../../ui/pages/write_page.py" line="214"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="216"/>
+        <location filename="../../ui/pages/write_page.py" line="215"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="243"/>
+        <location filename="../../ui/pages/write_page.py" line="242"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="256"/>
+        <location filename="../../ui/pages/write_page.py" line="255"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="280"/>
+        <location filename="../../ui/pages/write_page.py" line="279"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -2752,27 +3019,27 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="334"/>
+        <location filename="../../ui/pages/write_page.py" line="333"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="335"/>
+        <location filename="../../ui/pages/write_page.py" line="334"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="358"/>
+        <location filename="../../ui/pages/write_page.py" line="357"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="375"/>
+        <location filename="../../ui/pages/write_page.py" line="383"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="381"/>
+        <location filename="../../ui/pages/write_page.py" line="389"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

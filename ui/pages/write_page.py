@@ -58,6 +58,7 @@ class WritePage(QWidget):
         state.models_changed.connect(self.refresh_models)
         state.write_with.connect(self.select_model)
         state.rerun.connect(self.apply_rerun)
+        state.draft_with.connect(self.draft_from)
         state.history_changed.connect(self._follow_history)
 
     def _build(self) -> None:
@@ -365,6 +366,15 @@ class WritePage(QWidget):
     def _clear_message(self) -> None:
         self.message.hide()
         self._message_text = None
+
+    def draft_from(self, scenario: str, fields: dict) -> None:
+        """A request prepared elsewhere (the Reviews page's selling points, a real review to answer):
+        the form is filled and shown; writing waits for the user."""
+        self.form.reset_prompt()
+        self.form.set_scenario(scenario)
+        for key, value in fields.items():
+            self.form.set_field(key, value)
+        self.state.open_page.emit("write")
 
     def apply_rerun(self, request: RerunRequest) -> None:
         """Write a past request again: the same model, scenario, fields, prompt, settings and seed,
