@@ -40,12 +40,12 @@ def test_fields_a_version_does_not_know_survive_a_rename(tiny_model):
     folder = library.get_model(tiny_model).path
     raw = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
     raw["from_the_future"] = {"x": 1}
-    raw["base"]["source"] = "ollama"
+    raw["base"]["gpu_layers"] = 12
     (folder / CARD_FILE).write_text(json.dumps(raw), encoding="utf-8")
     renamed = library.rename_model(tiny_model, "新名字")
     again = json.loads((renamed.path / CARD_FILE).read_text(encoding="utf-8"))
-    assert again["name"] == "新名字" and again["from_the_future"] == {"x": 1} and again["base"]["source"] == "ollama"
-    assert read_card(renamed.path).base.extra == {"source": "ollama"}
+    assert again["name"] == "新名字" and again["from_the_future"] == {"x": 1} and again["base"]["gpu_layers"] == 12
+    assert read_card(renamed.path).base.extra == {"gpu_layers": 12}
 
 
 def test_fields_of_the_wrong_type_fall_back_and_never_hide_a_model(tmp_path):
