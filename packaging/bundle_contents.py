@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import platform
 import re
 import subprocess
@@ -128,10 +129,14 @@ def prune(toc: list) -> list:
 
 def drop_system_libraries(binaries: list, python_dirs: list[str]) -> tuple[list, list[str]]:
     """Linux: (kept TOC, dropped names): binaries from outside `python_dirs` (site-packages and
-    the standard library) go, unless BUNDLED_SYSTEM_LIBRARIES names them."""
+    the standard library) go, unless BUNDLED_SYSTEM_LIBRARIES names them. So do the SYMLINK
+    entries PyInstaller adds for them (libcudart.so -> libcudart.so.13, found through a
+    `ctypes.CDLL("libcudart.so")`), which would otherwise dangle in the bundle."""
     roots = [str(Path(d).resolve()) + "/" for d in python_dirs]
     kept, dropped = [], []
     for entry in binaries:
+        if entry[2] == "SYMLINK":
+            continue
         dest, src = entry[0], str(Path(entry[1]).resolve())
         name = PurePosixPath(dest).name
         inside = any(src.startswith(root) for root in roots)
@@ -139,6 +144,13 @@ def drop_system_libraries(binaries: list, python_dirs: list[str]) -> tuple[list,
             kept.append(entry)
         else:
             dropped.append(name)
+    present = {PurePosixPath(entry[0].replace("\\", "/")) for entry in kept}
+    for dest, target, kind in (entry for entry in binaries if entry[2] == "SYMLINK"):
+        link = PurePosixPath(dest.replace("\\", "/"))
+        if PurePosixPath(os.path.normpath(link.parent / target.replace("\\", "/"))) in present:
+            kept.append((dest, target, kind))
+        else:
+            dropped.append(link.name)
     return kept, sorted(dropped)
 
 

@@ -77,10 +77,16 @@ def test_system_libraries_stay_on_the_system_except_pythons_own(tmp_path):
            ("libX11.so.6", "/usr/lib/x86_64-linux-gnu/libX11.so.6", "BINARY"),
            ("libcudart.so", "/usr/local/cuda/lib/libcudart.so", "BINARY"),
            ("libssl.so.3", "/usr/lib/x86_64-linux-gnu/libssl.so.3", "BINARY"),
-           ("libpython3.11.so.1.0", "/opt/python/lib/libpython3.11.so.1.0", "BINARY")]
+           ("libpython3.11.so.1.0", "/opt/python/lib/libpython3.11.so.1.0", "BINARY"),
+           # what PyInstaller makes of a versioned library's link: kept with its target, dropped with it
+           ("libcudart.so", "libcudart.so.13", "SYMLINK"),
+           ("libcudart.so.13", "/usr/local/cuda/lib/libcudart.so.13", "BINARY"),
+           ("libpython3.11.so", "libpython3.11.so.1.0", "SYMLINK"),
+           ("torch/lib/libtorch.so", "libtorch_cpu.so", "SYMLINK")]
     kept, dropped = contents.drop_system_libraries(toc, [str(site)])
-    assert [entry[0] for entry in kept] == ["torch/lib/libtorch_cpu.so", "libssl.so.3", "libpython3.11.so.1.0"]
-    assert dropped == ["libX11.so.6", "libcudart.so"]
+    assert [entry[0] for entry in kept] == ["torch/lib/libtorch_cpu.so", "libssl.so.3", "libpython3.11.so.1.0",
+                                            "libpython3.11.so", "torch/lib/libtorch.so"]
+    assert dropped == ["libX11.so.6", "libcudart.so", "libcudart.so", "libcudart.so.13"]
 
 
 def test_resources_land_under_resources_and_sources_stay_out(tmp_path):
