@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml Makefile
 
 venv: $(STAMP)
 
+# On Linux, first the system libraries Qt's window needs (installed when root or sudo -n can, else the command
+# is printed); then the sources byte-compiled, as pip does for installed packages, so even the first start is quick.
 run: $(STAMP)
+	$(BIN)/python packaging/linux/qt_deps.py
+	$(BIN)/python -m compileall -q main.py engine ui
 	$(BIN)/python main.py
 
 demo: $(STAMP)

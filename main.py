@@ -133,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
         from ui.selftest import run_self_test
         return run_self_test()
     if args.command is None:
+        from ui.display_check import window_can_open
+        if not window_can_open():  # it said what is missing; Qt would abort with its own message
+            return 2
         from ui.app import run  # the desktop window; PySide6 is imported only here
         return run(sys.argv[:1])
     from engine import cli

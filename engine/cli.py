@@ -1,4 +1,8 @@
-"""The headless command line: human output with tqdm, or one JSON object per line."""
+"""The headless command line: human output with tqdm, or one JSON object per line.
+
+What it prints for people is in the user's language (`message` keys, WENAN_LANG or the
+locale); the --json output is a machine contract and stays as it is in every language.
+"""
 from __future__ import annotations
 
 import json
@@ -10,7 +14,8 @@ from argparse import Namespace
 from contextlib import contextmanager
 from pathlib import Path
 
-from .common.errors import WenanError
+from .common.errors import WenanError, message
+from .common.messages import MESSAGES
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 2, 130
 
@@ -22,7 +27,7 @@ def run(args: Namespace) -> int:
     try:
         return handler(args)
     except WenanError as err:
-        print(f"error: {err}", file=sys.stderr)
+        print(message("cli_error", message=err), file=sys.stderr)
         return err.exit_code
 
 
@@ -43,6 +48,26 @@ def _ctrl_c_cancels(cancel: threading.Event):
 
 def _r(value: float | None, digits: int = 4) -> float | None:
     return None if value is None else round(value, digits)
+
+
+def _device(name: str) -> str:
+    """The engine's device name for people: only the CPU's ("CPU (N threads)") has words in it."""
+    import re
+
+    cpu = re.fullmatch(r"CPU \((\d+) threads?\)", name or "")
+    return message("cli_cpu", n=cpu.group(1)) if cpu else name
+
+
+def _method(method: str | None) -> str:
+    return message(f"cli_method_{method}") if method in ("full", "lora") else str(method)
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-aligned in `width` terminal columns: a Chinese character takes two."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - used)
 
 
 # ---- train ----
@@ -79,17 +104,19 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
                        "device": e.device, "method": e.method})
             return
         if e.phase == "preparing" and e.device:
-            print(f"Device: {e.device} · method: {e.method}", file=sys.stderr)
+            print(message("cli_device", device=_device(e.device), method=_method(e.method)), file=sys.stderr)
         if e.total_steps and bar is None:
             from tqdm import tqdm
-            bar = tqdm(total=e.total_steps, initial=e.step, unit="step", dynamic_ncols=True, file=sys.stderr)
+            bar = tqdm(total=e.total_steps, initial=e.step, unit=message("cli_unit_step"), dynamic_ncols=True,
+                       file=sys.stderr)
         if bar is not None:
             bar.update(e.step - bar.n)
+            phase = f"cli_phase_{e.phase}"
             bar.set_postfix_str(" ".join(filter(None, [
-                e.phase if e.phase != "training" else "",
-                f"loss {e.loss:.3f}" if e.loss is not None else "",
-                f"val {e.val_loss:.3f}" if e.val_loss is not None else "",
-                f"{e.tokens_per_s:,.0f} tok/s" if e.tokens_per_s else ""])))
+                "" if e.phase == "training" else message(phase) if phase in MESSAGES else e.phase,
+                message("cli_bar_loss", value=f"{e.loss:.3f}") if e.loss is not None else "",
+                message("cli_bar_val", value=f"{e.val_loss:.3f}") if e.val_loss is not None else "",
+                message("cli_bar_speed", value=f"{e.tokens_per_s:,.0f}") if e.tokens_per_s else ""])))
 
     with _ctrl_c_cancels(cancel):
         try:
@@ -100,8 +127,8 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
     if not result.primary:
         return EXIT_OK
     if result.cancelled:
-        msg = (f"Stopped at step {result.step}/{result.total_steps}. Continue with: train ... --name {cfg.name} --resume"
-               if result.resumable else "Stopped before training began; nothing was saved.")
+        msg = (message("cli_stopped_resumable", step=result.step, total=result.total_steps, name=cfg.name)
+               if result.resumable else message("cli_stopped_nothing_saved"))
         if as_json:
             _json({"event": "cancelled", "model": cfg.name, "step": result.step, "total_steps": result.total_steps,
                    "resumable": result.resumable})
@@ -112,8 +139,9 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
                "train_loss": _r(result.train_loss), "tokens_per_s": _r(result.tokens_per_s, 1),
                "steps": result.step, "device": result.device, "method": result.method})
     else:
-        print(f"Saved model \"{result.name}\" to {result.path}")
-        print(f"Validation loss {result.val_loss:.3f} · {result.tokens_per_s:,.0f} tokens/s on {result.device}")
+        print(message("cli_saved", name=result.name, path=result.path))
+        print(message("cli_trained", val=f"{result.val_loss:.3f}", speed=f"{result.tokens_per_s:,.0f}",
+                      device=_device(result.device)))
     return EXIT_OK
 
 
@@ -125,11 +153,11 @@ def _report_data(d, as_json: bool) -> None:
                "train_samples": d.train_samples, "val_samples": d.val_samples, "chars": d.chars,
                "tokens": d.tokens, "cleaning": cleaning})
         return
-    steps = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in cleaning.items()
-                      if v and k not in ("input_samples", "kept"))
-    print(f"Data: {d.file} · {d.format} · {d.encoding or '-'} · {d.samples} samples "
-          f"({d.train_samples} train / {d.val_samples} validation) · {d.chars:,} characters · {d.tokens:,} tokens"
-          + (f" · cleaning: {steps}" if steps else ""), file=sys.stderr)
+    steps = ", ".join(message(f"cli_clean_{k}", n=v) if f"cli_clean_{k}" in MESSAGES else f"{k.replace('_', ' ')} {v}"
+                      for k, v in cleaning.items() if v and k not in ("input_samples", "kept"))
+    print(message("cli_data", file=d.file, format=d.format, encoding=d.encoding or "-", samples=d.samples,
+                  train=d.train_samples, val=d.val_samples, chars=f"{d.chars:,}", tokens=f"{d.tokens:,}")
+          + (message("cli_data_cleaning", steps=steps) if steps else ""), file=sys.stderr)
 
 
 # ---- generate ----
@@ -179,12 +207,12 @@ def cmd_generate(args: Namespace) -> int:
                 print(f"    ⚠ {flags_summary(flags[i])}")
             print()
     if result.prompt_cut:
-        print("note: the prompt is longer than this model can read at once, so its beginning was left out; "
-              "shorten it", file=sys.stderr)
+        print(message("cli_note", message=message("cli_prompt_cut")), file=sys.stderr)
     if result.capped:
-        print(f"note: this model has room for at most {result.max_new_tokens_used} new tokens after this prompt, "
-              f"so --max-new-tokens {cfg.max_new_tokens} was lowered to {result.max_new_tokens_used}", file=sys.stderr)
-    print(f"seed {result.seed} · {result.elapsed_s:.1f} s on {result.device} · AI-generated / AI生成", file=sys.stderr)
+        print(message("cli_note", message=message("cli_tokens_capped", n=result.max_new_tokens_used,
+                                                  asked=cfg.max_new_tokens)), file=sys.stderr)
+    print(message("cli_generated", seed=result.seed, seconds=f"{result.elapsed_s:.1f}", device=_device(result.device)),
+          file=sys.stderr)
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
@@ -205,14 +233,14 @@ def cmd_models(args: Namespace) -> int:
     action = getattr(args, "action", None)
     if action == "rename":
         info = library.rename_model(args.old, args.new)
-        print(f"Renamed to \"{info.name}\"")
+        print(message("cli_renamed", name=info.name))
     elif action == "delete":
         library.delete_model(args.model)
-        print(f"Deleted \"{args.model}\"")
+        print(message("cli_deleted", name=args.model))
     elif action == "export":
         print(library.export_model(args.model, args.out))
     elif action == "import":
-        print(f"Imported \"{library.import_model(args.zip, args.name).name}\"")
+        print(message("cli_imported", name=library.import_model(args.zip, args.name).name))
     elif args.json:
         for m in library.list_models():
             card = m.card.to_dict()
@@ -221,13 +249,13 @@ def cmd_models(args: Namespace) -> int:
     else:
         models = library.list_models()
         if not models:
-            print("No models yet. Train one with: train FILE --name NAME")
+            print(message("cli_no_models"))
         for m in models:
             card = m.card
             val = card.metrics.val_loss
-            print(f"{m.name:24} {card.method or '?':5} "
-                  f"base={card.base.name or card.base.path or card.base.kind}  "
-                  f"val_loss={'-' if val is None else f'{val:.3f}'}  {card.created_at}")
+            print(message("cli_model_row", name=_pad(m.name, 24), method=_pad(_method(card.method or "?"), 8),
+                          base=card.base.name or card.base.path or card.base.kind,
+                          val="-" if val is None else f"{val:.3f}", created=card.created_at))
     return EXIT_OK
 
 
@@ -325,7 +353,7 @@ def _open_history():
 
     history = History()
     if history.recovered_from is not None:
-        print(f"warning: {history.recovery_notice()}", file=sys.stderr)
+        print(message("cli_warning", message=history.recovery_notice()), file=sys.stderr)
     return history
 
 
@@ -340,10 +368,20 @@ def cmd_history(args: Namespace) -> int:
                    "ai_generated": True})
         else:
             star = "★" if row.favorite else " "
-            print(f"{star} #{row.id:<5} {row.created_at[:16]}  {row.model}  {row.scenario or '-'}\n  {row.text}\n")
+            print(f"{star} #{row.id:<5} {row.created_at[:16]}  {row.model}  {_scenario(row.scenario)}\n  {row.text}\n")
     if not args.json:
-        print(f"{len(rows)} drafts · AI-generated / AI生成", file=sys.stderr)
+        print(message("cli_drafts", n=len(rows)), file=sys.stderr)
     return EXIT_OK
+
+
+def _scenario(key: str | None) -> str:
+    from .common.errors import current_language
+    from .writing.scenarios import SCENARIOS
+
+    spec = SCENARIOS.get(key) if key else None
+    if spec is None:
+        return key or message("cli_free_prompt")
+    return spec.zh if current_language() == "zh" else spec.en
 
 
 def cmd_export(args: Namespace) -> int:
@@ -353,7 +391,7 @@ def cmd_export(args: Namespace) -> int:
         rows = rows_for_scope(history, "filter", query=args.search, model=args.model,
                               favorites_only=args.favorites)
     path = export(rows, args.out, args.format)
-    print(f"Exported {len(rows)} drafts to {path}")
+    print(message("cli_exported", n=len(rows), path=path))
     return EXIT_OK
 
 
@@ -371,7 +409,8 @@ def cmd_batch(args: Namespace) -> int:
             return
         if bar is None:
             from tqdm import tqdm
-            bar = tqdm(total=e.total_rows, initial=e.done_rows, unit="product", dynamic_ncols=True, file=sys.stderr)
+            bar = tqdm(total=e.total_rows, initial=e.done_rows, unit=message("cli_unit_product"), dynamic_ncols=True,
+                       file=sys.stderr)
         bar.update(e.done_rows - bar.n)
         bar.set_postfix_str(e.product[:30])
 
@@ -389,9 +428,9 @@ def cmd_batch(args: Namespace) -> int:
                "resumed_rows": result.resumed_rows, "skipped_rows": result.skipped_rows,
                "elapsed_s": _r(result.elapsed_s, 2)})
     else:
-        print(f"Wrote {result.done_rows}/{result.total_rows} products to {result.out_path} (AI-generated / AI生成)")
+        print(message("cli_batch_done", done=result.done_rows, total=result.total_rows, out=result.out_path))
     if result.cancelled:
-        print("Stopped; run the same command again to continue where it stopped.", file=sys.stderr)
+        print(message("cli_batch_stopped"), file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
 
@@ -479,18 +518,18 @@ def cmd_doctor(args: Namespace) -> int:
     rows = [
         ("Wenan Studio", __version__),
         ("Python", platform.python_version()),
-        ("OS", platform.platform()),
+        (message("cli_doctor_os"), platform.platform()),
         ("torch", torch.__version__),
         ("transformers", transformers.__version__),
-        ("Device", f"{choice.kind} ({choice.dtype})"),
-        ("GPU", choice.name if choice.kind != "cpu" else "none"),
-        ("Data folder", str(paths.data_dir())),
-        ("Offline", "HF_HUB_OFFLINE=" + __import__("os").environ.get("HF_HUB_OFFLINE", "")),
+        (message("cli_doctor_device"), f"{choice.kind} ({choice.dtype})"),
+        (message("cli_doctor_gpu"), choice.name if choice.kind != "cpu" else message("cli_doctor_none")),
+        (message("cli_doctor_data"), str(paths.data_dir())),
+        (message("cli_doctor_offline"), "HF_HUB_OFFLINE=" + __import__("os").environ.get("HF_HUB_OFFLINE", "")),
     ]
     for pkg in ("peft", "accelerate", "tokenizers", "safetensors"):
         rows.insert(5, (pkg, __import__(pkg).__version__))
     for key, value in rows:
-        print(f"{key:14} {value}")
+        print(f"{_pad(key, 14)} {value}")
     return EXIT_OK
 
 
@@ -506,14 +545,14 @@ def cmd_demo(args: Namespace) -> int:
     if library.exists(name):
         library.delete_model(name)
     cfg = TrainConfig(data=str(paths.sample_file()), name=name, max_steps=args.max_steps)
-    print(f"Training \"{name}\" on {paths.sample_file().name} ({args.max_steps} steps)...", file=sys.stderr)
+    print(message("cli_demo_training", name=name, file=paths.sample_file().name, steps=args.max_steps), file=sys.stderr)
     code = _run_training(cfg, resume=False, as_json=False)
     if code != EXIT_OK:
         return code
     for opening in ("这款保温杯", "青禾小铺", "Our bamboo towel"):
         started = time.perf_counter()
         result = generate(name, GenerateConfig(prompt=opening, n=3, max_new_tokens=80, seed=7))
-        print(f"\n== {opening} ({time.perf_counter() - started:.1f} s, AI-generated / AI生成) ==")
+        print("\n" + message("cli_demo_heading", opening=opening, seconds=f"{time.perf_counter() - started:.1f}"))
         for number, text in enumerate(result.variants, 1):
             print(f"[{number}] {text}")
     return EXIT_OK

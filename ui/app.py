@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from engine import __version__
 from engine.common import WenanError, paths
 
-from . import refcount_guard
+from . import i18n, refcount_guard
 from .errors import show_error
 from .i18n import LanguageManager
 from .icons import app_icon
@@ -44,14 +44,17 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def create_window(settings: AppSettings | None = None) -> MainWindow:
-    """The window with its language applied; used by run(), the screenshots and the benchmarks."""
+def create_window(settings: AppSettings | None = None, defer_pages: bool = False) -> MainWindow:
+    """The window with its language applied; used by run(), the screenshots and the benchmarks.
+
+    `defer_pages`: only the first page is built before the window shows (run() does this).
+    """
     refcount_guard.install(QApplication.instance())  # also when the QApplication was made elsewhere (tests)
     settings = settings or AppSettings()
     settings.apply_data_folder()
     languages = LanguageManager(QApplication.instance())
     languages.apply(settings.language)
-    window = MainWindow(settings, languages)
+    window = MainWindow(settings, languages, defer_pages=defer_pages)
     window.restore_geometry()
     return window
 
@@ -78,14 +81,14 @@ def _usable_data_folder(settings: AppSettings) -> bool:
     except WenanError as err:
         LanguageManager(QApplication.instance()).apply(settings.language)  # the window does this later
         if not os.environ.get("WENAN_HOME_FROM_SETTINGS"):
-            QMessageBox.critical(None, "Wenan Studio", str(err))
+            QMessageBox.critical(None, "Wenan Studio", err.message(i18n.current()))
             return False
         chosen, settings.data_folder = settings.data_folder, ""
         settings.apply_data_folder()
         QMessageBox.warning(None, "Wenan Studio", QCoreApplication.translate(
             "App", "The data folder chosen in Settings cannot be used:\n{error}\n\n"
                    "Wenan Studio will use the default folder instead. To use {folder} again, choose it in "
-                   "Settings once it is available.").format(error=err, folder=chosen))
+                   "Settings once it is available.").format(error=err.message(i18n.current()), folder=chosen))
         return _usable_data_folder(settings)
 
 
@@ -98,7 +101,7 @@ def run(argv: list[str] | None = None) -> int:
     setup_logging()
     install_qt_message_handler()
     log.info("Wenan Studio %s starting", __version__)
-    window = create_window(settings)
+    window = create_window(settings, defer_pages=True)
 
     def excepthook(kind, value, tb):
         details = "".join(traceback.format_exception(kind, value, tb))

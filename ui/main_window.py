@@ -3,35 +3,45 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QSystemTrayIcon, QVBoxLayout, QWidget)
+                               QSystemTrayIcon, QVBoxLayout, QWidget)
 
 from engine.common import paths
 
-from .dialogs.about import show_about
-from .dialogs.library import LibraryDialog
-from .dialogs.settings_dialog import SettingsDialog
 from .i18n import LanguageManager
 from .icons import app_icon, icon
 from .model_list import list_library
 from .notice import InlineMessage
-from .pages.data_page import DataPage
-from .pages.history_page import HistoryPage
-from .pages.reviews_page import ReviewsPage
-from .pages.train_page import TrainPage
-from .pages.write_page import WritePage
+from .page_stack import PageStack
 from .session import AppState
 from .settings import AppSettings
 from .warmup import warm_up
 from .worker import Job, running_jobs, tracker
 
+if TYPE_CHECKING:  # the dialogs and pages are imported when first opened or built, not at start-up
+    from .dialogs.library import LibraryDialog
+    from .dialogs.settings_dialog import SettingsDialog
+    from .pages.data_page import DataPage
+    from .pages.history_page import HistoryPage
+    from .pages.reviews_page import ReviewsPage
+    from .pages.train_page import TrainPage
+    from .pages.write_page import WritePage
+
 log = logging.getLogger(__name__)
 PAGES = ("data", "train", "write", "history", "reviews")
+PAGE_CLASSES = {"data": "ui.pages.data_page:DataPage", "train": "ui.pages.train_page:TrainPage",
+                "write": "ui.pages.write_page:WritePage", "history": "ui.pages.history_page:HistoryPage",
+                "reviews": "ui.pages.reviews_page:ReviewsPage"}
 WARM_UP_DELAY_MS = 300
 DATA_SUFFIXES = (".txt", ".csv", ".tsv", ".xlsx", ".jsonl", ".xls")
+
+
+def _text(value: str | Callable[[], str]) -> str:
+    return value() if callable(value) else value
 
 
 class MainWindow(QMainWindow):
@@ -39,7 +49,9 @@ class MainWindow(QMainWindow):
 
     closing = Signal()  # the close was confirmed and is waiting for jobs to stop
 
-    def __init__(self, settings: AppSettings, languages: LanguageManager, parent: QWidget | None = None):
+    def __init__(self, settings: AppSettings, languages: LanguageManager, parent: QWidget | None = None,
+                 defer_pages: bool = False):
+        """`defer_pages`: build only the first page now, the others once the window is drawn (start-up)."""
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
@@ -53,20 +65,13 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
 
-        self.data_page = DataPage(self.state)
-        self.train_page = TrainPage(self.state)
-        self.write_page = WritePage(self.state)
-        self.history_page = HistoryPage(self.state)
-        self.reviews_page = ReviewsPage(self.state)
-        self.pages = dict(zip(PAGES, (self.data_page, self.train_page, self.write_page, self.history_page,
-                                      self.reviews_page)))
-        self.stack = QStackedWidget()
+        self.stack = PageStack(PAGE_CLASSES, self.state)
+        self.stack.built.connect(self._connect_page)
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         size = self.fontMetrics().height() * 2
         self.sidebar.setIconSize(QSize(size, size))
-        for key, page in self.pages.items():
-            self.stack.addWidget(page)
+        for key in PAGES:
             item = QListWidgetItem(icon(key), "")
             item.setSizeHint(QSize(0, size + self.fontMetrics().height()))
             self.sidebar.addItem(item)
@@ -74,6 +79,7 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.banner = InlineMessage("info", closable=True)
         self.banner.setObjectName("windowBanner")
+        self._banner_text: Callable[[], str] | None = None  # redrawn in the new language on a switch
 
         central = QWidget()
         row = QHBoxLayout(central)
@@ -88,11 +94,45 @@ class MainWindow(QMainWindow):
 
         self.state.open_page.connect(self.show_page)
         self.state.models_changed.connect(self._update_welcome)
-        self.train_page.notify.connect(self.notify)
         tracker().job_finished.connect(self._maybe_finish_close)
         self._default_size()
         self.retranslate()
-        self.show_page("write" if list_library() else "data")
+        first = "write" if list_library() else "data"
+        for key in (first,) if defer_pages else PAGES:
+            self.stack.page(key)
+        self.show_page(first)
+
+    # ---- the pages, each built when first needed (ui/page_stack.py) ----
+    @property
+    def data_page(self) -> DataPage:
+        return self.stack.page("data")
+
+    @property
+    def train_page(self) -> TrainPage:
+        return self.stack.page("train")
+
+    @property
+    def write_page(self) -> WritePage:
+        return self.stack.page("write")
+
+    @property
+    def history_page(self) -> HistoryPage:
+        return self.stack.page("history")
+
+    @property
+    def reviews_page(self) -> ReviewsPage:
+        return self.stack.page("reviews")
+
+    @property
+    def pages(self) -> dict[str, QWidget]:
+        return {key: self.stack.page(key) for key in PAGES}
+
+    def _connect_page(self, key: str, page: QWidget) -> None:
+        """What the window itself hears from a page, connected when the page is built."""
+        if key == "train":
+            page.notify.connect(self.notify)
+        elif key == "write":
+            page.library_button.clicked.connect(self.open_library)
 
     # ---- menus and text ----
     def _build_menus(self) -> None:
@@ -124,12 +164,11 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("")
         self.about_action = QAction(self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.triggered.connect(lambda: show_about(self, self.state))
+        self.about_action.triggered.connect(self.open_about)
         self.logs_action = QAction(self)
         self.logs_action.triggered.connect(self.open_log_folder)
         self.help_menu.addAction(self.logs_action)
         self.help_menu.addAction(self.about_action)
-        self.write_page.library_button.clicked.connect(self.open_library)
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Wenan Studio (文案工坊)"))
@@ -153,6 +192,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(self.tr("&Quit"))
         self.about_action.setText(self.tr("&About Wenan Studio"))
         self.logs_action.setText(self.tr("Open &log folder"))
+        if self._banner_text is not None and not self.banner.isHidden():
+            self.banner.show_message(self._banner_text(), "info")
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -173,7 +214,14 @@ class MainWindow(QMainWindow):
         self.show_page("data")
         self.data_page.choose_file()
 
+    def open_about(self) -> None:
+        from .dialogs.about import show_about
+
+        show_about(self, self.state)
+
     def open_library(self) -> LibraryDialog:
+        from .dialogs.library import LibraryDialog
+
         dialog = LibraryDialog(self.state, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -193,6 +241,8 @@ class MainWindow(QMainWindow):
         return self.batch_dialog
 
     def open_settings(self) -> SettingsDialog:
+        from .dialogs.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: self.apply_settings(dialog.values()))
@@ -224,14 +274,26 @@ class MainWindow(QMainWindow):
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.log_dir())))
 
     def _update_welcome(self) -> None:
-        self.data_page.update_welcome()
+        page = self.stack.built_page("data")
+        if page is not None:  # a page built later shows the library as it is then
+            page.update_welcome()
 
     # ---- background start-up work ----
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self.stack.all_built():
+            handle.installEventFilter(self)  # the other pages are built once the window is drawn
         if self.state.device is None and self.state.device_error is None and not self._close_pending:
             # A moment after the first paint, so the window is drawn and responsive first.
             self._warm_timer.start()
+
+    def eventFilter(self, obj, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and obj is self.windowHandle() and obj.isExposed():
+            obj.removeEventFilter(self)
+            if not self._close_pending:
+                self.stack.build_rest_later()  # after this expose is handled, i.e. painted
+        return super().eventFilter(obj, event)
 
     def start_warm_up(self) -> None:
         if self._close_pending:
@@ -244,16 +306,21 @@ class MainWindow(QMainWindow):
         job.start()
 
     # ---- notifications ----
-    def notify(self, title: str, message: str) -> None:
-        """A system notification when the desktop has a tray; otherwise a banner in the window."""
+    def notify(self, title: str | Callable[[], str], message: str | Callable[[], str]) -> None:
+        """A system notification when the desktop has a tray; otherwise a banner in the window.
+
+        `title` and `message` may be functions that write them in the current language: the
+        banner then follows a language switch.
+        """
         if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
             if self.tray is None:
                 self.tray = QSystemTrayIcon(app_icon(), self)
                 self.tray.messageClicked.connect(self._raise)
                 self.tray.show()
-            self.tray.showMessage(title, message, app_icon())
+            self.tray.showMessage(_text(title), _text(message), app_icon())
         else:
-            self.banner.show_message(f"<b>{title}</b> — {message}", "info")
+            self._banner_text = lambda: f"<b>{_text(title)}</b> — {_text(message)}"
+            self.banner.show_message(self._banner_text(), "info")
 
     def _raise(self) -> None:
         self.showNormal()
@@ -280,7 +347,10 @@ class MainWindow(QMainWindow):
 
     # ---- closing ----
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.train_page.is_running() and not self._close_pending:
+        self.stack.stop_building()
+        train = self.stack.built_page("train")
+        training = train is not None and train.is_running()
+        if training and not self._close_pending:
             answer = QMessageBox.question(
                 self, self.tr("Training is running"),
                 self.tr("Stop the training and close? A checkpoint is saved first, so you can resume it later."),
@@ -296,7 +366,7 @@ class MainWindow(QMainWindow):
             for job in running_jobs():
                 job.cancel()
             self.centralWidget().setEnabled(False)
-            self.statusBar().showMessage(self.tr("Saving a checkpoint and closing…") if self.train_page.is_running()
+            self.statusBar().showMessage(self.tr("Saving a checkpoint and closing…") if training
                                          else self.tr("Finishing background work and closing…"))
             self.closing.emit()
             event.ignore()

@@ -21,9 +21,12 @@ class StartupProbe(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Expose and obj.isExposed():
             obj.removeEventFilter(self)
+            stack = getattr(self.window, "stack", None)  # the pages built so far (ui/page_stack.py)
             print(json.dumps({"probe": "exposed", "time": time.time(),
                               "heavy_modules": sorted(m for m in ("torch", "transformers", "pyqtgraph", "numpy")
-                                                      if m in sys.modules)}), flush=True)
+                                                      if m in sys.modules),
+                              "pages": [k for k in getattr(stack, "keys", ()) if stack.built_page(k) is not None]}),
+                  flush=True)
             QTimer.singleShot(0, self.window.close)
         return False
 

@@ -1,7 +1,8 @@
 """`wenan --self-test`: a headless smoke test of this copy of the app, bundled or not.
 
 Checks what a fresh install needs: the bundled sample, the model classes, a short
-training, generation, the history, a CSV export and the window. Prints one line per
+training, generation, the history, a CSV export, the display (that the window can open here:
+the system libraries Qt needs) and the window. Prints one line per
 step and exits 0 only if every step worked. All data goes to a temporary folder
 that is removed at the end; the user's library, history and settings are untouched.
 WENAN_DEBUG=1 adds tracebacks and Qt's messages.
@@ -30,6 +31,7 @@ class Context:
     debug: bool
     variants: list[str] = field(default_factory=list)
     seed: int = 0
+    window_check: object = None  # ui.display_check.WindowCheck, made before the platform is changed
 
 
 # ---- the steps; each returns the detail shown after OK ----
@@ -121,6 +123,23 @@ def step_export(ctx: Context) -> str:
     return f"{len(table)} rows in {path.name}, each labelled {AI_LABEL!r}"
 
 
+def step_display(ctx: Context) -> str:
+    """What `python main.py` would find here: a display, and the system libraries Qt's window needs."""
+    from .display_check import PLATFORM_NAMES, fix_command, missing_libraries
+
+    check = ctx.window_check
+    if check.error is not None and check.error.key != "display_none":
+        raise RuntimeError(str(check.error))  # a desktop is there, but the window could not open on it
+    if check.platform in PLATFORM_NAMES:
+        return f"{PLATFORM_NAMES[check.platform]} display found; the system libraries Qt needs are all there"
+    if check.error is None:
+        return f"the {check.platform} platform was chosen: no desktop display is involved"
+    missing = missing_libraries("xcb")
+    note = ("the X11 libraries Qt needs are all there" if not missing else
+            f"on a desktop the window would still need {', '.join(missing)}: {fix_command(missing) or 'install them'}")
+    return f"no display here (DISPLAY and WAYLAND_DISPLAY are not set), so the window is tested offscreen; {note}"
+
+
 def step_window(ctx: Context) -> str:
     from PySide6.QtCore import QSettings, QTimer, QtMsgType, qInstallMessageHandler
     from PySide6.QtWidgets import QApplication
@@ -174,6 +193,7 @@ STEPS: list[tuple[str, Callable[[Context], str], tuple[str, ...]]] = [
     ("generation", step_generate, ("training",)),
     ("history", step_history, ("generation",)),
     ("CSV export", step_export, ("history",)),
+    ("display", step_display, ()),
     ("window", step_window, ()),
 ]
 
@@ -198,9 +218,12 @@ def run_self_test() -> int:
     saved = {key: os.environ.get(key) for key in ("WENAN_HOME", "WENAN_LANG", "QT_QPA_PLATFORM")}
     os.environ["WENAN_HOME"] = str(home / "data")
     os.environ.setdefault("WENAN_LANG", "en")
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    ctx = Context(home=home, debug=debug)
+    from .display_check import check_window
+
+    window_check = check_window(os.environ)  # may choose the platform that works (QT_QPA_PLATFORM)
+    if window_check.error is not None:  # no display, or one Qt cannot use: test the window offscreen
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    ctx = Context(home=home, debug=debug, window_check=window_check)
     print(_header(), flush=True)
     results: dict[str, str] = {}
     try:

@@ -1,12 +1,14 @@
 """State shared by the pages: the loaded data, the device, and change notifications."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from .data_load import LoadedData
 from .settings import AppSettings
+
+if TYPE_CHECKING:  # engine.data is imported by the Data page, not on the start-up path
+    from .data_load import LoadedData
 
 
 class AppState(QObject):

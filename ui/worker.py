@@ -21,6 +21,7 @@ import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+from shiboken6 import isValid
 
 log = logging.getLogger(__name__)
 
@@ -182,22 +183,30 @@ class Job(QObject):
             return True
         return self._thread.wait() if msecs < 0 else self._thread.wait(msecs)
 
+    # A job's owner (a page or dialog) may be destroyed while its thread still runs, say when a
+    # window closes mid-generation; the worker's queued signals then reach a deleted Job, and
+    # PySide raises "Signal source has been deleted" in the event loop. Nobody is left to tell.
+
     @Slot(object)
     def _relay_progress(self, event: Any) -> None:
-        self.progress.emit(event)
+        if isValid(self):
+            self.progress.emit(event)
 
     @Slot(object)
     def _relay_text(self, chunks: Any) -> None:
-        self.text.emit(chunks)
+        if isValid(self):
+            self.text.emit(chunks)
 
     @Slot(object)
     def _relay_returned(self, result: Any) -> None:
-        self.returned.emit(result)
+        if isValid(self):
+            self.returned.emit(result)
 
     @Slot(object, str)
     def _relay_failed(self, err: Any, details: str) -> None:
         log.error("job %s failed: %s\n%s", self.name, err, details)
-        self.failed.emit(err, details)
+        if isValid(self):
+            self.failed.emit(err, details)
 
     @Slot()
     def _on_thread_finished(self) -> None:
@@ -208,7 +217,8 @@ class Job(QObject):
         self._thread = self._worker = None
         _running.discard(self)
         log.debug("job %s finished", self.name)
-        self.finished.emit()
+        if isValid(self):
+            self.finished.emit()
         tracker().job_finished.emit()
 
 

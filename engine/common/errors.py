@@ -10,9 +10,22 @@ from .messages import MESSAGES
 
 
 def current_language() -> str:
-    """'zh' or 'en', from WENAN_LANG or else the system locale."""
-    lang = os.environ.get("WENAN_LANG") or (locale.getlocale()[0] or "") or os.environ.get("LANG", "")
-    return "zh" if lang.lower().startswith("zh") else "en"
+    """'zh' or 'en', from WENAN_LANG or else the system locale.
+
+    The locale variables are read first, in POSIX order: Python falls back to C.UTF-8 when a
+    zh_CN locale is named but not generated, yet the user still asked for Chinese. Windows
+    names the locale "Chinese (Simplified)_China".
+    """
+    env = os.environ
+    lang = (env.get("WENAN_LANG") or env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG")
+            or locale.getlocale()[0] or "")
+    return "zh" if lang.lower().startswith(("zh", "chinese")) else "en"
+
+
+def message(key: str, lang: str | None = None, **params) -> str:
+    """The message `key` of `engine.common.messages` in `lang` (default: the current language)."""
+    en, zh = MESSAGES[key]
+    return (zh if (lang or current_language()) == "zh" else en).format(**params)
 
 
 class WenanError(Exception):
@@ -26,9 +39,7 @@ class WenanError(Exception):
         super().__init__(self.message())
 
     def message(self, lang: str | None = None) -> str:
-        en, zh = MESSAGES[self.key]
-        template = zh if (lang or current_language()) == "zh" else en
-        return template.format(**self.params)
+        return message(self.key, lang, **self.params)
 
 
 class DataFileError(WenanError):

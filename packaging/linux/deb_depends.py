@@ -16,6 +16,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # build_archives.sh runs this file with the system's python3
+    sys.path.insert(0, str(ROOT))
+from ui.system_libs import DLOPENED, PLATFORM_PLUGINS  # noqa: E402
+
 # Package -> the sonames it provides that bundled binaries link to directly.
 DEPENDS: dict[str, tuple[str, ...]] = {
     "libgcc-s1": ("libgcc_s.so.1",),
@@ -78,13 +83,17 @@ def needed(path: Path) -> list[str]:
 
 
 def system_needs(bundle: Path) -> dict[str, list[str]]:
-    """soname -> the bundled files that link to it, for sonames the bundle does not ship."""
+    """soname -> the bundled files that link to it, for sonames the bundle does not ship.
+
+    Also what a platform plugin loads by name at run time (Qt's xcb plugin: xcb-cursor), which
+    DT_NEEDED need not list."""
     files = elf_files(bundle)
     shipped = {p.name for p in files} | {p.name for p in bundle.rglob("*.so*") if p.is_symlink()}
+    plugins = {file: platform for platform, file in PLATFORM_PLUGINS.items()}
     result: dict[str, list[str]] = {}
     for path in files:
-        for soname in needed(path):
-            if soname not in shipped:
+        for soname in needed(path) + list(DLOPENED.get(plugins.get(path.name, ""), ())):
+            if soname not in shipped and str(path.relative_to(bundle)) not in result.get(soname, []):
                 result.setdefault(soname, []).append(str(path.relative_to(bundle)))
     return result
 

@@ -72,7 +72,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="85"/>
+        <location filename="../../ui/app.py" line="88"/>
         <source>The data folder chosen in Settings cannot be used:
 {error}
 
@@ -1778,132 +1778,132 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="174"/>
         <source>Wenan Studio (文案工坊)</source>
         <translation>文案工坊 (Wenan Studio)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Train</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Write</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="176"/>
         <source>Your copy file, its columns and cleaning (Ctrl+1)</source>
         <translation>你的文案文件、列与清洗（Ctrl+1）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>Teach a model your style (Ctrl+2)</source>
         <translation>让模型学会你的文风（Ctrl+2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="177"/>
         <source>Draft new copy (Ctrl+3)</source>
         <translation>起草新文案（Ctrl+3）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="178"/>
         <source>Your past drafts (Ctrl+4)</source>
         <translation>你以前写过的草稿（Ctrl+4）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="184"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="185"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="186"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="187"/>
         <source>&amp;Open data file…</source>
         <translation>打开数据文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="188"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="189"/>
         <source>&amp;Batch from product sheet…</source>
         <translation>批量生成(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="190"/>
         <source>Draft copy for every product in a spreadsheet</source>
         <translation>为表格中的每个商品起草文案</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="191"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="192"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="193"/>
         <source>&amp;About Wenan Studio</source>
         <translation>关于文案工坊(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="194"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Stop the training and close? A checkpoint is saved first, so you can resume it later.</source>
         <translation>停止训练并关闭吗？会先保存检查点，以后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="299"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Saving a checkpoint and closing…</source>
         <translation>正在保存检查点并关闭…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Finishing background work and closing…</source>
         <translation>正在结束后台任务并关闭…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="175"/>
         <source>Reviews</source>
         <translation>口碑</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="179"/>
         <source>What your customers praise and criticise, from your review export (Ctrl+5)</source>
         <translation>从评价导出文件看顾客夸什么、吐槽什么（Ctrl+5）</translation>
     </message>
@@ -2560,97 +2560,97 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="104"/>
+        <location filename="../../ui/pages/train_page.py" line="106"/>
         <source>Train a model on your copy</source>
         <translation>用你的文案训练模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="105"/>
+        <location filename="../../ui/pages/train_page.py" line="107"/>
         <source>&amp;Start training</source>
         <translation>开始训练(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="106"/>
+        <location filename="../../ui/pages/train_page.py" line="108"/>
         <source>Train in the background; you can keep using the app</source>
         <translation>在后台训练；你可以继续使用本软件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="107"/>
+        <location filename="../../ui/pages/train_page.py" line="109"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="108"/>
+        <location filename="../../ui/pages/train_page.py" line="110"/>
         <source>Stop after the current step and save a checkpoint to resume later</source>
         <translation>当前这一步完成后停止，并保存检查点以便稍后继续</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="122"/>
+        <location filename="../../ui/pages/train_page.py" line="124"/>
         <source>No data yet: open a file on the Data page first.</source>
         <translation>还没有数据：请先在“数据”页打开文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="124"/>
+        <location filename="../../ui/pages/train_page.py" line="126"/>
         <source>Data: &lt;b&gt;{name}&lt;/b&gt;, {n} samples</source>
         <translation>数据：&lt;b&gt;{name}&lt;/b&gt;，{n} 条样本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="133"/>
+        <location filename="../../ui/pages/train_page.py" line="135"/>
         <source>Device: {problem}</source>
         <translation>设备：{problem}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="135"/>
+        <location filename="../../ui/pages/train_page.py" line="137"/>
         <source>Device: checking…</source>
         <translation>设备：检测中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="138"/>
+        <location filename="../../ui/pages/train_page.py" line="140"/>
         <source>Device: CPU — training uses {n} of {total} cores, so this window stays responsive</source>
         <translation>设备：CPU — 训练使用 {total} 个核心中的 {n} 个，窗口操作保持流畅</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="141"/>
+        <location filename="../../ui/pages/train_page.py" line="143"/>
         <source>Device: {name}</source>
         <translation>设备：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="173"/>
+        <location filename="../../ui/pages/train_page.py" line="175"/>
         <source>&amp;Resume “{name}” ({step} of {total} steps)</source>
         <translation>继续训练“{name}”（第 {step}/{total} 步）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="176"/>
+        <location filename="../../ui/pages/train_page.py" line="178"/>
         <source>&amp;Resume</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="177"/>
+        <location filename="../../ui/pages/train_page.py" line="179"/>
         <source>Continue an interrupted training from its last checkpoint</source>
         <translation>从上次的检查点继续被中断的训练</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="211"/>
+        <location filename="../../ui/pages/train_page.py" line="214"/>
         <source>Resuming “{name}” from step {step}.</source>
         <translation>从第 {step} 步继续训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="218"/>
+        <location filename="../../ui/pages/train_page.py" line="220"/>
         <source>Stopping after this step and saving a checkpoint…</source>
         <translation>这一步完成后停止，正在保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="219"/>
+        <location filename="../../ui/pages/train_page.py" line="221"/>
         <source>Cancel requested.</source>
         <translation>已请求取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="251"/>
+        <location filename="../../ui/pages/train_page.py" line="253"/>
         <source>Training “{name}” on {file}.</source>
         <translation>正在用 {file} 训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="260"/>
+        <location filename="../../ui/pages/train_page.py" line="268"/>
         <source>Stopped before training began. Nothing was saved.</source>
         <translation>已在训练开始前停止，没有保存任何内容。</translation>
     </message>
@@ -2660,32 +2660,32 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="275"/>
+        <location filename="../../ui/pages/train_page.py" line="278"/>
         <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
         <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="277"/>
+        <location filename="../../ui/pages/train_page.py" line="280"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="283"/>
+        <location filename="../../ui/pages/train_page.py" line="286"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="283"/>
+        <location filename="../../ui/pages/train_page.py" line="287"/>
         <source>“{name}” is ready to write with.</source>
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="288"/>
+        <location filename="../../ui/pages/train_page.py" line="291"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="290"/>
+        <location filename="../../ui/pages/train_page.py" line="293"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>
@@ -2693,107 +2693,107 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainProgress</name>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="29"/>
+        <location filename="../../ui/pages/train_progress.py" line="31"/>
         <source>Not started.</source>
         <translation>尚未开始。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="68"/>
+        <location filename="../../ui/pages/train_progress.py" line="72"/>
         <source>&amp;Write with this model</source>
         <translation>用这个模型写文案(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="69"/>
+        <location filename="../../ui/pages/train_progress.py" line="73"/>
         <source>&amp;Log</source>
         <translation>日志(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="70"/>
+        <location filename="../../ui/pages/train_progress.py" line="74"/>
         <source>%v / %m steps</source>
         <translation>%v / %m 步</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="91"/>
+        <location filename="../../ui/pages/train_progress.py" line="99"/>
         <source>Preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="104"/>
+        <location filename="../../ui/pages/train_progress.py" line="111"/>
         <source>Step {step}/{total}: training loss {loss}, validation loss {val}</source>
         <translation>第 {step}/{total} 步：训练损失 {loss}，验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="148"/>
+        <location filename="../../ui/pages/train_progress.py" line="162"/>
         <source>about {time} left</source>
         <translation>约剩 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="150"/>
+        <location filename="../../ui/pages/train_progress.py" line="164"/>
         <source>{n} tokens/s</source>
         <translation>{n} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="152"/>
+        <location filename="../../ui/pages/train_progress.py" line="166"/>
         <source>loss {loss}</source>
         <translation>损失 {loss}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="156"/>
+        <location filename="../../ui/pages/train_progress.py" line="170"/>
         <source>Preparing</source>
         <translation>准备中</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="156"/>
+        <location filename="../../ui/pages/train_progress.py" line="170"/>
         <source>Training</source>
         <translation>训练中</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="157"/>
+        <location filename="../../ui/pages/train_progress.py" line="171"/>
         <source>Checking on held-out samples</source>
         <translation>正在用预留样本检验</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="157"/>
+        <location filename="../../ui/pages/train_progress.py" line="171"/>
         <source>Saving</source>
         <translation>保存中</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="158"/>
+        <location filename="../../ui/pages/train_progress.py" line="172"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="162"/>
+        <location filename="../../ui/pages/train_progress.py" line="181"/>
         <source>full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="162"/>
+        <location filename="../../ui/pages/train_progress.py" line="181"/>
         <source>LoRA</source>
         <translation>LoRA</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="163"/>
+        <location filename="../../ui/pages/train_progress.py" line="182"/>
         <source>Device: {device}; method: {method}.</source>
         <translation>设备：{device}；方法：{method}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="166"/>
+        <location filename="../../ui/pages/train_progress.py" line="186"/>
         <source>Preparing: reading the data and building the model…</source>
         <translation>准备中：读取数据并构建模型…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="168"/>
+        <location filename="../../ui/pages/train_progress.py" line="188"/>
         <source>Training started: {total} steps.</source>
         <translation>训练开始：共 {total} 步。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="170"/>
+        <location filename="../../ui/pages/train_progress.py" line="190"/>
         <source>Saving a checkpoint at step {step}…</source>
         <translation>正在保存第 {step} 步的检查点…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_progress.py" line="181"/>
+        <location filename="../../ui/pages/train_progress.py" line="201"/>
         <source>CPU, {n} of {total} cores</source>
         <translation>CPU，使用 {total} 个核心中的 {n} 个</translation>
     </message>

@@ -32,7 +32,9 @@ class TrainPage(QWidget):
 
     started = Signal()
     stopped = Signal(object)  # the TrainResult, or None after an error
-    notify = Signal(str, str)  # title, message: the window shows it as a system notification or banner
+    # title, message: functions that write them in the current language; the window shows them
+    # as a system notification or a banner (which a language switch redraws)
+    notify = Signal(object, object)
 
     def __init__(self, state: AppState, parent: QWidget | None = None):
         super().__init__(parent)
@@ -208,15 +210,15 @@ class TrainPage(QWidget):
         fields = {f.name for f in dataclasses.fields(TrainConfig)}
         cfg = TrainConfig(**{k: v for k, v in saved.items() if k in fields})
         cfg = dataclasses.replace(cfg, reserve_gui_core=True)
-        self.view.log(self.tr("Resuming “{name}” from step {step}.").format(
-            name=name, step=checkpoint.saved_step(state)))
+        step = checkpoint.saved_step(state)
+        self.view.log(lambda: self.tr("Resuming “{name}” from step {step}.").format(name=name, step=step))
         self._run(cfg, resume=True)
 
     def cancel(self) -> None:
         if self.job is not None and not self.job.cancel_event.is_set():
             self.job.cancel()  # the engine checks it every step, then saves a checkpoint
             self.view.show_status(lambda: self.tr("Stopping after this step and saving a checkpoint…"))
-            self.view.log(self.tr("Cancel requested."))
+            self.view.log(lambda: self.tr("Cancel requested."))
             self._update_controls()
 
     def _run(self, cfg: TrainConfig, resume: bool) -> None:
@@ -248,7 +250,7 @@ class TrainPage(QWidget):
         self.job.failed.connect(self._on_failed)
         self.job.finished.connect(self._on_finished)
         self._started_at = time.monotonic()
-        self.view.log(self.tr("Training “{name}” on {file}.").format(name=cfg.name, file=cfg.data))
+        self.view.log(lambda: self.tr("Training “{name}” on {file}.").format(name=cfg.name, file=cfg.data))
         log.info("training %s", cfg)
         self.job.start()
         self._update_controls()
@@ -256,15 +258,16 @@ class TrainPage(QWidget):
 
     def _on_result(self, result) -> None:
         self.last_result = result
-        if result.cancelled and not result.resumable:
-            self.view.show_status(lambda: self.tr("Stopped before training began. Nothing was saved."))
-            self.view.log(self.status.text())
-            return
         if result.cancelled:
-            self.view.show_status(lambda: self.tr("Stopped at step {step} of {total}. A checkpoint was saved: "
-                                                  "press Resume to continue.").format(
-                step=result.step, total=result.total_steps))
-            self.view.log(self.status.text())
+            if result.resumable:
+                def stopped() -> str:
+                    return self.tr("Stopped at step {step} of {total}. A checkpoint was saved: press Resume to "
+                                   "continue.").format(step=result.step, total=result.total_steps)
+            else:
+                def stopped() -> str:
+                    return self.tr("Stopped before training began. Nothing was saved.")
+            self.view.show_status(stopped)
+            self.view.log(stopped)
             return
         if result.step >= MIN_STEPS_TO_MEASURE and self.state.device is not None:
             self.state.settings.set_measured_tokens_per_s(self.estimate.speed_key(), result.tokens_per_s)
@@ -275,18 +278,18 @@ class TrainPage(QWidget):
             return self.tr("“{name}” is ready: {steps} steps in {time}, validation loss {val}.").format(
                 name=result.name, steps=result.step, time=duration_text(seconds), val=val)
         self.view.show_status(lambda: self.tr("Finished."))
-        self.view.log(message())
+        self.view.log(message)
         self.view.show_done(message)
         self.state.models_changed.emit()
         if self.state.data is not None:
             self.form.suggest_name(self.state.data.name)  # the next run needs a new name
-        self.notify.emit(self.tr("Training finished"), self.tr("“{name}” is ready to write with.").format(
-            name=result.name))
+        self.notify.emit(lambda: self.tr("Training finished"),
+                         lambda: self.tr("“{name}” is ready to write with.").format(name=result.name))
 
     def _on_failed(self, err: BaseException, details: str) -> None:
         self.view.flush()  # a "preparing" event still waiting to be drawn must not cover the problem
         self.view.show_status(lambda: self.tr("Training stopped because of a problem."))
-        self.view.log(error_text(err))
+        self.view.log(lambda: error_text(err))
         show_error(self, err, details, self.tr("Training stopped"))
 
     def _on_finished(self) -> None:

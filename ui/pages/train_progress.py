@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import deque
 from typing import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer
@@ -16,6 +17,7 @@ from .train_estimate import duration_text
 # Redrawing the chart and labels costs the GUI thread 5-15 ms on a slow CPU, so the view is
 # refreshed at most this often instead of on every engine event (~10 a second).
 VIEW_REFRESH_MS = 250
+LOG_LINES = 2000  # the log keeps the newest lines; each is redrawn in the new language on a switch
 
 
 class TrainProgress(QWidget):
@@ -28,6 +30,8 @@ class TrainProgress(QWidget):
         self._latest = None  # the newest TrainEvent not yet drawn
         self._status_text: Callable[[], str] = lambda: self.tr("Not started.")
         self._done_text: Callable[[], str] | None = None
+        self._log_lines: deque[tuple[str, Callable[[], str]]] = deque(maxlen=LOG_LINES)
+        self._device_logged: tuple[str, str] | None = None
         self._redraw = QTimer(self, singleShot=True, interval=VIEW_REFRESH_MS)
         self._redraw.timeout.connect(self.flush)
 
@@ -44,7 +48,7 @@ class TrainProgress(QWidget):
         self.log_label = QLabel()
         self.log_view = QPlainTextEdit(readOnly=True)
         self.log_view.setObjectName("trainLog")
-        self.log_view.setMaximumBlockCount(2000)
+        self.log_view.setMaximumBlockCount(LOG_LINES)
         self.log_label.setBuddy(self.log_view)
 
         log_box = QWidget()
@@ -71,6 +75,9 @@ class TrainProgress(QWidget):
         self.status.setText(self._status_text())
         if self._done_text is not None and not self.done_panel.isHidden():
             self.done_panel.show_message(self._done_text(), "info")
+        if self._log_lines:
+            self.log_view.setPlainText("\n".join(f"{stamp}  {text()}" for stamp, text in self._log_lines))
+            self.log_view.verticalScrollBar().setValue(self.log_view.verticalScrollBar().maximum())
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -84,6 +91,7 @@ class TrainProgress(QWidget):
     # ---- a run ----
     def begin(self) -> None:
         self._last_phase, self._last_val, self._latest = "", None, None
+        self._device_logged = None
         self.chart.ensure_plot()
         self.chart.clear()
         self.done_panel.hide()
@@ -100,10 +108,9 @@ class TrainProgress(QWidget):
         if e.val_loss is not None and e.val_loss != self._last_val:
             self._last_val = e.val_loss
             self.chart.add_val(e.step, e.val_loss, draw=False)
-            loc = QLocale()
-            self.log(self.tr("Step {step}/{total}: training loss {loss}, validation loss {val}").format(
-                step=e.step, total=e.total_steps, loss=loc.toString(e.loss or 0, "f", 3),
-                val=loc.toString(e.val_loss, "f", 3)))
+            self.log(lambda: self.tr("Step {step}/{total}: training loss {loss}, validation loss {val}").format(
+                step=e.step, total=e.total_steps, loss=QLocale().toString(e.loss or 0, "f", 3),
+                val=QLocale().toString(e.val_loss, "f", 3)))
         self._latest = (e, cancelling)
         if not self._redraw.isActive():
             self._redraw.start()
@@ -137,8 +144,15 @@ class TrainProgress(QWidget):
         self._done_text = text
         self.done_panel.show_message(text(), "info")
 
-    def log(self, line: str) -> None:
-        self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {line}")
+    def log(self, text: Callable[[], str]) -> None:
+        """Add a line, given as a function that writes it in the current language."""
+        stamp = time.strftime("%H:%M:%S")
+        self._log_lines.append((stamp, text))
+        self.log_view.appendPlainText(f"{stamp}  {text()}")
+
+    def log_lines(self) -> list[str]:
+        """The log as it reads now, without the times."""
+        return [text() for _stamp, text in self._log_lines]
 
     # ---- texts ----
     def _event_status(self, e) -> str:
@@ -159,15 +173,21 @@ class TrainProgress(QWidget):
 
     def _log_phase(self, e, cancelling: bool) -> None:
         if e.phase == "preparing" and e.device:
-            methods = {"full": self.tr("full fine-tune"), "lora": self.tr("LoRA")}
-            self.log(self.tr("Device: {device}; method: {method}.").format(
-                device=self._device_label(e.device), method=methods.get(e.method, e.method)))
+            if (e.device, e.method) == self._device_logged:
+                return  # the engine repeats the device in every event while preparing
+            self._device_logged = (e.device, e.method)
+
+            def device_line() -> str:
+                methods = {"full": self.tr("full fine-tune"), "lora": self.tr("LoRA")}
+                return self.tr("Device: {device}; method: {method}.").format(
+                    device=self._device_label(e.device), method=methods.get(e.method, e.method))
+            self.log(device_line)
         elif e.phase == "preparing":
-            self.log(self.tr("Preparing: reading the data and building the model…"))
+            self.log(lambda: self.tr("Preparing: reading the data and building the model…"))
         elif e.phase == "training" and self._last_phase == "preparing":
-            self.log(self.tr("Training started: {total} steps.").format(total=e.total_steps))
+            self.log(lambda: self.tr("Training started: {total} steps.").format(total=e.total_steps))
         elif e.phase == "saving" and cancelling:
-            self.log(self.tr("Saving a checkpoint at step {step}…").format(step=e.step))
+            self.log(lambda: self.tr("Saving a checkpoint at step {step}…").format(step=e.step))
 
     def _device_label(self, name: str) -> str:
         return device_label(name)
