@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--resume", action="store_true", help="continue an interrupted training of the same name")
     t.add_argument("--json", action="store_true", help="one JSON object per line on stdout")
 
-    gen = sub.add_parser("generate", help="draft copy with a trained model")
+    gen = sub.add_parser("generate", help="draft copy with a trained model or a pretrained base")
     gen.add_argument("name", help="a library model, a base by the name `bases` prints, or a model folder or .gguf file")
     gen.add_argument("--prompt", required=True)
     gen.add_argument("-n", type=int, default=3, help="number of variants")
@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--top-k", type=int)
     gen.add_argument("--repetition-penalty", type=float)
     gen.add_argument("--seed", type=int)
+    gen.add_argument("--scenario", metavar="S", help="detail, slogan, social, review_reply or title: a chat "
+                     "model is told the task and the platform's length limit")
+    gen.add_argument("--platform", help="e.g. 淘宝, JD, Amazon: its length limit is told and checked")
+    gen.add_argument("--examples", metavar="FILE", help="a file of your own copy: the pieces closest to the "
+                     "prompt are shown to the model (default: a trained model's own training samples)")
+    gen.add_argument("--n-examples", type=int, default=3, metavar="K", help="how many of them (0 turns it off)")
     gen.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     gen.add_argument("--json", action="store_true")
 

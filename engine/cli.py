@@ -167,7 +167,8 @@ def cmd_generate(args: Namespace) -> int:
 
     from .writing.generation import GenerateConfig, generate, with_preset
 
-    cfg = GenerateConfig(prompt=args.prompt, n=args.n)
+    cfg = GenerateConfig(prompt=args.prompt, n=args.n, scenario=args.scenario, platform=args.platform,
+                         examples=args.examples, n_examples=args.n_examples)
     if args.preset:
         cfg = with_preset(cfg, args.preset)
     overrides = {k: getattr(args, k) for k in ("max_new_tokens", "temperature", "top_p", "top_k",
@@ -183,11 +184,12 @@ def cmd_generate(args: Namespace) -> int:
     _convert_base(args.name, args.device, "write", args.json)
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
-    flags, order = _check(args.name, result.variants)
+    flags, order = _check(args.name, result.variants, cfg)
     if result.variants:
         with _open_history() as history:
             history.add_run(args.name, cfg.prompt, cfg, result.seed,
-                            [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order])
+                            [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order],
+                            scenario=cfg.scenario)
     if args.json:
         for i in order:  # cleanest first
             _json({"event": "variant", "index": result.indices[i], "text": result.variants[i],
@@ -195,7 +197,8 @@ def cmd_generate(args: Namespace) -> int:
         _json({"event": "done", "elapsed_s": _r(result.elapsed_s, 3), "first_text_s": _r(result.first_text_s, 3),
                "seed": result.seed, "cancelled": result.cancelled, "device": result.device,
                "max_new_tokens_used": result.max_new_tokens_used, "max_new_tokens_capped": result.capped,
-               "prompt_cut": result.prompt_cut})
+               "prompt_cut": result.prompt_cut, "drafted_by": result.drafted_by, "chat": result.chat,
+               "examples": list(result.examples_used), "examples_source": result.examples_source})
         return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
     if live:
         print()
@@ -211,17 +214,22 @@ def cmd_generate(args: Namespace) -> int:
     if result.capped:
         print(message("cli_note", message=message("cli_tokens_capped", n=result.max_new_tokens_used,
                                                   asked=cfg.max_new_tokens)), file=sys.stderr)
+    print(message("cli_note", message=message(f"cli_drafted_{result.drafted_by}")), file=sys.stderr)
+    if result.examples_used:
+        print(message("cli_note", message=message("cli_drafted_examples", n=len(result.examples_used),
+                                                  file=result.examples_source)), file=sys.stderr)
     print(message("cli_generated", seed=result.seed, seconds=f"{result.elapsed_s:.1f}", device=_device(result.device)),
           file=sys.stderr)
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
-def _check(model: str, variants: list[str]):
+def _check(model: str, variants: list[str], cfg):
     """Quality flags for each variant, and the order that puts the cleanest first."""
     from .quality.checks import CheckContext, check_variants, rank_variants
     from .quality.memorisation import memo_for_model
 
-    flags = check_variants(variants, CheckContext(memo=memo_for_model(model)))
+    context = CheckContext(scenario=cfg.scenario, platform=cfg.platform, memo=memo_for_model(model))
+    flags = check_variants(variants, context)
     return flags, rank_variants(variants, flags)
 
 

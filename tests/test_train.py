@@ -125,13 +125,17 @@ def test_lora_on_chat_model_with_pairs(qwen2_base):
                                max_steps=6, batch_size=4, lora_r=4))
     info = library.get_model("qwen-lora")
     files = {p.name for p in info.path.iterdir()}
-    assert {"adapter_model.safetensors", "adapter_config.json", "wenan.json"} <= files
+    assert {"adapter_model.safetensors", "adapter_config.json", "wenan.json", "examples.jsonl"} <= files
     assert "model.safetensors" not in files  # an adapter, not a copy of the base
     assert result.method == "lora" and info.card.base.path == str(qwen2_base)
     assert info.card.format == "pairs" and info.card.style == "chat"
     out = generate("qwen-lora", GenerateConfig(prompt="场景：广告语\n产品：竹纤维毛巾", n=2, max_new_tokens=10, seed=1))
     assert len(out.variants) >= 1
     assert not any("场景：" in v for v in out.variants)  # the prompt is stripped for pair models
+    # it is shown the closest of the pairs it learnt from, and says so
+    copy = PAIRS.read_text(encoding="utf-8")
+    assert out.drafted_by == "trained" and out.chat and out.examples_source == "shop_pairs.csv"
+    assert out.examples_used and all(text in copy for text in out.examples_used)
 
 
 def test_continue_training_a_library_model(tiny_model):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ..common import paths
 from ..common.errors import DataFileError
+from ..common.script import CJK_CLASS
 
 SEVERITIES = ("error", "warn", "info")
-CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs, extension A and compatibility
 
 # Full-width ASCII (U+FF01-FF5E) and the ideographic space fold to their half-width forms.
 _WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
@@ -177,6 +177,13 @@ def _platforms(path_str: str, _version: tuple[int, int]) -> dict[str, str]:
             if name.strip():
                 aliases[re.sub(r"\s+", "", fold(name))] = cells[0]
     return aliases
+
+
+def rules_for(scenario: str, platform: str | None, lang: str) -> list[LengthRule]:
+    """The rows that apply to `scenario` on `platform` (a platforms.tsv key) for text in `lang`:
+    the platform's own rows, or the "*" rows when it has none."""
+    rules = [r for r in length_rules() if r.scenario == scenario and r.lang in (lang, "*")]
+    return [r for r in rules if platform and r.platform == platform] or [r for r in rules if r.platform == "*"]
 
 
 def length_rules() -> tuple[LengthRule, ...]:

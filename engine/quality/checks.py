@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
-from .checklists import CJK_CLASS, absolute_terms, fold, is_cjk_text, length_rules, platform_key
+from .checklists import CJK_CLASS, absolute_terms, fold, is_cjk_text, platform_key, rules_for
 from .memorisation import MemoIndex
 
 COPY_MIN_CJK = 20         # normalised characters; see the module docstring
@@ -224,11 +224,8 @@ def check_length(text: str, scenario: str | None, platform: str | None) -> list[
     if not scenario:
         return []
     lang = "zh" if is_cjk_text(text) else "en"
-    key = platform_key(platform)
-    rules = [r for r in length_rules() if r.scenario == scenario and r.lang in (lang, "*")]
-    specific = [r for r in rules if key and r.platform == key]
     flags = []
-    for rule in specific or [r for r in rules if r.platform == "*"]:
+    for rule in rules_for(scenario, platform_key(platform), lang):
         actual = {"chars": len(text), "bytes": gbk_width(text),
                   "words": len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'\-]*", text))}
         for unit, limit in (("chars", rule.max_chars), ("bytes", rule.max_bytes), ("words", rule.max_words)):

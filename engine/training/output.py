@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import __version__
 from ..common.atomic import atomic_dir
 from ..data.dataset import DataSet
+from ..data.examples import save_examples
 from ..models import library
 from ..models.card import DataRecord, Metrics, ModelCard, TrainingRecord, write_card
 from ..quality.memorisation import save_training_index
@@ -46,6 +47,7 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
         run.raw_model.save_pretrained(tmp)
         base.tokenizer.save_pretrained(tmp)
         save_training_index(tmp, (s.text for s in data.samples))  # so drafts can be checked for copying
+        save_examples(tmp, data.samples)  # so drafts can be shown the closest of them
         write_card(tmp, card)
     checkpoint.discard_run(name)
     return path

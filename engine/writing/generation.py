@@ -11,15 +11,19 @@ from ..common.errors import ConfigError
 from ..common.events import TextEvent
 from ..common.options import at_least, positive, within
 from ..common.memory import memory_advice
+from ..data.examples import index_for_file, index_for_model
 from ..models.device import choose_device, load_dtype
 from ..models.discovery import device_profile
 from ..models.library import ModelRef, resolve_model
 from ..models.loading import load_adapter, load_causal_lm, load_tokenizer, max_positions
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import COPY, PROMPT
+from .briefing import request_language, system_message
+from .scenarios import SCENARIOS
 
 
 MAX_VARIANTS = 16  # sampled together in one batch
+MAX_EXAMPLES = 8   # of the shop's own copy shown to the model; more crowd out the request
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,10 @@ class GenerateConfig:
     top_k: int = 50                   # 0 turns top-k off
     repetition_penalty: float = 1.1
     seed: int | None = None           # None: a fresh seed, reported in the result so it can be reused
+    scenario: str | None = None       # a key of scenarios.SCENARIOS: a chat model is told the task and its limit
+    platform: str | None = None       # as the seller wrote it ("淘宝", "Amazon"): its length limit
+    examples: str | None = None       # a file of the shop's own copy; None: a trained model's own samples
+    n_examples: int = 3               # how many of them, the closest to the request, the model is shown
 
 
 PRESETS: dict[str, dict] = {
@@ -59,6 +67,11 @@ class GenerateResult:
     max_new_tokens_used: int = 0  # the limit generate() ran with
     capped: bool = False          # below the request: the model has no positions left after the prompt
     prompt_cut: bool = False      # the prompt alone filled the model's positions: its start was left out
+    drafted_by: str = "trained"   # "base": a pretrained model as found, no training here; "trained": trained here
+    examples_used: tuple[str, ...] = ()  # the shop's own copy the model was shown, closest first
+    examples_source: str = ""     # the name of the file they came from ("" when none were shown); for a trained
+                                  # model without --examples, the file it was trained on
+    chat: bool = False            # prompted through the model's chat template, with the system message
 
 
 @dataclass
@@ -71,6 +84,9 @@ class LoadedModel:
     device_name: str          # what the user sees
     stop_ids: tuple[int, ...]
     identity: str = ""        # ModelRef.identity: tells a retrained model of the same name apart
+    folder: str = ""          # where it was loaded from (a trained model's own samples are kept there)
+    trained: bool = False     # trained in this app (it has a model card), not a base as found
+    data_file: str = ""       # a trained model's data file, by name
 
 
 _cache: dict[tuple, LoadedModel] = {}
@@ -127,7 +143,8 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
         stop.update(ids if isinstance(ids, list) else [ids] if ids is not None else [])
     style = PromptStyle(card.style) if card is not None and card.style else PromptStyle.for_tokenizer(tokenizer)
     return LoadedModel(model, tokenizer, style, card is not None and card.is_text, choice.kind, choice.name,
-                       tuple(sorted(stop)), ref.identity)
+                       tuple(sorted(stop)), ref.identity, str(ref.folder), card is not None,
+                       card.data.file if card is not None else "")
 
 
 def clear_cache() -> None:
@@ -202,10 +219,9 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
     cancel = cancel or threading.Event()
     lm = load_model(name_or_path, device, reserve_for_gui=reserve_for_gui)
     tok = lm.tokenizer
-    opening = " ".join(cfg.prompt.split()) if lm.text_format else ""
-    prompt_ids = (lm.style.text_prefix_ids(tok, opening) if lm.text_format
-                  else lm.style.prompt_ids(tok, cfg.prompt.strip()))
+    examples, source = _examples(lm, cfg)
     limit = max_positions(lm.model.config.to_dict()) or 4096
+    prompt_ids, opening, shown = _prompt(lm, cfg, examples, limit)
     max_new = max(1, min(cfg.max_new_tokens, limit - len(prompt_ids)))
     prompt_cut = len(prompt_ids) > limit - max_new
     prompt_ids = prompt_ids[-(limit - max_new):]  # the end holds the chat template's turn to answer
@@ -236,7 +252,41 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
             indices.append(i)
     return GenerateResult(variants, indices, seed, time.perf_counter() - started,
                           streamer.first_text_s, cancel.is_set(), lm.device_name, max_new,
-                          max_new < cfg.max_new_tokens, prompt_cut)
+                          max_new < cfg.max_new_tokens, prompt_cut, "trained" if lm.trained else "base",
+                          tuple(e.text for e in examples[:shown]), source if shown else "",
+                          lm.style.kind == "chat" and not lm.text_format)
+
+
+def _examples(lm: LoadedModel, cfg: GenerateConfig) -> tuple[list, str]:
+    """The shop's copy closest to the request, and the name of the file it came from."""
+    if cfg.n_examples == 0 or lm.style.kind == "scratch":
+        return [], ""
+    index = index_for_file(cfg.examples) if cfg.examples else index_for_model(lm.folder, source=lm.data_file)
+    if index is None:
+        return [], ""
+    return index.select(cfg.prompt, cfg.n_examples), index.source
+
+
+def _prompt(lm: LoadedModel, cfg: GenerateConfig, examples: list, limit: int) -> tuple[list[int], str, int]:
+    """(prompt ids, the opening of a text model's copy, how many examples fitted). Examples are dropped,
+    the least close first, until the prompt leaves room for the copy (at least half the asked length)."""
+    tok, lang = lm.tokenizer, request_language(cfg.prompt)
+    opening = " ".join(cfg.prompt.split()) if lm.text_format else ""
+
+    def build(shown: list) -> list[int]:
+        if lm.text_format:
+            return lm.style.text_prefix_ids(tok, opening, examples=shown)
+        listed = [e.text for e in shown if not e.prompt] if lm.style.kind == "chat" else ()
+        system = system_message(cfg.scenario, cfg.platform, lang, listed=listed,
+                                example_turns=any(e.prompt for e in shown))
+        return lm.style.prompt_ids(tok, cfg.prompt.strip(), system=system, examples=shown)
+
+    room = limit - max(1, min(cfg.max_new_tokens, limit) // 2)
+    for shown in range(len(examples), 0, -1):
+        ids = build(examples[:shown])
+        if len(ids) <= room:
+            return ids, opening, shown
+    return build([]), opening, 0
 
 
 def _check(cfg: GenerateConfig) -> None:
@@ -247,6 +297,10 @@ def _check(cfg: GenerateConfig) -> None:
     within("--top-p", cfg.top_p, 0, 1)
     at_least("--top-k", cfg.top_k, 0)  # 0 turns it off
     within("--repetition-penalty", cfg.repetition_penalty, 0.5, 3)
+    within("--n-examples", cfg.n_examples, 0, MAX_EXAMPLES)
+    if cfg.scenario is not None and cfg.scenario not in SCENARIOS:
+        raise ConfigError("bad_value", option="--scenario", value=cfg.scenario,
+                          hint="Use one of: " + ", ".join(SCENARIOS) + ".")
     if not cfg.prompt.strip():
         raise ConfigError("bad_value", option="--prompt", value='""', hint="Write a prompt.")
 
