@@ -1,6 +1,7 @@
 """The app's preferences, kept with QSettings in an INI file in the user's config folder."""
 from __future__ import annotations
 
+import json
 import os
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -87,6 +88,26 @@ class AppSettings:
 
     def set_measured_tokens_per_s(self, key: str, value: float) -> None:
         self.store.setValue(f"speed/{key}", float(value))
+
+    def examples_file(self, model: str) -> str:
+        """The file of the seller's own copy chosen on the Write page for this base model, or ""."""
+        return str(self._examples().get(model, ""))
+
+    def set_examples_file(self, model: str, path: str) -> None:
+        chosen = self._examples()
+        if path:
+            chosen[model] = path
+        else:
+            chosen.pop(model, None)
+        self.store.setValue("write/examples", json.dumps(chosen, ensure_ascii=False))
+
+    def _examples(self) -> dict:
+        # one JSON value: model names hold ':' and '/', which QSettings keys would split
+        try:
+            value = json.loads(str(self.store.value("write/examples", "{}") or "{}"))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
 
     def apply_data_folder(self) -> None:
         """Point the engine at the chosen data folder, unless WENAN_HOME was set from outside."""

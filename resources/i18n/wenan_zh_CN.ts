@@ -779,6 +779,54 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
     </message>
 </context>
 <context>
+    <name>ExamplesChooser</name>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="43"/>
+        <source>Your copy as e&amp;xamples…</source>
+        <translation>你的文案作示例(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="44"/>
+        <source>A file of your own product copy, ads or replies (the Data page&apos;s formats). The pieces closest to each request are shown to the model, so drafts follow your shop&apos;s voice.</source>
+        <translation>一个你自己写的商品文案、广告或回复的文件（格式同“数据”页）。与每次请求最接近的几条会作为示例给模型看，让草稿贴近你店铺的语气。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="47"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="74"/>
+        <source>Choose a file of your own copy</source>
+        <translation>选择你自己的文案文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="75"/>
+        <source>Copy files ({patterns})</source>
+        <translation>文案文件 ({patterns})</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="83"/>
+        <source>Examples: the pieces of {file} closest to each request.</source>
+        <translation>示例：{file} 中与每次请求最接近的几条。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="85"/>
+        <source>Examples: the pieces of its training file {file} closest to each request.</source>
+        <translation>示例：其训练文件 {file} 中与每次请求最接近的几条。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="88"/>
+        <source>The examples file chosen for this model is no longer there. Choose it again.</source>
+        <translation>为此模型选择的示例文件已不在原处，请重新选择。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_examples.py" line="90"/>
+        <source>No examples: the model writes in its own words. Choose a file of your own copy so drafts follow your shop&apos;s voice.</source>
+        <translation>没有示例：模型会用自己的措辞写作。选择一个你自己的文案文件，让草稿贴近你店铺的语气。</translation>
+    </message>
+</context>
+<context>
     <name>FlagView</name>
     <message>
         <location filename="../../ui/flag_view.py" line="53"/>
@@ -884,97 +932,98 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>本机未找到预训练模型。请添加模型文件夹或 .gguf 文件，或参阅 docs/MODELS.md，复制一个小模型到本机。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="151"/>
+        <location filename="../../ui/pages/train_bases.py" line="217"/>
         <source>{n} B</source>
         <translation>{n}B</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="152"/>
+        <location filename="../../ui/pages/train_bases.py" line="219"/>
         <source>{n} M</source>
         <translation>{n}M</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="154"/>
+        <location filename="../../ui/pages/train_bases.py" line="221"/>
         <source>chat</source>
         <translation>对话</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="159"/>
+        <location filename="../../ui/pages/train_bases.py" line="228"/>
         <source>added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="160"/>
+        <location filename="../../ui/pages/train_bases.py" line="229"/>
+        <location filename="../../ui/pages/train_bases.py" line="230"/>
         <source>folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="160"/>
+        <location filename="../../ui/pages/train_bases.py" line="231"/>
         <source>built-in</source>
         <translation>内置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="166"/>
+        <location filename="../../ui/pages/train_bases.py" line="239"/>
         <source>Architecture: {arch}</source>
         <translation>架构：{arch}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="168"/>
+        <location filename="../../ui/pages/train_bases.py" line="241"/>
         <source>Context: {n} tokens</source>
         <translation>上下文：{n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="170"/>
+        <location filename="../../ui/pages/train_bases.py" line="244"/>
         <source>Licence: {licence}</source>
         <translation>许可证：{licence}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="173"/>
+        <location filename="../../ui/pages/train_bases.py" line="247"/>
         <source>Memory: about {lora} GB to train with LoRA, {write} GB to write, of {have} GB</source>
         <translation>内存：LoRA 训练约需 {lora} GB，写作约需 {write} GB，本机共 {have} GB</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="198"/>
+        <location filename="../../ui/pages/train_bases.py" line="164"/>
         <source>None of the models found fits this computer; hover over one to see why.</source>
         <translation>找到的模型都不适合本机；将鼠标悬停在模型上可查看原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="203"/>
+        <location filename="../../ui/pages/train_bases.py" line="169"/>
         <source>Not a chat model: drafts follow your copy only after training. </source>
         <translation>这不是对话模型：训练之后才能按你的文案写作。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="205"/>
+        <location filename="../../ui/pages/train_bases.py" line="171"/>
         <source>This GGUF file is turned into a base in Wenan Studio&apos;s data folder the first time it is used (a few minutes, once); the original file is left as it is.</source>
         <translation>首次使用时，这个 GGUF 文件会在文案工坊的数据文件夹中转换为基座（只需一次，约几分钟）；原文件保持不变。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="208"/>
+        <location filename="../../ui/pages/train_bases.py" line="174"/>
         <source>It is quantized to {q} ({bits} bits per weight): that rounding becomes part of the base; a Q8_0 or F16 file of the same model is more faithful.</source>
         <translation>它已量化为 {q}（每个权重 {bits} 位）：其舍入误差会成为基座的一部分；同一模型的 Q8_0 或 F16 文件更准确。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="212"/>
+        <location filename="../../ui/pages/train_bases.py" line="178"/>
         <source>It leaves little memory for other programs while it trains.</source>
         <translation>训练时留给其他程序的内存不多。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="217"/>
+        <location filename="../../ui/pages/train_bases.py" line="183"/>
         <source>Choose a model folder, or a folder of models</source>
         <translation>选择模型文件夹，或存放多个模型的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="222"/>
+        <location filename="../../ui/pages/train_bases.py" line="188"/>
         <source>Choose a .gguf model file</source>
         <translation>选择 .gguf 模型文件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="223"/>
+        <location filename="../../ui/pages/train_bases.py" line="189"/>
         <source>GGUF models (*.gguf)</source>
         <translation>GGUF 模型 (*.gguf)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_bases.py" line="241"/>
+        <location filename="../../ui/pages/train_bases.py" line="207"/>
         <source>No model was found in {path}.</source>
         <translation>在 {path} 中没有找到模型。</translation>
     </message>
@@ -1906,6 +1955,14 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <location filename="../../ui/main_window.py" line="179"/>
         <source>What your customers praise and criticise, from your review export (Ctrl+5)</source>
         <translation>从评价导出文件看顾客夸什么、吐槽什么（Ctrl+5）</translation>
+    </message>
+</context>
+<context>
+    <name>ModelChoice</name>
+    <message>
+        <location filename="../../ui/pages/write_models.py" line="68"/>
+        <source>— Pretrained chat models on this computer (no training needed) —</source>
+        <translation>— 本机上的预训练对话模型（无需训练） —</translation>
     </message>
 </context>
 <context>
@@ -2894,87 +2951,92 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="147"/>
+        <location filename="../../ui/pages/write_page.py" line="153"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="148"/>
+        <location filename="../../ui/pages/write_page.py" line="154"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="149"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="150"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="151"/>
+        <location filename="../../ui/pages/write_page.py" line="157"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="155"/>
+        <location filename="../../ui/pages/write_page.py" line="161"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="156"/>
+        <location filename="../../ui/pages/write_page.py" line="162"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="157"/>
+        <location filename="../../ui/pages/write_page.py" line="163"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="158"/>
+        <location filename="../../ui/pages/write_page.py" line="164"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="159"/>
+        <location filename="../../ui/pages/write_page.py" line="165"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="160"/>
+        <location filename="../../ui/pages/write_page.py" line="166"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="214"/>
+        <location filename="../../ui/pages/write_page.py" line="224"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="214"/>
+        <location filename="../../ui/pages/write_page.py" line="224"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="215"/>
+        <location filename="../../ui/pages/write_page.py" line="225"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="242"/>
+        <location filename="../../ui/pages/write_page.py" line="233"/>
+        <source>A pretrained chat model found on this computer: it writes now, before any training, but it has not learnt your shop&apos;s voice. Show it your copy as examples, or train it on your copy on the Train page.</source>
+        <translation>在本机找到的预训练对话模型：无需训练即可写作，但它还没学过你店铺的语气。可以把你的文案作为示例给它看，或在“训练”页用你的文案训练它。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_page.py" line="262"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="255"/>
+        <location filename="../../ui/pages/write_page.py" line="283"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="279"/>
+        <location filename="../../ui/pages/write_page.py" line="307"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -2989,57 +3051,72 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>CPU（{n} 个线程）</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/write_status.py" line="24"/>
+        <source> · by a pretrained model, not trained on your copy</source>
+        <translation> · 由预训练模型撰写，未用你的文案训练</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_status.py" line="26"/>
+        <source> · by a model trained on your copy</source>
+        <translation> · 由用你的文案训练过的模型撰写</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/write_status.py" line="28"/>
+        <source>, shown {n} of your pieces from {file}</source>
+        <translation>，参考了 {file} 中你的 {n} 条文案</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_status.py" line="41"/>
         <source>, first words after {s} s</source>
         <translation>，{s} 秒后出现首字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="30"/>
+        <location filename="../../ui/pages/write_status.py" line="43"/>
         <source>{n} variants in {s} s{first} on {device} · seed {seed}</source>
         <translation>{n} 条候选，用时 {s} 秒{first}，设备 {device} · 种子 {seed}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="34"/>
+        <location filename="../../ui/pages/write_status.py" line="47"/>
         <source> · cleanest first</source>
         <translation> · 问题最少的排在前面</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="36"/>
+        <location filename="../../ui/pages/write_status.py" line="50"/>
         <source> · the request is too long for this model: its beginning was left out</source>
         <translation> · 请求超出此模型一次能读取的长度：开头部分未被使用</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="39"/>
+        <location filename="../../ui/pages/write_status.py" line="53"/>
         <source> · shortened: this model writes at most {n} tokens here</source>
         <translation> · 已缩短：此模型在这里最多只能写 {n} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_status.py" line="41"/>
+        <location filename="../../ui/pages/write_status.py" line="55"/>
         <source>Stopped. </source>
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="333"/>
+        <location filename="../../ui/pages/write_page.py" line="361"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="334"/>
+        <location filename="../../ui/pages/write_page.py" line="362"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="357"/>
+        <location filename="../../ui/pages/write_page.py" line="385"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="383"/>
+        <location filename="../../ui/pages/write_page.py" line="411"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="389"/>
+        <location filename="../../ui/pages/write_page.py" line="417"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>

@@ -195,7 +195,7 @@ def test_a_re_run_repeats_the_settings_seed_and_text(qtbot, page, wenan_home):
     again = write(qtbot, page, lambda: page.state.rerun.emit(request))
 
     assert again.seed == first.seed and again.variants == first.variants
-    assert page.settings.config(page.form.prompt()) == request.config
+    assert page.current_config(page.form.prompt()) == request.config
     assert page.settings.preset_combo.currentData() == "creative"
     assert page.form.scenario() == "slogan" and page.form.request_fields() == {"product": "bamboo towel",
                                                                               "tone": "warm"}

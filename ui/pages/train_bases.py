@@ -2,7 +2,7 @@
 how well they suit this machine, found on a worker thread, plus "Add a model folder or file…"."""
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QLocale, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
@@ -129,9 +129,9 @@ class FoundBases(QWidget):
                 group = entry.group
                 self.combo.addItem(f"— {headings[group]} —", None)
                 model.item(self.combo.count() - 1).setEnabled(False)
-            self.combo.addItem(self._label(entry), entry.name)
+            self.combo.addItem(base_label(entry), entry.name)
             item = model.item(self.combo.count() - 1)
-            item.setToolTip(self._tooltip(entry))
+            item.setToolTip(base_tooltip(entry))
             item.setEnabled(entry.group in ("good", "tight"))
         index = self.combo.findData(current) if current else -1
         if index < 0:
@@ -142,40 +142,6 @@ class FoundBases(QWidget):
             self.note.setText(self.tr("No pretrained models found on this computer. Add a model folder or a "
                                       ".gguf file, or see docs/MODELS.md for small ones to copy here."))
         self._on_choice()
-
-    def _label(self, e) -> str:
-        loc, f = QLocale(), e.facts
-        parts = [self._source_name(e.source)]
-        parts.append(f"GGUF {f.quantization or ''}".strip() if f.format == "gguf" else "safetensors")
-        if f.parameters:
-            parts.append(self.tr("{n} B").format(n=loc.toString(f.parameters / 1e9, "f", 2)) if f.parameters >= 1e8
-                         else self.tr("{n} M").format(n=loc.toString(f.parameters / 1e6, "f", 1)))
-        if f.chat:
-            parts.append(self.tr("chat"))
-        return f"{e.name}  ({' · '.join(parts)})"
-
-    def _source_name(self, source: str) -> str:
-        return {"ollama": "Ollama", "lmstudio": "LM Studio", "gpt4all": "GPT4All", "jan": "Jan",
-                "huggingface": "Hugging Face", "modelscope": "ModelScope", "added": self.tr("added"),
-                "scan": self.tr("folder"), "path": self.tr("folder"), "builtin": self.tr("built-in")}.get(source, source)
-
-    def _tooltip(self, e) -> str:
-        loc, f = QLocale(), e.facts
-        lines = [str(e.path)]
-        if f.architecture:
-            lines.append(self.tr("Architecture: {arch}").format(arch=f.architecture))
-        if f.context_length:
-            lines.append(self.tr("Context: {n} tokens").format(n=loc.toString(f.context_length)))
-        if f.license:
-            lines.append(self.tr("Licence: {licence}").format(licence=f.license))
-        if e.usable and e.needs.lora:
-            gb = lambda b: loc.toString(b / 2**30, "f", 1)  # noqa: E731
-            lines.append(self.tr("Memory: about {lora} GB to train with LoRA, {write} GB to write, of {have} GB"
-                                 ).format(lora=gb(e.needs.lora), write=gb(e.needs.write),
-                                          have=gb(e.needs.device_memory or 0)))
-        if not e.usable:
-            lines.append(e.reason())
-        return "\n".join(lines)
 
     def current_name(self) -> str | None:
         return self.combo.currentData()
@@ -240,3 +206,47 @@ class FoundBases(QWidget):
         if not found:
             self.note.setText(self.tr("No model was found in {path}.").format(path=str(Path(added))))
         self.refresh()
+
+
+def base_label(e) -> str:
+    """One line for a found base: its name, where it was found, its format, size and whether it chats."""
+    loc, f = QLocale(), e.facts
+    parts = [source_name(e.source)]
+    parts.append(f"GGUF {f.quantization or ''}".strip() if f.format == "gguf" else "safetensors")
+    if (f.parameters or 0) >= 1e8:
+        parts.append(QCoreApplication.translate("FoundBases", "{n} B").format(n=loc.toString(f.parameters / 1e9, "f", 2)))
+    elif f.parameters:
+        parts.append(QCoreApplication.translate("FoundBases", "{n} M").format(n=loc.toString(f.parameters / 1e6, "f", 1)))
+    if f.chat:
+        parts.append(QCoreApplication.translate("FoundBases", "chat"))
+    return f"{e.name}  ({' · '.join(parts)})"
+
+
+def source_name(source: str) -> str:
+    return {"ollama": "Ollama", "lmstudio": "LM Studio", "gpt4all": "GPT4All", "jan": "Jan",
+            "huggingface": "Hugging Face", "modelscope": "ModelScope",
+            "added": QCoreApplication.translate("FoundBases", "added"),
+            "scan": QCoreApplication.translate("FoundBases", "folder"),
+            "path": QCoreApplication.translate("FoundBases", "folder"),
+            "builtin": QCoreApplication.translate("FoundBases", "built-in")}.get(source, source)
+
+
+def base_tooltip(e) -> str:
+    """Where it is, its architecture, context, licence, the memory it needs here, or why it can't be used."""
+    loc, f = QLocale(), e.facts
+    lines = [str(e.path)]
+    if f.architecture:
+        lines.append(QCoreApplication.translate("FoundBases", "Architecture: {arch}").format(arch=f.architecture))
+    if f.context_length:
+        lines.append(QCoreApplication.translate("FoundBases", "Context: {n} tokens").format(
+            n=loc.toString(f.context_length)))
+    if f.license:
+        lines.append(QCoreApplication.translate("FoundBases", "Licence: {licence}").format(licence=f.license))
+    if e.usable and e.needs.lora:
+        gb = lambda b: loc.toString(b / 2**30, "f", 1)  # noqa: E731
+        lines.append(QCoreApplication.translate(
+            "FoundBases", "Memory: about {lora} GB to train with LoRA, {write} GB to write, of {have} GB").format(
+            lora=gb(e.needs.lora), write=gb(e.needs.write), have=gb(e.needs.device_memory or 0)))
+    if not e.usable:
+        lines.append(e.reason())
+    return "\n".join(lines)

@@ -13,13 +13,14 @@ from engine.models import library
 from .. import i18n
 from ..errors import error_text, show_error
 from ..flag_view import CheckedDrafts, check_drafts
-from ..model_list import list_library
 from ..notice import InlineMessage, heading, hint
 from ..session import AppState
 from ..variant_card import VariantCard
 from ..warmup import create_history_file, import_heavy
 from ..worker import Job
+from .write_examples import ExamplesChooser
 from .write_form import PromptForm
+from .write_models import ModelChoice
 from .write_history import DraftKeeper
 from .write_preload import ModelPreloader
 from .write_settings import GenerationSettings
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from engine.common import WenanError
     from engine.history import History, RerunRequest
     from engine.quality import CheckContext
+    from engine.writing import GenerateConfig
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,9 @@ class WritePage(QWidget):
         self.model_combo.setObjectName("modelCombo")
         self.model_combo.setMinimumContentsLength(18)
         self.model_combo.currentIndexChanged.connect(lambda _: self._on_model())
+        self.models = ModelChoice(self.model_combo, self)
+        self.models.changed.connect(self._on_models_listed)
+        self.examples = ExamplesChooser(self.state.settings)
         self.model_label = QLabel()
         self.model_label.setBuddy(self.model_combo)
         self.library_button = QPushButton()
@@ -134,6 +139,7 @@ class WritePage(QWidget):
         layout.addWidget(self.title)
         layout.addLayout(top)
         layout.addWidget(self.model_info)
+        layout.addWidget(self.examples)
         layout.addWidget(self.message)
         layout.addWidget(self.welcome)
         layout.addWidget(self.body, 1)
@@ -173,16 +179,12 @@ class WritePage(QWidget):
 
     # ---- models ----
     def refresh_models(self) -> None:
-        current = self.model_combo.currentData()
-        models = list_library()
-        self.model_combo.blockSignals(True)
-        self.model_combo.clear()
-        for info in models:
-            self.model_combo.addItem(info.name, info.name)
-        self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(current)))
-        self.model_combo.blockSignals(False)
-        self.welcome.setVisible(not models)
-        self.body.setEnabled(bool(models))
+        self.models.fill()
+
+    def _on_models_listed(self) -> None:
+        has_models = self.models.count() > 0
+        self.welcome.setVisible(not has_models)
+        self.body.setEnabled(has_models)
         self._on_model()
         self._update_controls()
 
@@ -192,29 +194,47 @@ class WritePage(QWidget):
         self.state.open_page.emit("write")
 
     def model_names(self) -> list[str]:
-        return [self.model_combo.itemData(i) for i in range(self.model_combo.count())]
+        return [self.model_combo.itemData(i) for i in range(self.model_combo.count())
+                if self.model_combo.itemData(i) is not None]
 
     def _follow_history(self) -> None:
         self.keeper.follow(self.cards)  # stars and edits made on the History page
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self.models.scan()
         self.preloader.want(self.model_combo.currentData())
 
     def _on_model(self) -> None:
         name = self.model_combo.currentData()
+        entry = self.models.entry()
+        if entry is not None:
+            self._on_base(entry)
+            return
         if not name or not library.exists(name):
             self.model_info.setText("")
+            self.examples.set_model(None, None)
             return
         if self.isVisible():
             self.preloader.want(name)
         card = library.get_model(name).card
         self.form.set_text_mode(card.is_text)
+        self.examples.set_model(name, "scratch" if card.style == "scratch" else "library", card.data.file)
         val = card.metrics.val_loss
         kind = self.tr("learned from plain copy") if card.is_text else self.tr("learned from prompt → copy pairs")
         self.model_info.setText(self.tr("{kind}: {samples} samples of {file}; validation loss {val}").format(
             kind=kind, samples=card.data.samples or "?", file=card.data.file or "?",
             val=QLocale().toString(val, "f", 3) if val is not None else "–"))
+
+    def _on_base(self, entry) -> None:
+        """A pretrained chat model as found: it writes now, and says it has not learnt this shop yet."""
+        self.form.set_text_mode(False)
+        self.examples.set_model(entry.name, "base")
+        self.model_info.setText(self.tr("A pretrained chat model found on this computer: it writes now, before any "
+                                        "training, but it has not learnt your shop's voice. Show it your copy as "
+                                        "examples, or train it on your copy on the Train page."))
+        if self.isVisible() and entry.facts.format != "gguf":  # a GGUF is converted when first written with
+            self.preloader.want(entry.name)
 
     def _try_sample(self) -> None:
         from engine.common.paths import sample_file
@@ -241,8 +261,16 @@ class WritePage(QWidget):
         if not prompt:
             self._show_status(lambda: self.tr("Write a prompt first (fill in a field or type opening words)."))
             return
-        self._start(RerunRequest(self.model_combo.currentData(), self.settings.config(prompt),
+        self._start(RerunRequest(self.model_combo.currentData(), self.current_config(prompt),
                                  self.form.request_scenario(), self.form.request_fields()))
+
+    def current_config(self, prompt: str) -> GenerateConfig:
+        """What the form, the settings and the examples row ask for, as one request."""
+        from dataclasses import replace
+
+        fields = self.form.request_fields() or {}
+        return replace(self.settings.config(prompt), scenario=self.form.request_scenario(),
+                       platform=fields.get("platform") or None, examples=self.examples.path() or None)
 
     def _start(self, request: RerunRequest) -> None:
         from engine.writing import generate

@@ -17,6 +17,19 @@ def device_label(name: str) -> str:
     return QCoreApplication.translate("WritePage", "CPU ({n} threads)").format(n=threads)
 
 
+def drafted_by(result) -> str:
+    """Which model wrote, as the user should weigh it: a base as found, or one trained on their copy;
+    and which of their own pieces it was shown."""
+    if result.drafted_by == "base":
+        text = QCoreApplication.translate("WritePage", " · by a pretrained model, not trained on your copy")
+    else:
+        text = QCoreApplication.translate("WritePage", " · by a model trained on your copy")
+    if result.examples_used:
+        text += QCoreApplication.translate("WritePage", ", shown {n} of your pieces from {file}").format(
+            n=len(result.examples_used), file=result.examples_source)
+    return text
+
+
 def result_status(result) -> str:
     """How many drafts, how long, on which device, the seed; and why the drafts may be short.
 
@@ -32,6 +45,7 @@ def result_status(result) -> str:
         device=device_label(result.device))
     if len(result.variants) > 1:
         text += QCoreApplication.translate("WritePage", " · cleanest first")
+    text += drafted_by(result)
     if result.prompt_cut:
         text += QCoreApplication.translate(
             "WritePage", " · the request is too long for this model: its beginning was left out")
