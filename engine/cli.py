@@ -83,7 +83,22 @@ def cmd_train(args: Namespace) -> int:
         checkpoint_every_steps=args.checkpoint_every,
     )
     _convert_base(args.base, args.device, "lora", args.json)
+    if not args.json and not args.resume:
+        print(message("cli_note", message=message("cli_expect_" + ("scratch" if _from_scratch(args.base) else "base"))),
+              file=sys.stderr)
     return _run_training(cfg, resume=args.resume, as_json=args.json)
+
+
+def _from_scratch(base: str | None) -> bool:
+    """Whether training starts from scratch: no base, or a library model that was itself learnt from scratch."""
+    from .models import library
+
+    if base in (None, "", "scratch"):
+        return True
+    try:
+        return library.exists(base) and library.get_model(base).card.base.kind == "scratch"
+    except WenanError:
+        return False
 
 
 def _run_training(cfg, resume: bool, as_json: bool) -> int:

@@ -181,3 +181,16 @@ def test_cli_writes_from_a_base_with_examples_and_says_so(qwen2_base, tmp_path, 
     assert done["examples_source"] == "旧文案.csv" and done["examples"] == ["一整天都热", "软软的毛巾洗脸很舒服"]
     code = main.main(["generate", str(qwen2_base), "--prompt", "x", "--scenario", "reviews"])
     assert code == 2
+
+
+def test_train_says_what_to_expect_before_it_starts(tiny_model, gpt2_base, capsys):
+    import main
+    assert main.main(["train", str(SAMPLE), "--name", "s1", "--max-steps", "1", "--batch-size", "2"]) == 0
+    assert "rough drafts" in capsys.readouterr().err
+    assert main.main(["train", str(SAMPLE), "--name", "s2", "--base", tiny_model, "--max-steps", "1",
+                      "--batch-size", "2"]) == 0  # continuing a scratch model is still scratch
+    assert "rough drafts" in capsys.readouterr().err
+    assert main.main(["train", str(SAMPLE), "--name", "g1", "--base", str(gpt2_base), "--max-steps", "1",
+                      "--batch-size", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "already writes fluently" in err and "rough drafts" not in err

@@ -252,6 +252,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "此提示之后，模型最多还能写 {n} 个新词元，因此 --max-new-tokens {asked} 已降为 {n}"),
     "cli_generated": ("seed {seed} · {seconds} s on {device} · AI-generated / AI生成",
                       "种子 {seed} · 用时 {seconds} 秒 · 设备：{device} · AI-generated / AI生成"),
+    "cli_expect_scratch": ("learning from scratch: a model that learns only from your file writes rough drafts "
+                           "from a few hundred lines, good for trying the app; for copy you can publish, start from "
+                           "a pretrained model (--base; `python main.py bases` lists the ones on this computer)",
+                           "从零训练：只从你的文件学习的模型，在几百行数据上只能写出粗略的草稿，适合试用；"
+                           "要写能发布的文案，请从预训练模型开始（--base；`python main.py bases` 列出本机已有的模型）"),
+    "cli_expect_base": ("starting from a pretrained model: it already writes fluently, and training on your copy "
+                        "teaches it your shop's voice",
+                        "从预训练模型开始：它本来就能写出流畅的文案，用你的文案训练会让它学会你店铺的语气"),
     "cli_drafted_base": ("drafted by the pretrained model as it is, not trained on your copy yet",
                          "由预训练模型直接撰写，尚未用你的文案训练"),
     "cli_drafted_trained": ("drafted by a model trained on your copy", "由用你的文案训练过的模型撰写"),

@@ -2617,132 +2617,142 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainPage</name>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="106"/>
+        <location filename="../../ui/pages/train_page.py" line="109"/>
         <source>Train a model on your copy</source>
         <translation>用你的文案训练模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="107"/>
+        <location filename="../../ui/pages/train_page.py" line="110"/>
         <source>&amp;Start training</source>
         <translation>开始训练(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="108"/>
+        <location filename="../../ui/pages/train_page.py" line="111"/>
         <source>Train in the background; you can keep using the app</source>
         <translation>在后台训练；你可以继续使用本软件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="109"/>
+        <location filename="../../ui/pages/train_page.py" line="112"/>
         <source>Ca&amp;ncel</source>
         <translation>取消(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="110"/>
+        <location filename="../../ui/pages/train_page.py" line="113"/>
         <source>Stop after the current step and save a checkpoint to resume later</source>
         <translation>当前这一步完成后停止，并保存检查点以便稍后继续</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="124"/>
+        <location filename="../../ui/pages/train_page.py" line="128"/>
         <source>No data yet: open a file on the Data page first.</source>
         <translation>还没有数据：请先在“数据”页打开文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="126"/>
+        <location filename="../../ui/pages/train_page.py" line="130"/>
         <source>Data: &lt;b&gt;{name}&lt;/b&gt;, {n} samples</source>
         <translation>数据：&lt;b&gt;{name}&lt;/b&gt;，{n} 条样本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="135"/>
+        <location filename="../../ui/pages/train_page.py" line="142"/>
+        <source>From scratch, a model learns only from your file. On a few hundred lines it writes rough drafts, good for trying the app. For copy you can publish, start from a pretrained model.</source>
+        <translation>从零训练的模型只从你的文件学习。在几百行数据上，它只能写出粗略的草稿，适合试用。要写能发布的文案，请从预训练模型开始。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="146"/>
+        <source>A pretrained model already writes fluently; training on your copy teaches it your shop&apos;s voice. A chat model can also write right away on the Write page, before any training.</source>
+        <translation>预训练模型本来就能写出流畅的文案；用你的文案训练会让它学会你店铺的语气。对话模型也可以不经训练，直接在“写文案”页写作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_page.py" line="153"/>
         <source>Device: {problem}</source>
         <translation>设备：{problem}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="137"/>
+        <location filename="../../ui/pages/train_page.py" line="155"/>
         <source>Device: checking…</source>
         <translation>设备：检测中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="140"/>
+        <location filename="../../ui/pages/train_page.py" line="158"/>
         <source>Device: CPU — training uses {n} of {total} cores, so this window stays responsive</source>
         <translation>设备：CPU — 训练使用 {total} 个核心中的 {n} 个，窗口操作保持流畅</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="143"/>
+        <location filename="../../ui/pages/train_page.py" line="161"/>
         <source>Device: {name}</source>
         <translation>设备：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="175"/>
+        <location filename="../../ui/pages/train_page.py" line="193"/>
         <source>&amp;Resume “{name}” ({step} of {total} steps)</source>
         <translation>继续训练“{name}”（第 {step}/{total} 步）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="178"/>
+        <location filename="../../ui/pages/train_page.py" line="196"/>
         <source>&amp;Resume</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="179"/>
+        <location filename="../../ui/pages/train_page.py" line="197"/>
         <source>Continue an interrupted training from its last checkpoint</source>
         <translation>从上次的检查点继续被中断的训练</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="214"/>
+        <location filename="../../ui/pages/train_page.py" line="232"/>
         <source>Resuming “{name}” from step {step}.</source>
         <translation>从第 {step} 步继续训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="220"/>
+        <location filename="../../ui/pages/train_page.py" line="238"/>
         <source>Stopping after this step and saving a checkpoint…</source>
         <translation>这一步完成后停止，正在保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="221"/>
+        <location filename="../../ui/pages/train_page.py" line="239"/>
         <source>Cancel requested.</source>
         <translation>已请求取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="253"/>
+        <location filename="../../ui/pages/train_page.py" line="271"/>
         <source>Training “{name}” on {file}.</source>
         <translation>正在用 {file} 训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="268"/>
+        <location filename="../../ui/pages/train_page.py" line="286"/>
         <source>Stopped before training began. Nothing was saved.</source>
         <translation>已在训练开始前停止，没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="264"/>
+        <location filename="../../ui/pages/train_page.py" line="282"/>
         <source>Stopped at step {step} of {total}. A checkpoint was saved: press Resume to continue.</source>
         <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="278"/>
+        <location filename="../../ui/pages/train_page.py" line="296"/>
         <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
         <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="280"/>
+        <location filename="../../ui/pages/train_page.py" line="298"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="286"/>
+        <location filename="../../ui/pages/train_page.py" line="304"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="287"/>
+        <location filename="../../ui/pages/train_page.py" line="305"/>
         <source>“{name}” is ready to write with.</source>
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="291"/>
+        <location filename="../../ui/pages/train_page.py" line="309"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="293"/>
+        <location filename="../../ui/pages/train_page.py" line="311"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>

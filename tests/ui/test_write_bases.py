@@ -88,3 +88,15 @@ def test_a_chosen_examples_file_that_went_away_says_so(qtbot, tmp_path):
     assert "its training file shop_pairs.csv" in chooser.label.text()
     chooser.set_model("tiny", "scratch", "shop_copy.txt")
     assert chooser.isHidden()  # scratch models have no room for examples
+
+
+def test_the_train_page_says_what_each_start_will_give(qtbot, window, ui_model):
+    page = window.train_page
+    window.show_page("train")
+    page.form.scratch_radio.setChecked(True)
+    assert "rough drafts" in page.expect.text() and "pretrained model" in page.expect.text()
+    page.form.folder_radio.setChecked(True)
+    assert "already writes fluently" in page.expect.text()
+    page.form.refresh_library()
+    page.form.library_radio.setChecked(True)  # the library's "tiny" was itself learnt from scratch
+    assert page.form.base_value() == ui_model and "rough drafts" in page.expect.text()

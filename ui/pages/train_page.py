@@ -10,12 +10,12 @@ from PySide6.QtCore import QEvent, QLocale, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from engine.common import paths
-from engine.models import cpu_threads
+from engine.models import cpu_threads, library
 from engine.training import TrainConfig, checkpoint
 
 from ..data_load import training_source
 from ..errors import error_text, show_error
-from ..notice import heading
+from ..notice import heading, hint
 from ..session import AppState
 from ..warmup import import_heavy
 from ..worker import Job
@@ -49,6 +49,7 @@ class TrainPage(QWidget):
         state.device_changed.connect(self._update_device)
         state.device_changed.connect(lambda: self.state.device and self.form.found.refresh(self.state.device))
         self.form.changed.connect(self._update_controls)
+        self.form.changed.connect(self._update_expectation)
         self._on_data_changed()
         self._update_device()
 
@@ -57,6 +58,8 @@ class TrainPage(QWidget):
         self.data_line = QLabel()
         self.data_line.setWordWrap(True)
         self.form = TrainForm()
+        self.expect = hint()
+        self.expect.setObjectName("trainExpect")
         self.device_line = QLabel()
         self.device_line.setObjectName("deviceLine")
         self.device_line.setWordWrap(True)
@@ -76,7 +79,7 @@ class TrainPage(QWidget):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
-        for w in (self.data_line, self.form, self.device_line, self.estimate):
+        for w in (self.data_line, self.form, self.expect, self.device_line, self.estimate):
             left_layout.addWidget(w)
         left_layout.addLayout(buttons)
         left_layout.addStretch(1)
@@ -111,6 +114,7 @@ class TrainPage(QWidget):
         self._on_data_changed()
         self._update_device()
         self._update_controls()
+        self._update_expectation()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -128,6 +132,20 @@ class TrainPage(QWidget):
             self.form.suggest_name(data.name)
         self.estimate.refresh()
         self._update_controls()
+
+    def _update_expectation(self) -> None:
+        """What the choice will give, said before anyone waits for it."""
+        kind, value = self.form.base_kind(), self.form.base_value()
+        scratch = kind == "scratch" or kind == "library" and bool(value) and library.exists(value) \
+            and library.get_model(value).card.base.kind == "scratch"
+        if scratch:
+            self.expect.setText(self.tr("From scratch, a model learns only from your file. On a few hundred lines "
+                                        "it writes rough drafts, good for trying the app. For copy you can "
+                                        "publish, start from a pretrained model."))
+        else:
+            self.expect.setText(self.tr("A pretrained model already writes fluently; training on your copy teaches "
+                                        "it your shop's voice. A chat model can also write right away on the Write "
+                                        "page, before any training."))
 
     def _update_device(self) -> None:
         device, error = self.state.device, self.state.device_error
