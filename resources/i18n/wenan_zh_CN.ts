@@ -1625,173 +1625,193 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>LibraryDialog</name>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="77"/>
+        <location filename="../../ui/dialogs/library.py" line="78"/>
         <source>Model library</source>
         <translation>模型库</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="78"/>
+        <location filename="../../ui/dialogs/library.py" line="79"/>
         <source>&amp;Rename…</source>
         <translation>重命名(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="79"/>
+        <location filename="../../ui/dialogs/library.py" line="80"/>
         <source>&amp;Delete…</source>
         <translation>删除(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="80"/>
+        <location filename="../../ui/dialogs/library.py" line="81"/>
         <source>&amp;Export…</source>
         <translation>导出(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="81"/>
+        <location filename="../../ui/dialogs/library.py" line="82"/>
         <source>Save the model as a .zip to back it up or use on another computer</source>
         <translation>把模型保存为 .zip，用于备份或在其他电脑上使用</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="82"/>
+        <location filename="../../ui/dialogs/library.py" line="83"/>
         <source>&amp;Import…</source>
         <translation>导入(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="83"/>
+        <location filename="../../ui/dialogs/library.py" line="84"/>
         <source>Add a model from a .zip exported by Wenan Studio</source>
         <translation>从文案工坊导出的 .zip 添加模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="84"/>
+        <location filename="../../ui/dialogs/library.py" line="85"/>
         <source>No models yet. Train one on the Train page, or import a .zip.</source>
         <translation>还没有模型。请在“训练”页训练一个，或导入 .zip。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="137"/>
+        <location filename="../../ui/dialogs/library.py" line="138"/>
         <source>Rename model</source>
         <translation>重命名模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="137"/>
+        <location filename="../../ui/dialogs/library.py" line="138"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="152"/>
+        <location filename="../../ui/dialogs/library.py" line="153"/>
         <source>Delete model</source>
         <translation>删除模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="153"/>
+        <location filename="../../ui/dialogs/library.py" line="154"/>
         <source>Delete “{name}”? This cannot be undone; export it first if you may need it again.</source>
         <translation>删除“{name}”？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="171"/>
+        <location filename="../../ui/dialogs/library.py" line="172"/>
         <source>Export model</source>
         <translation>导出模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="172"/>
-        <location filename="../../ui/dialogs/library.py" line="178"/>
+        <location filename="../../ui/dialogs/library.py" line="173"/>
+        <location filename="../../ui/dialogs/library.py" line="179"/>
         <source>Model archives (*.zip)</source>
         <translation>模型压缩包 (*.zip)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="177"/>
+        <location filename="../../ui/dialogs/library.py" line="178"/>
         <source>Import model</source>
         <translation>导入模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="213"/>
+        <location filename="../../ui/dialogs/library.py" line="207"/>
+        <source>learnt from scratch: rough drafts</source>
+        <translation>从零训练：草稿较粗略</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="208"/>
+        <source>a pretrained model trained on your copy</source>
+        <translation>用你的文案训练过的预训练模型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="220"/>
         <source>learned from scratch</source>
         <translation>从零学习</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="214"/>
+        <location filename="../../ui/dialogs/library.py" line="221"/>
         <source>continued from “{name}”</source>
         <translation>在“{name}”基础上继续训练</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="218"/>
+        <location filename="../../ui/dialogs/library.py" line="222"/>
+        <source>{name}, found in {source}</source>
+        <translation>{name}，来自 {source}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="227"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/library.py" line="228"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="219"/>
+        <location filename="../../ui/dialogs/library.py" line="229"/>
         <source>Base</source>
         <translation>基础模型</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="220"/>
+        <location filename="../../ui/dialogs/library.py" line="230"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="220"/>
+        <location filename="../../ui/dialogs/library.py" line="230"/>
         <source>full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="221"/>
+        <location filename="../../ui/dialogs/library.py" line="231"/>
         <source>LoRA adapter</source>
         <translation>LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="222"/>
+        <location filename="../../ui/dialogs/library.py" line="232"/>
         <source>Learned from</source>
         <translation>学习内容</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="222"/>
+        <location filename="../../ui/dialogs/library.py" line="232"/>
         <source>prompt → copy pairs</source>
         <translation>提示 → 文案 配对</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="223"/>
+        <location filename="../../ui/dialogs/library.py" line="233"/>
         <source>plain copy</source>
         <translation>纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="224"/>
+        <location filename="../../ui/dialogs/library.py" line="234"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="224"/>
+        <location filename="../../ui/dialogs/library.py" line="234"/>
         <source>{file}, {samples} samples, {tokens} tokens</source>
         <translation>{file}，{samples} 条样本，{tokens} 个词元</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="226"/>
+        <location filename="../../ui/dialogs/library.py" line="236"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="226"/>
+        <location filename="../../ui/dialogs/library.py" line="236"/>
         <source>{steps} steps in {time} on {device}, {speed} tokens/s</source>
         <translation>{steps} 步，用时 {time}，设备 {device}，{speed} 词元/秒</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="229"/>
+        <location filename="../../ui/dialogs/library.py" line="239"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="229"/>
+        <location filename="../../ui/dialogs/library.py" line="239"/>
         <source>learning rate {lr}, batch size {batch}, block size {block}</source>
         <translation>学习率 {lr}，批大小 {batch}，块长度 {block}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="231"/>
+        <location filename="../../ui/dialogs/library.py" line="241"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="231"/>
+        <location filename="../../ui/dialogs/library.py" line="241"/>
         <source>training {train}, validation {val}, perplexity {ppl}</source>
         <translation>训练 {train}，验证 {val}，困惑度 {ppl}</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/library.py" line="233"/>
+        <location filename="../../ui/dialogs/library.py" line="243"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>

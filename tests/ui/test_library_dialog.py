@@ -14,6 +14,8 @@ def test_rename_export_delete_and_import(qtbot, window, dialogs, ui_model, tmp_p
     assert dialog.current_name() == ui_model
     details = dialog.details.toPlainText()
     assert "learned from scratch" in details and "shop_copy.txt" in details and "validation" in details
+    assert "Kind\nlearnt from scratch: rough drafts" in details
+    assert dialog.list.item(0).text() == f"{ui_model}  (learnt from scratch: rough drafts)"
 
     dialogs.texts.append("店铺文案")
     dialog.rename_button.click()
@@ -46,3 +48,21 @@ def test_rename_export_delete_and_import(qtbot, window, dialogs, ui_model, tmp_p
     qtbot.waitUntil(lambda: dialog.job is None, timeout=LONG)
     assert library.exists("店铺文案") and dialog.current_name() == "店铺文案"
     dialog.reject()
+
+
+def test_a_model_trained_on_a_found_base_says_so(qtbot, window, ui_model, wenan_home):
+    from dataclasses import replace
+
+    from engine.models.card import BaseRecord, read_card, write_card
+
+    folder = wenan_home / "models" / ui_model
+    card = read_card(folder)
+    write_card(folder, replace(card, method="lora", base=BaseRecord(
+        kind="found", path=str(wenan_home / "bases" / "converted" / "q"), name="qwen2.5:0.5b",
+        model_type="qwen2", source="ollama")))
+    window.state.models_changed.emit()
+    dialog = window.open_library()
+    details = dialog.details.toPlainText()
+    assert "Kind\na pretrained model trained on your copy" in details
+    assert "qwen2.5:0.5b, found in Ollama (qwen2)" in details
+    assert dialog.list.item(0).text() == f"{ui_model}  (a pretrained model trained on your copy)"

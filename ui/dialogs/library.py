@@ -15,6 +15,7 @@ from engine.models import library
 from ..errors import error_text
 from ..model_list import list_library
 from ..notice import InlineMessage, hint
+from ..pages.train_bases import source_name
 from ..pages.train_estimate import duration_text
 from ..pages.train_progress import device_label
 from ..session import AppState
@@ -94,7 +95,7 @@ class LibraryDialog(QDialog):
         current = select or self.current_name()
         self.list.clear()
         for info in list_library():
-            item = QListWidgetItem(info.name)
+            item = QListWidgetItem(f"{info.name}  ({self.kind_text(info)})")
             item.setData(Qt.ItemDataRole.UserRole, info.name)
             self.list.addItem(item)
             if info.name == current:
@@ -200,6 +201,12 @@ class LibraryDialog(QDialog):
         if self.job is None:  # stay open until a running export or import is done
             super().reject()
 
+    def kind_text(self, info: library.ModelInfo) -> str:
+        """Which kind of model it is, and so what its drafts are like."""
+        if _is_scratch(info.card.base):
+            return self.tr("learnt from scratch: rough drafts")
+        return self.tr("a pretrained model trained on your copy")
+
     def details_html(self, info: library.ModelInfo) -> str:
         """The model's wenan.json as a readable table."""
         card, loc = info.card, QLocale()
@@ -211,10 +218,13 @@ class LibraryDialog(QDialog):
 
         base = card.base
         base_text = {"scratch": self.tr("learned from scratch"), "folder": base.path or "",
-                     "library": self.tr("continued from “{name}”").format(name=base.name or "")
-                     }.get(base.kind, "")
+                     "library": self.tr("continued from “{name}”").format(name=base.name or ""),
+                     "found": self.tr("{name}, found in {source}").format(
+                         name=base.name or base.path or "", source=source_name(base.source or ""))
+                     }.get(base.kind, base.path or "")
         data, hp, metrics, training = card.data, card.hyperparameters, card.metrics, card.training
         rows = [
+            (self.tr("Kind"), self.kind_text(info)),
             (self.tr("Created"), _local_time(card.created_at)),
             (self.tr("Base"), base_text + (f" ({base.model_type})" if base.model_type else "")),
             (self.tr("Method"), {"full": self.tr("full fine-tune"),
@@ -235,6 +245,13 @@ class LibraryDialog(QDialog):
         body = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(str(v))}</td></tr>"
                        for k, v in rows)
         return f"<h3>{html.escape(info.name)}</h3><table cellspacing='6'>{body}</table>"
+
+
+def _is_scratch(base) -> bool:
+    """Learnt from scratch, also when continued from a library model that was."""
+    while base is not None and base.kind == "library":
+        base = type(base).from_dict(base.of) if base.of else None
+    return base is None or base.kind == "scratch"
 
 
 def _local_time(iso: str) -> str:
