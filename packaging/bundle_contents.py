@@ -130,12 +130,12 @@ def prune(toc: list) -> list:
 def drop_system_libraries(binaries: list, python_dirs: list[str]) -> tuple[list, list[str]]:
     """Linux: (kept TOC, dropped names): binaries from outside `python_dirs` (site-packages and
     the standard library) go, unless BUNDLED_SYSTEM_LIBRARIES names them. So do the SYMLINK
-    entries PyInstaller adds for them (libcudart.so -> libcudart.so.13, found through a
-    `ctypes.CDLL("libcudart.so")`), which would otherwise dangle in the bundle."""
+    entries that point at them (see drop_dangling_links)."""
     roots = [str(Path(d).resolve()) + "/" for d in python_dirs]
     kept, dropped = [], []
     for entry in binaries:
         if entry[2] == "SYMLINK":
+            kept.append(entry)
             continue
         dest, src = entry[0], str(Path(entry[1]).resolve())
         name = PurePosixPath(dest).name
@@ -144,14 +144,25 @@ def drop_system_libraries(binaries: list, python_dirs: list[str]) -> tuple[list,
             kept.append(entry)
         else:
             dropped.append(name)
-    present = {PurePosixPath(entry[0].replace("\\", "/")) for entry in kept}
-    for dest, target, kind in (entry for entry in binaries if entry[2] == "SYMLINK"):
-        link = PurePosixPath(dest.replace("\\", "/"))
-        if PurePosixPath(os.path.normpath(link.parent / target.replace("\\", "/"))) in present:
-            kept.append((dest, target, kind))
-        else:
-            dropped.append(link.name)
-    return kept, sorted(dropped)
+    kept, links = drop_dangling_links(kept, [entry[0] for entry in kept if entry[2] != "SYMLINK"])
+    return kept, sorted(dropped + links)
+
+
+def drop_dangling_links(toc: list, present: list[str]) -> tuple[list, list[str]]:
+    """(kept TOC, dropped names): SYMLINK entries whose target is not among the bundle paths
+    `present`. PyInstaller keeps a versioned library's link (libcudart.so -> libcudart.so.13,
+    found through a `ctypes.CDLL("libcudart.so")`) even when the library itself stays on the
+    system; in the bundle it would dangle."""
+    files = {PurePosixPath(dest.replace("\\", "/")) for dest in present}
+    kept, dropped = [], []
+    for entry in toc:
+        if entry[2] == "SYMLINK":
+            link = PurePosixPath(entry[0].replace("\\", "/"))
+            if PurePosixPath(os.path.normpath(link.parent / entry[1].replace("\\", "/"))) not in files:
+                dropped.append(link.name)
+                continue
+        kept.append(entry)
+    return kept, dropped
 
 
 def stripped_copies(binaries: list, folder: Path) -> list:

@@ -87,6 +87,10 @@ def test_system_libraries_stay_on_the_system_except_pythons_own(tmp_path):
     assert [entry[0] for entry in kept] == ["torch/lib/libtorch_cpu.so", "libssl.so.3", "libpython3.11.so.1.0",
                                             "libpython3.11.so", "torch/lib/libtorch.so"]
     assert dropped == ["libX11.so.6", "libcudart.so", "libcudart.so", "libcudart.so.13"]
+    datas = [("libcudart.so", "libcudart.so.13", "SYMLINK"), ("libfoo.so", "libpython3.11.so.1.0", "SYMLINK"),
+             ("resources/samples/shop_copy.txt", str(ROOT / "resources/samples/shop_copy.txt"), "DATA")]
+    kept, links = contents.drop_dangling_links(datas, [entry[0] for entry in kept if entry[2] != "SYMLINK"])
+    assert [entry[0] for entry in kept] == ["libfoo.so", "resources/samples/shop_copy.txt"] and links == ["libcudart.so"]
 
 
 def test_resources_land_under_resources_and_sources_stay_out(tmp_path):
