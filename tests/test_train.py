@@ -201,6 +201,8 @@ def test_method_is_chosen_from_size_and_memory():
     assert choose_method("auto", 10_000_000, 16 * 2**30) == "full"
     assert choose_method("auto", 7_000_000_000, 80 * 2**30) == "lora"
     assert choose_method("auto", 500_000_000, 4 * 2**30) == "lora"  # 10 GB of state won't fit in 4 GB
+    assert choose_method("auto", 494_000_000, 64 * 2**30) == "lora"  # Qwen2.5-0.5B: an adapter even where it fits
+    assert choose_method("auto", 124_000_000, 16 * 2**30) == "full"  # GPT-2 small
     assert choose_method("lora", 1000, None) == "lora"
 
 

@@ -22,7 +22,10 @@ from ..models.prompt_style import PromptStyle
 from ..models.scratch import build_scratch_model, scratch_vocab_size, train_tokenizer
 from .config import PRETRAINED_BLOCK, SCRATCH_BLOCK
 
-FULL_MAX_PARAMS = 1_500_000_000
+# Above this, auto trains a LoRA adapter: the 0.5-7 B instruct models sellers keep (Qwen2.5, Llama 3.2…)
+# learn a shop's voice from a few hundred lines as well through an adapter, without the 4x memory of
+# full weights' gradients and Adam state, and without overwriting what they know.
+FULL_MAX_PARAMS = 300_000_000
 BYTES_PER_PARAM_FULL = 16 * 1.25  # fp32 weights, gradients, two Adam moments, plus activations
 
 
