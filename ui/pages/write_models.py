@@ -35,7 +35,8 @@ class ModelChoice(QObject):
             from engine.models import device_profile, find_bases
             return find_bases(device=device_profile("auto"))
 
-        self.job = Job(work, name="write-bases", parent=self)
+        # Not low priority: it is short, and a nice-19 thread on a busy machine waits minutes for a core.
+        self.job = Job(work, name="write-bases", low_priority=False, parent=self)
         self.job.returned.connect(self._on_found)
         self.job.finished.connect(self._on_finished)
         self.job.start()

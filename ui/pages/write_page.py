@@ -19,6 +19,7 @@ from ..variant_card import VariantCard
 from ..warmup import create_history_file, import_heavy
 from ..worker import Job
 from .write_examples import ExamplesChooser
+from .write_cards import CardColumn
 from .write_form import PromptForm
 from .write_models import ModelChoice
 from .write_history import DraftKeeper
@@ -44,7 +45,6 @@ class WritePage(QWidget):
         super().__init__(parent)
         self.state = state
         self.job: Job | None = None
-        self.cards: list[VariantCard] = []  # in the order they streamed; shown cleanest first when done
         self.request: RerunRequest | None = None  # the request being (or last) written
         self.last_result = None
         self._context: CheckContext | None = None  # how the last drafts were checked: edits are checked alike
@@ -113,20 +113,13 @@ class WritePage(QWidget):
 
         self.status = hint()
         self.status.setObjectName("writeStatus")
-        self.cards_box = QWidget()
-        self.cards_layout = QVBoxLayout(self.cards_box)
-        self.cards_layout.addStretch(1)
-        self.cards_hint = hint()
-        self.cards_layout.insertWidget(0, self.cards_hint)
-        cards_scroll = QScrollArea()
-        cards_scroll.setWidget(self.cards_box)
-        cards_scroll.setWidgetResizable(True)
-        cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.column = CardColumn(self.keeper.set_favorite, self._on_edited)
+        self.cards_hint = self.column.hint
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.status)
-        right_layout.addWidget(cards_scroll, 1)
+        right_layout.addWidget(self.column, 1)
 
         self.body = QSplitter()
         self.body.addWidget(left_scroll)
@@ -292,7 +285,7 @@ class WritePage(QWidget):
             return check_drafts(request, result)
 
         self.job = Job(work, name="generate", parent=self)
-        self.job.text.connect(self._on_text)
+        self.job.text.connect(self.column.add_text)
         self.job.returned.connect(self._on_result)
         self.job.failed.connect(self._on_failed)
         self.job.finished.connect(self._on_finished)
@@ -306,38 +299,17 @@ class WritePage(QWidget):
             self.job.cancel()
             self._show_status(lambda: self.tr("Stopping…"))
 
-    def _prepare_cards(self, n: int) -> None:
-        """Reuse the cards there are and add or remove the difference: new widgets cost layout time."""
-        for card in self.cards[n:]:
-            card.setParent(None)
-            card.deleteLater()
-        self.cards = self.cards[:n]
-        for card in self.cards:
-            card.reset()
-        self._arrange(range(len(self.cards)))  # back in streaming order
-        while len(self.cards) < n:
-            card = VariantCard(len(self.cards) + 1)
-            card.favorite_changed.connect(lambda on, c=card: self.keeper.set_favorite(c, on))
-            card.edited.connect(lambda text, c=card: self._on_edited(c, text))
-            self.cards.append(card)
-            self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
+    @property
+    def cards(self) -> list[VariantCard]:
+        """The cards in the order they streamed."""
+        return self.column.cards
 
-    def _arrange(self, order) -> None:
-        """Show the cards in this order of their streaming index (after the hint, before the stretch)."""
-        for position, index in enumerate(order, start=1):
-            card = self.cards[index]
-            self.cards_layout.removeWidget(card)
-            self.cards_layout.insertWidget(position, card)
+    def _prepare_cards(self, n: int) -> None:
+        self.column.prepare(n)
 
     def displayed_cards(self) -> list[VariantCard]:
         """The cards top to bottom, as the user sees them."""
-        items = (self.cards_layout.itemAt(i).widget() for i in range(self.cards_layout.count()))
-        return [w for w in items if isinstance(w, VariantCard)]
-
-    def _on_text(self, chunks: dict) -> None:
-        for index, delta in chunks.items():
-            if 0 <= index < len(self.cards):
-                self.cards[index].append(delta)
+        return self.column.displayed()
 
     def _on_result(self, drafts: CheckedDrafts) -> None:
         result = self.last_result = drafts.result
@@ -348,7 +320,7 @@ class WritePage(QWidget):
         for k, index in enumerate(result.indices):
             self.cards[index].set_flags(drafts.flags[k])
         ranked = [result.indices[k] for k in drafts.order]
-        self._arrange(ranked + [i for i in range(len(self.cards)) if i not in finals])  # dropped ones last
+        self.column.arrange(ranked + [i for i in range(len(self.cards)) if i not in finals])  # dropped ones last
         self._show_status(lambda: result_status(result))
         self.keeper.save_run(self.request, drafts, self.cards)
 
