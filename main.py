@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="draft copy with a trained model")
     gen.add_argument("name", help="a library model, a base by the name `bases` prints, or a model folder or .gguf file")
     gen.add_argument("--prompt", required=True)
+    gen.add_argument("--facts", metavar="TEXT", default="",
+                     help="what you can vouch for (materials, certificates, prices, sizes): the claims check "
+                          "flags figures, certifications, materials and origins that neither this nor the prompt states")
     gen.add_argument("-n", type=int, default=3, help="number of variants")
     gen.add_argument("--preset", choices=("safe", "balanced", "creative"))
     gen.add_argument("--max-new-tokens", type=int)

@@ -155,11 +155,13 @@ def cmd_generate(args: Namespace) -> int:
     _convert_base(args.name, args.device, "write", args.json)
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
-    flags, order = _check(args.name, result.variants)
+    facts = (args.facts or "").strip()
+    flags, order = _check(args.name, result.variants, [cfg.prompt, facts])
     if result.variants:
         with _open_history() as history:
             history.add_run(args.name, cfg.prompt, cfg, result.seed,
-                            [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order])
+                            [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order],
+                            fields={"facts": facts} if facts else None)
     if args.json:
         for i in order:  # cleanest first
             _json({"event": "variant", "index": result.indices[i], "text": result.variants[i],
@@ -188,12 +190,13 @@ def cmd_generate(args: Namespace) -> int:
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
-def _check(model: str, variants: list[str]):
-    """Quality flags for each variant, and the order that puts the cleanest first."""
+def _check(model: str, variants: list[str], facts: list[str]):
+    """Quality flags for each variant, and the order that puts the cleanest first.
+    `facts` (the prompt, --facts) are what the claims check lets the variants state."""
     from .quality.checks import CheckContext, check_variants, rank_variants
     from .quality.memorisation import memo_for_model
 
-    flags = check_variants(variants, CheckContext(memo=memo_for_model(model)))
+    flags = check_variants(variants, CheckContext(memo=memo_for_model(model), facts=facts))
     return flags, rank_variants(variants, flags)
 
 
