@@ -285,8 +285,7 @@ def check_claims(text: str, ctx: CheckContext, skip: Sequence[tuple[int, int]] =
         return []
     support = claim_support([*ctx.facts, ctx.product or "", ctx.platform or "", *ctx.keywords])
     trusted = [(s.start, s.end) for s in ctx.memo.copied_spans(text)] if ctx.memo is not None else []
-    claims = unsupported_claims(text, support, names=[ctx.product] if ctx.product else [],
-                                trusted=trusted, skip=skip)
+    claims = unsupported_claims(text, support, trusted=trusted, skip=skip)
     return [_flag("unsupported_claim", "warn", c.span, c.text, f"check_unsupported_{c.kind}", kind=c.kind)
             for c in claims]
 

@@ -19,8 +19,9 @@ What backs a claim:
 
 What is not a claim: a number with no unit (型号X200, 小米14), a number after a letter or 第
 (RTX4090, 第3代), a year (2024年), 一 with a unit (一天, 一件: ordinary words), a Chinese
-numeral before a digits-only unit (十分 is "very"), the idioms of the [exceptions] section, and
-any span inside the product's name as the seller wrote it (三只松鼠).
+numeral before a digits-only unit (十分 is "very"), a rough guess (两三次, 三五年), and the
+idioms of the [exceptions] section. The product's name is a support text, so a figure that is
+part of it (三只松鼠, 小米14天) is backed by it.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ _DIGITS = r"\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MAG = r"\s?[万千百亿](?![克米瓦卡帕])"  # 5千克 is 5 kg, not 5000 克
 # Not inside a number (1,000 / 1.5 / 18/8 / 十二), a name (X200, RTX4090, A-500) or an ordinal (第3, #1).
 _LEFT = rf"(?<![a-z0-9_#第{_CN_CLASS}])(?<![0-9][.,/])(?<![a-z]-)"
-_RANGE = r"\s?[-~～至到]\s?"
+_RANGE = r"\s?[-~～至到×x*]\s?"  # 3-5天, 10到20秒, and sizes: 34×76厘米
 _PLUS = r"(?:\s?(?:\+|多|余|以上))?"
 _TIGHT_UNITS = ("a", "h", "m", "x", '"')
 _BEFORE_NUMBER = r"(?:\s?(?:超过|突破|高达|达到|超|达|破|近|约))?\s?"
@@ -136,6 +137,11 @@ def _not_a_figure(m: re.Match, unit, values: list[tuple[float, bool]]) -> bool:
     chinese = any(cn for _, cn in values)
     if chinese and (unit.digits_only or values == [(1.0, True)]):
         return True  # 十分 ("very"); 一天, 一件 are ordinary words
+    numeral = (m.group("c1") or "") + (m.group("c2") or "")
+    if re.search("[一二两三四五六七八九]{2}", numeral):
+        return True  # 两三次, 三五年: a rough guess, not a figure
+    if unit.canonical == "times" and m.string[m.end():m.end() + 1].isdigit():
+        return True  # 45x45: a size, not "45 times"
     if (m.group("c2") or m.group("c1") or "").endswith("千") and unit.text[:1] in "克米瓦卡":
         return True  # 每千克: the unit 千克 on its own
     if m.group("sep") and unit.text in _TIGHT_UNITS:
@@ -257,18 +263,12 @@ def claim_support(texts: Iterable[str]) -> ClaimSupport:
     return ClaimSupport(frozenset(keys), frozenset(bare), "\n".join(fold(p) for p in parts))
 
 
-def unsupported_claims(text: str, support: ClaimSupport, *, names: Sequence[str] = (),
-                       trusted: Sequence[tuple[int, int]] = (),
+def unsupported_claims(text: str, support: ClaimSupport, *, trusted: Sequence[tuple[int, int]] = (),
                        skip: Sequence[tuple[int, int]] = ()) -> list[Claim]:
     """The claims of `text` that `support` does not back.
 
-    `names` are the product's name as the seller wrote it: a claim inside it is its name
-    (三只松鼠). `trusted` spans are the seller's own wording (found in the training copy).
+    `trusted` spans are the seller's own wording (passages found in the training copy).
     A claim overlapping a `skip` span is left to the check that flagged that span.
     """
-    folded = fold(text)
-    inside_names = [m.span() for name in names if len(squash(name)) >= 2
-                     for m in compile_term(fold(name).strip().replace("*", "")).finditer(folded)]
     return [c for c in find_claims(text)
-            if not _overlaps(c.span, skip) and not _inside(c.span, [*trusted, *inside_names])
-            and not support.backs(c)]
+            if not _overlaps(c.span, skip) and not _inside(c.span, trusted) and not support.backs(c)]
