@@ -351,6 +351,13 @@ class _JournalAppender:
             self.file.close()
 
 
+def row_check_context(scenario: str, values: dict[str, str], facts: list[str], memo=None) -> CheckContext:
+    """How the drafts of one row are checked: the mapped fields give the platform, keywords and
+    product; `facts` (every cell of the row, mapped or not, and its prompt) back their claims."""
+    return CheckContext(scenario, values.get("platform"), split_keywords(values.get("keywords", "")), memo,
+                        product=values.get("product"), facts=facts)
+
+
 def _opening(values: dict[str, str], lang: str) -> str:
     """What a model trained on plain text continues: the product's name, or for a reply to a
     review with no product the shop's own first words (never the customer's)."""
@@ -385,9 +392,7 @@ class _RowDrafter:
                           device=self.device)
         if result.cancelled:
             return None
-        ctx = CheckContext(self.scenario, values.get("platform"), split_keywords(values.get("keywords", "")),
-                           self.memo, product=values.get("product"), facts=[*facts, prompt])
-        flags = check_variants(result.variants, ctx)
+        flags = check_variants(result.variants, row_check_context(self.scenario, values, [*facts, prompt], self.memo))
         order = rank_variants(result.variants, flags)
         entry.update(variants=[result.variants[i] for i in order],
                      flags=[[f.to_dict() for f in flags[i]] for i in order],
