@@ -87,6 +87,7 @@ def test_the_check_runs_only_when_the_request_is_known():
     ("三年质保", ["质保3年"]),                            # Chinese numerals against digits
     ("售价¥99，到手99元", ["价格：99"]),                  # a bare number backs a price of its value
     ("纯棉面料，cotton", ["100% cotton"]),               # synonyms, across languages
+    ("Soft cotton, genuine leather", ["纯棉，头层牛皮"]),  # the specific backs the general, across languages
     ("日本进口，Made in Japan", ["产地：日本"]),           # the place, in either language
     ("不锈钢内胆", ["304不锈钢保温杯"]),                   # the specific backs the general
     ("通过SGS认证，有质检报告", ["SGS认证，附检测报告"]),
@@ -143,3 +144,6 @@ def test_a_list_in_the_data_folder_replaces_the_bundled_one(wenan_home):
     with pytest.raises(DataFileError) as err:
         claims("古法工艺")
     assert "Line 2" in str(err.value) and "claim_terms.tsv" in str(err.value)
+    (folder / "claim_terms.tsv").write_text("[terms]\n古法\tcertification\n[words]\n秘制\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="Line 4 .* one of the sections"):
+        claims("古法工艺")
