@@ -92,6 +92,7 @@ def test_the_check_runs_only_when_the_request_is_known():
     ("不锈钢内胆", ["304不锈钢保温杯"]),                   # the specific backs the general
     ("通过SGS认证，有质检报告", ["SGS认证，附检测报告"]),
     ("月销1000+", ["已售 1,000 件"]),
+    ("10万+好评，粉丝10万+", ["100,000+ reviews"]),        # 10万 = 100,000; a bare "10万+" takes any count of it
 ])
 def test_claims_the_facts_state_are_not_flagged(text, facts):
     assert claims(text) != []  # flagged without the facts…
