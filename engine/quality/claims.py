@@ -123,8 +123,9 @@ def _number_claims(folded: str, text: str, lists: ClaimLists) -> list[Claim]:
             if pattern is after and _not_a_figure(m, unit, values):
                 continue
             keys = tuple(f"{unit.kind}:{unit.canonical}:{_key_value(v * unit.factor)}" for v, _ in values)
+            generic = tuple(f"{unit.kind}::{_key_value(v * unit.factor)}" for v, _ in values)  # backs "10万+"
             claims.append(Claim(unit.kind, m.start(), m.end(), text[m.start():m.end()], keys,
-                                tuple(v for v, _ in values), keys))
+                                tuple(v for v, _ in values), keys + generic))
     for m in plus.finditer(folded):  # "10万+" with no unit is a sales or fan count
         value = _values(m)[0][0]
         claims.append(Claim("count", m.start(), m.end(), text[m.start():m.end()], (f"count::{_key_value(value)}",),
