@@ -3,10 +3,13 @@ the row). A tiny model writes at random, so the claims are checked on known text
 functions the commands use, and the commands themselves are run for what they store and print."""
 from __future__ import annotations
 
+import csv
+
 from test_cli import cli, json_lines
 
 from engine import cli as engine_cli
 from engine.history import History, default_path
+from engine.history.export import export
 from engine.quality import check_variant
 from engine.writing.batch import default_mapping, row_check_context
 from main import build_parser
@@ -57,3 +60,17 @@ def test_every_cell_of_a_batch_row_backs_its_drafts():
     ctx = row_check_context("detail", values, ["青禾毛巾", "柔软", "材质：纯棉", "¥39"])
     assert unsupported(check_variant(draft, ctx)) == []
 
+
+
+def test_the_facts_are_kept_and_exported_with_their_request(tmp_path):
+    with History(tmp_path / "history.sqlite") as history:
+        history.add_run("shop", "场景：商品标题\n产品：毛巾", {"n": 1}, 1, ["纯棉毛巾 ¥39"], scenario="title",
+                        fields={"product": "毛巾", "facts": "材质：纯棉\n¥39"})
+        history.add_run("shop", "青禾", {"n": 1}, 2, ["青禾毛巾"])  # no form at all, as older runs
+        rows = history.search()
+    assert [r.facts for r in rows] == ["", "材质：纯棉\n¥39"]  # newest first
+    with export(rows, tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    assert {r["text"]: r["facts"] for r in table} == {"青禾毛巾": "", "纯棉毛巾 ¥39": "材质：纯棉\n¥39"}
+    txt = export(rows, tmp_path / "out.txt").read_text(encoding="utf-8")
+    assert "facts:\n    材质：纯棉\n    ¥39\nai_label" in txt and "facts:\nai_label" in txt  # none: an empty line
