@@ -340,7 +340,7 @@ def cmd_history(args: Namespace) -> int:
             _json({"id": row.id, "run_id": row.run_id, "created_at": row.created_at, "model": row.model,
                    "scenario": row.scenario, "prompt": row.prompt, "variant": row.index + 1, "text": row.text,
                    "edited": row.edited_text is not None, "favorite": row.favorite, "flags": list(row.flags),
-                   "ai_generated": True})
+                   "facts": row.facts, "ai_generated": True})
         else:
             star = "★" if row.favorite else " "
             print(f"{star} #{row.id:<5} {row.created_at[:16]}  {row.model}  {row.scenario or '-'}\n  {row.text}\n")

@@ -33,6 +33,8 @@ def test_generate_counts_the_prompt_and_keeps_the_facts_with_the_run(tiny_model,
     with History(default_path()) as history:
         run = history.get_run(history.search(limit=1)[0].run_id)
     assert run.prompt == PROMPT and run.fields == {"facts": "产地：日本"}
+    listed = json_lines(cli(wenan_home, "history", "--json").stdout)
+    assert listed and {r["facts"] for r in listed} == {"产地：日本"}
 
     proc = cli(wenan_home, "generate", tiny_model, "--prompt", "青禾", "-n", "1", "--max-new-tokens", "4")
     assert proc.returncode == 0, proc.stderr
