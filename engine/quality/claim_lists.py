@@ -41,7 +41,7 @@ class ClaimTerm:
     regex: bool               # a "re:" term: its key takes the digits of the match (ISO 9001 ≠ ISO 14001)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: a changed file is a new object
 class ClaimLists:
     """Every section of claim_terms.tsv, compiled for folded text."""
     units: dict[str, Unit]          # folded unit -> Unit
@@ -50,9 +50,8 @@ class ClaimLists:
     prefix_pattern: str
     terms: tuple[ClaimTerm, ...]
     places: dict[str, str]          # folded, space-free name -> key
-    place_pattern: str
-    before_pattern: str             # origin words before a place
-    after_pattern: str              # origin words after a place
+    places_re: re.Pattern           # any listed place
+    origin_res: tuple[re.Pattern, re.Pattern]  # 产自 + place, place + 进口 (group "place")
     exceptions: tuple[re.Pattern, ...]
 
 
@@ -93,6 +92,7 @@ def _claim_lists(path_str: str, _version: tuple[int, int]) -> ClaimLists:
     units = _units(path, rows["units"], "unit<TAB>kind<TAB>canonical<TAB>factor<TAB>any|digits")
     prefixes = _units(path, rows["prefixes"], "word<TAB>kind<TAB>canonical<TAB>factor")
     places: dict[str, str] = {}
+    place_pattern = _alternation(cells[0] for _, cells in rows["places"])
     for number, cells in rows["places"]:
         if len(cells) < 2 or not cells[0] or not cells[1]:
             raise _bad(path, number, "name<TAB>key")
@@ -101,10 +101,15 @@ def _claim_lists(path_str: str, _version: tuple[int, int]) -> ClaimLists:
         units, prefixes,
         _unit_alternation(units.values()), _unit_alternation(prefixes.values()),
         tuple(_term(path, number, cells) for number, cells in rows["terms"]),
-        places, _alternation(cells[0] for _, cells in rows["places"]),
-        _alternation(cells[0] for _, cells in rows["origin_before"]),
-        _alternation(cells[0] for _, cells in rows["origin_after"]),
+        places, re.compile(place_pattern), _origin_patterns(place_pattern, rows),
         tuple(_pattern(path, number, cells[0]) for number, cells in rows["exceptions"] if cells[0]))
+
+
+def _origin_patterns(places: str, rows: dict) -> tuple[re.Pattern, re.Pattern]:
+    before = _alternation(cells[0] for _, cells in rows["origin_before"])
+    after = _alternation(cells[0] for _, cells in rows["origin_after"])
+    return (re.compile(rf"(?:{before})[\s:：]{{0,2}}(?P<place>{places})"),
+            re.compile(rf"(?P<place>{places})[\s\-]?(?:{after})"))
 
 
 def _units(path: Path, rows: list[tuple[int, list[str]]], shape: str) -> dict[str, Unit]:

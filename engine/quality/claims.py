@@ -169,15 +169,13 @@ def _place_key(name: str, lists: ClaimLists) -> str:
 
 def _origin_claims(folded: str, text: str, lists: ClaimLists, materials: Sequence[Claim]) -> list[Claim]:
     """产自新疆, 日本进口, Made in Italy; and a place just before a material (新疆长绒棉, Italian leather)."""
-    places = lists.place_pattern
     claims = []
-    for pattern in (rf"(?:{lists.before_pattern})[\s:：]{{0,2}}(?P<place>{places})",
-                    rf"(?P<place>{places})[\s\-]?(?:{lists.after_pattern})"):
-        for m in re.finditer(pattern, folded):
+    for pattern in lists.origin_res:
+        for m in pattern.finditer(folded):
             key = _place_key(m.group("place"), lists)
             claims.append(Claim("origin", m.start(), m.end(), text[m.start():m.end()], (key,), backs=(key,)))
     starts = {c.start for c in materials}
-    for m in re.finditer(places, folded):
+    for m in lists.places_re.finditer(folded):
         if m.end() in starts or (folded[m.end():m.end() + 1] == " " and m.end() + 1 in starts):
             key = _place_key(m.group(), lists)
             claims.append(Claim("origin", m.start(), m.end(), text[m.start():m.end()], (key,), backs=(key,)))
@@ -244,8 +242,11 @@ class ClaimSupport:
 
 def claim_support(texts: Iterable[str]) -> ClaimSupport:
     """The claims that `texts` (fields, facts, examples) back."""
-    lists = claim_lists()
-    parts = [t for t in texts if t and t.strip()]
+    return _claim_support(tuple(t for t in texts if t and t.strip()), claim_lists())
+
+
+@lru_cache(maxsize=16)  # every variant of a request is checked against the same texts
+def _claim_support(parts: tuple[str, ...], lists: ClaimLists) -> ClaimSupport:
     keys: set[str] = set()
     bare: set[str] = set()
     for part in parts:
@@ -253,7 +254,7 @@ def claim_support(texts: Iterable[str]) -> ClaimSupport:
         for claim in found:
             keys.update(claim.backs)
         folded = fold(part)
-        for m in re.finditer(lists.place_pattern, folded):
+        for m in lists.places_re.finditer(folded):
             keys.add(_place_key(m.group(), lists))
         spans = [c.span for c in found]
         for m in re.finditer(rf"{_LEFT}(?:{_DIGITS})(?:{_MAG})?", folded):
