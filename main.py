@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen = sub.add_parser("generate", help="draft copy with a trained model or a pretrained base")
     gen.add_argument("name", help="a library model, a base by the name `bases` prints, or a model folder or .gguf file")
     gen.add_argument("--prompt", required=True)
+    gen.add_argument("--facts", metavar="TEXT", default="",
+                     help="what you can vouch for (materials, certificates, prices, sizes): the claims check "
+                          "flags figures, certifications, materials and origins that neither this nor the prompt states")
     gen.add_argument("-n", type=int, default=3, help="number of variants")
     gen.add_argument("--preset", choices=("safe", "balanced", "creative"))
     gen.add_argument("--max-new-tokens", type=int)
@@ -98,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--scenario", required=True, choices=("detail", "slogan", "social", "review_reply", "title"))
     b.add_argument("-n", type=int, default=3, help="variants per product")
     b.add_argument("--out", required=True, help=".csv or .xlsx to write")
+    b.add_argument("--examples", metavar="FILE", help="a file of your own copy: the pieces closest to each row "
+                   "are shown to a pretrained model (default: a trained model's own training samples)")
     b.add_argument("--product", metavar="NAME",
                    help="review_reply: the product every review is about, when the sheet has no product column")
     b.add_argument("--json", action="store_true")

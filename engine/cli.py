@@ -199,12 +199,14 @@ def cmd_generate(args: Namespace) -> int:
     _convert_base(args.name, args.device, "write", args.json)
     with _ctrl_c_cancels(cancel):
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
-    flags, order = _check(args.name, result.variants, cfg)
+    facts = (args.facts or "").strip()
+    # what the claims check lets the variants state: the request, the facts box, the examples shown
+    flags, order = _check(args.name, result.variants, cfg, [cfg.prompt, facts, *result.examples_used])
     if result.variants:
         with _open_history() as history:
             history.add_run(args.name, cfg.prompt, cfg, result.seed,
                             [{"text": result.variants[i], "flags": [f.to_dict() for f in flags[i]]} for i in order],
-                            scenario=cfg.scenario)
+                            scenario=cfg.scenario, fields={"facts": facts} if facts else None)
     if args.json:
         for i in order:  # cleanest first
             _json({"event": "variant", "index": result.indices[i], "text": result.variants[i],
@@ -238,12 +240,13 @@ def cmd_generate(args: Namespace) -> int:
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
-def _check(model: str, variants: list[str], cfg):
-    """Quality flags for each variant, and the order that puts the cleanest first."""
+def _check(model: str, variants: list[str], cfg, facts: list[str]):
+    """Quality flags for each variant, and the order that puts the cleanest first.
+    `facts` (the prompt, --facts, the examples shown) are what the claims check lets the variants state."""
     from .quality.checks import CheckContext, check_variants, rank_variants
     from .quality.memorisation import memo_for_model
 
-    context = CheckContext(scenario=cfg.scenario, platform=cfg.platform, memo=memo_for_model(model))
+    context = CheckContext(scenario=cfg.scenario, platform=cfg.platform, memo=memo_for_model(model), facts=facts)
     flags = check_variants(variants, context)
     return flags, rank_variants(variants, flags)
 
@@ -388,7 +391,7 @@ def cmd_history(args: Namespace) -> int:
             _json({"id": row.id, "run_id": row.run_id, "created_at": row.created_at, "model": row.model,
                    "scenario": row.scenario, "prompt": row.prompt, "variant": row.index + 1, "text": row.text,
                    "edited": row.edited_text is not None, "favorite": row.favorite, "flags": list(row.flags),
-                   "ai_generated": True})
+                   "facts": row.facts, "ai_generated": True})
         else:
             star = "★" if row.favorite else " "
             print(f"{star} #{row.id:<5} {row.created_at[:16]}  {row.model}  {_scenario(row.scenario)}\n  {row.text}\n")
@@ -441,7 +444,8 @@ def cmd_batch(args: Namespace) -> int:
         try:
             result = run_batch(args.name, args.products, args.scenario, args.out, n=args.n,
                                on_event=on_event, cancel=cancel,
-                               fixed={"product": args.product} if args.product else None)
+                               fixed={"product": args.product} if args.product else None,
+                               gen_overrides={"examples": args.examples} if args.examples else None)
         finally:
             if bar is not None:
                 bar.close()

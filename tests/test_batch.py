@@ -64,7 +64,8 @@ def test_products_become_a_copy_sheet(tiny_model, tmp_path):
     assert all(r["variant_1"].startswith(r["product"]) for r in rows)
     memo = memo_for_model(tiny_model)
     for row in rows:  # the flags shown are the checks' own, and the cleaner variant comes first
-        ctx = CheckContext("detail", None, split_keywords(row["keywords"]), memo, product=row["product"])
+        ctx = CheckContext("detail", None, split_keywords(row["keywords"]), memo, product=row["product"],
+                           facts=[row[c] for c in INPUT_COLUMNS])  # every cell of the row backs claims
         flags = [check_variant(row[f"variant_{i}"], ctx) for i in (1, 2)]
         assert [row["flags_1"], row["flags_2"]] == [flags_summary(f) for f in flags]
         assert penalty(flags[0]) <= penalty(flags[1])

@@ -36,13 +36,16 @@ class CheckedDrafts:
 
 
 def check_drafts(request: RerunRequest, result: GenerateResult) -> CheckedDrafts:
-    """The quality checks of one generation, as the CLI runs them (on the worker: it loads the memo index)."""
+    """The quality checks of one generation, as the CLI runs them (on the worker: it loads the memo index).
+    The prompt, every field (the facts box among them) and the seller's examples the model was shown
+    are what the drafts may claim."""
     from engine.quality import CheckContext, check_variants, memo_for_model, rank_variants, split_keywords
 
     fields = request.fields or {}
     context = CheckContext(request.scenario, fields.get("platform") or None,
                            split_keywords(fields.get("keywords", "")), memo_for_model(request.model),
-                           product=fields.get("product") or None)
+                           product=fields.get("product") or None,
+                           facts=[request.config.prompt, *(str(v) for v in fields.values()), *result.examples_used])
     flags = check_variants(result.variants, context)
     return CheckedDrafts(result, flags, rank_variants(result.variants, flags), context)
 
@@ -53,7 +56,8 @@ def check_name(check: str) -> str:
     names = {"absolute_terms": translate("FlagView", "Absolute term"),
              "copied": translate("FlagView", "Copied from training data"),
              "repetition": translate("FlagView", "Repetition"), "length": translate("FlagView", "Too long"),
-             "keyword_missing": translate("FlagView", "Missing keyword")}
+             "keyword_missing": translate("FlagView", "Missing keyword"),
+             "unsupported_claim": translate("FlagView", "Unsupported claim")}
     return names.get(check, check)
 
 
@@ -135,8 +139,8 @@ class FlagView(QWidget):
             passed = self.flags is not None
             self.badges.setText((f'<span style="color:{PASSED_COLOUR}">✓</span> '
                                  + html.escape(self.tr("Passed the quality checks"))) if passed else "")
-            self.badges.setToolTip(self.tr("No absolute terms, copying, repetition, length or keyword problems "
-                                           "were found.") if passed else "")
+            self.badges.setToolTip(self.tr("No absolute terms, copying, repetition, length or keyword problems, "
+                                           "and no claims beyond what you gave, were found.") if passed else "")
             self.details.setText("")
             self.details_toggle.setVisible(False)
             return

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 PRODUCER = "Wenan Studio"
 AI_LABEL = "AI生成 / AI-generated"
 AI_NOTICE = "AI生成内容 / AI-generated content"
-COLUMNS = ("created_at", "model", "scenario", "prompt", "variant", "text", "characters", "flags", "ai_label")
+# facts: what the seller vouched for with the request, which the claims check let the draft state
+COLUMNS = ("created_at", "model", "scenario", "prompt", "variant", "text", "characters", "flags", "facts", "ai_label")
 FORMATS = ("csv", "xlsx", "md", "txt")
 SCOPES = ("selection", "filter", "all")
 
@@ -42,7 +43,7 @@ def row_values(row: VariantRow) -> list[str]:
     """The exported cells of one row, in COLUMNS order. `variant` counts from 1, as users do."""
     text = row.text
     return [row.created_at, row.model, row.scenario or "", row.prompt, str(row.index + 1), text,
-            str(len(text)), flags_summary(row.flags), AI_LABEL]
+            str(len(text)), flags_summary(row.flags), row.facts, AI_LABEL]
 
 
 def label_line(when: datetime | None = None) -> str:
@@ -60,8 +61,8 @@ def _write_csv(fh: IO[str], rows: Iterable[VariantRow]) -> None:
 # ---- Excel ----
 
 _WIDTHS = {"created_at": 27, "model": 16, "scenario": 12, "prompt": 36, "variant": 8, "text": 60,
-           "characters": 11, "flags": 30, "ai_label": 22}
-_WRAPPED = {"prompt", "text", "flags"}
+           "characters": 11, "flags": 30, "facts": 30, "ai_label": 22}
+_WRAPPED = {"prompt", "text", "flags", "facts"}
 def _write_xlsx(fh: IO[bytes], rows: Iterable[VariantRow], label: str) -> None:
     from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
@@ -145,8 +146,8 @@ def _write_txt(fh: IO[str], rows: Iterable[VariantRow], label: str) -> None:
         values = {k: v.replace("\r\n", "\n") for k, v in zip(COLUMNS, row_values(row))}
         fh.write(f"\n======== {n} ========\n")
         for name in COLUMNS:
-            if name == "prompt":
-                fh.write("prompt:\n" + "".join(f"    {line}\n" for line in values[name].split("\n")))
+            if name == "prompt" or (name == "facts" and values[name]):  # multi-line: indented
+                fh.write(f"{name}:\n" + "".join(f"    {line}\n" for line in values[name].split("\n")))
             elif name != "text":
                 fh.write(f"{name}: {values[name]}".rstrip(" ") + "\n")
         fh.write(f"text:\n{values['text']}\n")

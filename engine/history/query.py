@@ -32,6 +32,7 @@ class VariantRow:
     scenario: str | None
     prompt: str
     ai_generated: bool = True    # the AIGC label: always True for anything stored here
+    facts: str = ""              # what the seller vouched for with the request (its "facts" field)
 
     @property
     def text(self) -> str:
@@ -76,7 +77,7 @@ def fts_phrase(term: str) -> str:
 
 SELECT = """
     SELECT v.id, v.run_id, v.idx, v.text, v.edited_text, v.flags, v.favorite, v.ai_generated,
-           r.created_at, r.model, r.scenario, r.prompt
+           r.created_at, r.model, r.scenario, r.prompt, r.fields
     FROM variants v JOIN runs r ON r.id = v.run_id
 """
 VISIBLE = "v.deleted_at IS NULL AND r.deleted_at IS NULL"
@@ -88,7 +89,17 @@ def variant_row(row: sqlite3.Row) -> VariantRow:
     return VariantRow(id=row["id"], run_id=row["run_id"], index=row["idx"], original_text=row["text"],
                       edited_text=row["edited_text"], flags=tuple(json.loads(row["flags"])),
                       favorite=bool(row["favorite"]), created_at=row["created_at"], model=row["model"],
-                      scenario=row["scenario"], prompt=row["prompt"], ai_generated=bool(row["ai_generated"]))
+                      scenario=row["scenario"], prompt=row["prompt"], ai_generated=bool(row["ai_generated"]),
+                      facts=_facts(row["fields"]))
+
+
+def _facts(fields: str | None) -> str:
+    """The "facts" field of a run's stored form, "" when there is none (or the JSON is not a form)."""
+    try:
+        form = json.loads(fields) if fields else None
+    except ValueError:
+        return ""
+    return str(form.get("facts") or "") if isinstance(form, dict) else ""
 
 
 def where_clause(query: str, model: str | None, scenario: str | None, favorites_only: bool,

@@ -1,4 +1,5 @@
-"""Quality checks on generated copy: absolute terms, copying, repetition, length, keywords.
+"""Quality checks on generated copy: absolute terms, copying, repetition, length, keywords,
+and claims the seller never made.
 
 Each check returns `Flag`s: small frozen records that name the check, the span of the
 variant it concerns, and a message key, so the CLI, the batch sheet and the desktop app
@@ -12,6 +13,9 @@ Thresholds, and why:
   or more (at least one of them not a stop word). Copy says the product name twice
   naturally; three times in one variant, or a repeated English phrase, is a loop.
 - Lengths and absolute terms come from the lists in resources/checks/ (see engine.quality.checklists).
+- Claims (engine.quality.claims): a figure, price, count, certification, material or origin
+  that nothing the seller gave backs. Where an absolute term already covers the span
+  ("100%满意", "clinically proven") that flag stands alone: one span, one fix.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
 from .checklists import CJK_CLASS, absolute_terms, fold, is_cjk_text, platform_key, rules_for
+from .claims import claim_support, unsupported_claims
 from .memorisation import MemoIndex
 
 COPY_MIN_CJK = 20         # normalised characters; see the module docstring
@@ -46,6 +51,7 @@ _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 class Flag:
     """One problem found in a variant. `span` is [start, end) in the variant, or None."""
     check: str                # "absolute_terms" | "copied" | "repetition" | "length" | "keyword_missing"
+                              # | "unsupported_claim"
     severity: str             # "error" | "warn" | "info"
     span: tuple[int, int] | None
     match: str                # the flagged text (or the missing keyword)
@@ -77,6 +83,10 @@ class CheckContext:
     keywords: Sequence[str] = ()          # must-include keywords
     memo: MemoIndex | None = field(default=None, compare=False)  # the model's training index
     product: str | None = None            # the product name, which may repeat without a flag
+    # What the seller gave as true: the request's fields and prompt, the facts box, examples (a
+    # sheet row's cells). A claim none of them (nor the training copy) states is flagged. None:
+    # the request is unknown, so the claims check does not run.
+    facts: Sequence[str] | None = None
 
 
 def _flag(check: str, severity: str, span: tuple[int, int] | None, match: str, key: str,
@@ -260,13 +270,32 @@ def check_keywords(text: str, keywords: Sequence[str]) -> list[Flag]:
     return flags
 
 
+# ---- 6. claims the seller never made ----
+
+def check_claims(text: str, ctx: CheckContext, skip: Sequence[tuple[int, int]] = ()) -> list[Flag]:
+    """Figures, prices, counts, certifications, materials and origins that neither `ctx.facts`
+    (with the product, platform and keywords) nor the training copy states.
+
+    A claim overlapping a `skip` span (an absolute term's) is left to that flag.
+    """
+    if ctx.facts is None:
+        return []
+    support = claim_support([*ctx.facts, ctx.product or "", ctx.platform or "", *ctx.keywords])
+    trusted = [(s.start, s.end) for s in ctx.memo.copied_spans(text)] if ctx.memo is not None else []
+    claims = unsupported_claims(text, support, trusted=trusted, skip=skip)
+    return [_flag("unsupported_claim", "warn", c.span, c.text, f"check_unsupported_{c.kind}", kind=c.kind)
+            for c in claims]
+
+
 # ---- all checks, scores and ranking ----
 
 def check_variant(text: str, ctx: CheckContext = CheckContext()) -> list[Flag]:
     """Every check on one variant, flags with a span in text order, then the others."""
-    flags = (check_absolute_terms(text) + check_copied(text, ctx.memo)
+    absolute = check_absolute_terms(text)
+    flags = (absolute + check_copied(text, ctx.memo)
              + check_repetition(text, [ctx.product or "", *ctx.keywords])
-             + check_length(text, ctx.scenario, ctx.platform) + check_keywords(text, ctx.keywords))
+             + check_length(text, ctx.scenario, ctx.platform) + check_keywords(text, ctx.keywords)
+             + check_claims(text, ctx, [f.span for f in absolute]))
     return sorted(flags, key=lambda f: (f.span is None, f.span or (0, 0)))
 
 

@@ -1,7 +1,8 @@
 """Batch drafting: a product sheet in, a copy sheet out, one row per product.
 
 Each row becomes a scenario prompt, N variants from `engine.writing.generation`, quality checks
-(`engine.quality.checks`) and a ranking; the output sheet holds the input columns, then
+(`engine.quality.checks`; every cell of the row counts as the seller's facts for the claims
+check, mapped or not: a 价格 or 材质 column backs the price or material a draft states) and a ranking; the output sheet holds the input columns, then
 variant_1, flags_1, … variant_N, flags_N (cleanest first) and an AI-generated label.
 
 Runs survive cancel, crash and kill -9: every finished row is appended to a journal
@@ -45,6 +46,7 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "tone": ("风格",),
     "platform": ("渠道", "channel"),
     "keywords": ("关键词", "keyword", "keywords", "must include"),
+    "facts": ("可核实的事实", "fact", "verified facts", "product facts", "参数", "规格参数", "specs", "specifications"),
     "review": ("评价", "买家评价", "review", "customer review",
                # review exports: Taobao/Tmall, JD, Pinduoduo, Amazon
                "评价内容", "评论内容", "初评内容", "评价文字", "文字评价", "用户评价", "评论", "review text", "review body",
@@ -237,7 +239,7 @@ def _check_options(products: Path, scenario: str, out_path: Path, n: int, gen: d
     if not out_path.parent.is_dir():
         raise WenanError("not_writable", path=str(out_path))
     within("-n", n, 1, MAX_VARIANTS)
-    settable = [f for f in GENERATE_FIELDS if f not in ("prompt", "n")]
+    settable = [f for f in GENERATE_FIELDS if f not in ("prompt", "n", "scenario", "platform")]  # from the sheet
     for key in gen:
         one_of("gen_overrides", key, settable)
 
@@ -293,7 +295,7 @@ def run_batch(model: str, products_path: str | Path, scenario: str, out_path: st
                 break
             values = {**fixed, **{key: cells[i] for key, i in column.items()}}
             on_event(event(values.get("product", "")))
-            entry = drafter.draft(index, values)
+            entry = drafter.draft(index, values, [*fixed.values(), *cells])
             if entry is None:
                 break  # cancelled: half a row is never written, it is drafted again on resume
             appender.append(entry)
@@ -349,6 +351,13 @@ class _JournalAppender:
             self.file.close()
 
 
+def row_check_context(scenario: str, values: dict[str, str], facts: list[str], memo=None) -> CheckContext:
+    """How the drafts of one row are checked: the mapped fields give the platform, keywords and
+    product; `facts` (every cell of the row, mapped or not, and its prompt) back their claims."""
+    return CheckContext(scenario, values.get("platform"), split_keywords(values.get("keywords", "")), memo,
+                        product=values.get("product"), facts=facts)
+
+
 def _opening(values: dict[str, str], lang: str) -> str:
     """What a model trained on plain text continues: the product's name, or for a reply to a
     review with no product the shop's own first words (never the customer's)."""
@@ -367,8 +376,9 @@ class _RowDrafter:
     cancel: threading.Event
     device: str
 
-    def draft(self, index: int, values: dict[str, str]) -> dict | None:
-        """The journal entry of row `index`; None when a cancel stopped it."""
+    def draft(self, index: int, values: dict[str, str], facts: list[str]) -> dict | None:
+        """The journal entry of row `index`; None when a cancel stopped it. `facts` are the row's
+        cells (and the fixed values): what the claims check lets the drafts state."""
         from .generation import GenerateConfig, generate
 
         required = REQUIRED.get(self.scenario, REQUIRED_DEFAULT)
@@ -378,13 +388,13 @@ class _RowDrafter:
             return entry
         lang = "zh" if is_cjk_text(" ".join(values.values())) else "en"
         prompt = _opening(values, lang) if self.text_model else build_prompt(self.scenario, values, lang)
-        result = generate(self.model, GenerateConfig(prompt=prompt, n=self.n, **self.gen), cancel=self.cancel,
-                          device=self.device)
+        cfg = GenerateConfig(prompt=prompt, n=self.n, scenario=None if self.text_model else self.scenario,
+                             platform=values.get("platform") or None, **self.gen)
+        result = generate(self.model, cfg, cancel=self.cancel, device=self.device)
         if result.cancelled:
             return None
-        ctx = CheckContext(self.scenario, values.get("platform"), split_keywords(values.get("keywords", "")),
-                           self.memo, product=values.get("product"))
-        flags = check_variants(result.variants, ctx)
+        support = [*facts, prompt, *result.examples_used]  # the examples shown are the seller's own words too
+        flags = check_variants(result.variants, row_check_context(self.scenario, values, support, self.memo))
         order = rank_variants(result.variants, flags)
         entry.update(variants=[result.variants[i] for i in order],
                      flags=[[f.to_dict() for f in flags[i]] for i in order],

@@ -1,7 +1,8 @@
 """Scenario forms: the fields a seller fills in, and the prompt they build.
 
 The prompt format is fixed because the bundled pairs sample and trained models
-learn it: one "key：value" line per filled field, the scenario first.
+learn it: one "key：value" line per filled field, the scenario first. An empty field
+writes no line, so a request without facts reads as it always did.
 """
 from __future__ import annotations
 
@@ -25,15 +26,20 @@ FIELDS: dict[str, tuple[str, str]] = {
     "tone": ("语气", "Tone"),
     "platform": ("平台", "Platform"),
     "keywords": ("必含关键词", "Must include"),
+    # What the seller can vouch for (materials, certificates, prices, sizes): the copy may use
+    # them, and the claims check (engine.quality.claims) lets them stand.
+    "facts": ("事实", "Facts"),
 }
 
 SCENARIOS: dict[str, Scenario] = {s.key: s for s in (
-    Scenario("detail", "商品详情", "Product detail", ("product", "selling_points", "audience", "tone", "keywords")),
-    Scenario("slogan", "广告语", "Ad slogan", ("product", "selling_points", "audience", "tone", "keywords")),
-    Scenario("social", "社交媒体", "Social post", ("product", "selling_points", "audience", "tone", "platform", "keywords")),
+    Scenario("detail", "商品详情", "Product detail",
+             ("product", "selling_points", "audience", "tone", "keywords", "facts")),
+    Scenario("slogan", "广告语", "Ad slogan", ("product", "selling_points", "audience", "tone", "keywords", "facts")),
+    Scenario("social", "社交媒体", "Social post",
+             ("product", "selling_points", "audience", "tone", "platform", "keywords", "facts")),
     # The shop's reply to a real customer's review. We never write reviews themselves.
-    Scenario("review_reply", "评价回复", "Review reply", ("product", "review", "tone", "keywords")),
-    Scenario("title", "商品标题", "Title", ("product", "selling_points", "platform", "keywords")),
+    Scenario("review_reply", "评价回复", "Review reply", ("product", "review", "tone", "keywords", "facts")),
+    Scenario("title", "商品标题", "Title", ("product", "selling_points", "platform", "keywords", "facts")),
 )}
 
 

@@ -854,6 +854,11 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>缺关键词</translation>
     </message>
     <message>
+        <location filename="../../ui/flag_view.py" line="59"/>
+        <source>Unsupported claim</source>
+        <translation>无依据的宣称</translation>
+    </message>
+    <message>
         <location filename="../../ui/flag_view.py" line="133"/>
         <source>What the quality checks found, and softer wording to use</source>
         <translation>质量检查发现的问题，以及更稳妥的说法</translation>
@@ -865,8 +870,8 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
     </message>
     <message>
         <location filename="../../ui/flag_view.py" line="138"/>
-        <source>No absolute terms, copying, repetition, length or keyword problems were found.</source>
-        <translation>没有发现极限词、照搬训练文案、重复、超长或缺关键词的问题。</translation>
+        <source>No absolute terms, copying, repetition, length or keyword problems, and no claims beyond what you gave, were found.</source>
+        <translation>没有发现极限词、照搬训练文案、重复、超长或缺关键词的问题，也没有超出你所提供信息的宣称。</translation>
     </message>
     <message>
         <location filename="../../ui/flag_view.py" line="162"/>
@@ -2036,6 +2041,21 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <location filename="../../ui/pages/write_form.py" line="114"/>
         <source>Words the copy must contain</source>
         <translation>文案中必须出现的词</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="126"/>
+        <source>e.g. 100% cotton, 500 ml, ¥99, ISO 9001 certified, made in Hangzhou</source>
+        <translation>例如：100%纯棉、500 毫升、¥99、通过 ISO 9001 认证、产自杭州</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="132"/>
+        <source>Facts yo&amp;u can vouch for:</source>
+        <translation>可核实的事实(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/write_form.py" line="133"/>
+        <source>Materials, certificates, awards, prices, sizes and origins you can prove. The copy may use them; a figure, certificate, material or origin in a draft that is neither here nor in the form is flagged.</source>
+        <translation>你能提供证明的材质、认证、奖项、价格、尺寸和产地。文案可以使用这些信息；草稿中出现的数值、认证、材质或产地，如果既不在这里也不在表单中，就会被标出。</translation>
     </message>
     <message>
         <location filename="../../ui/pages/write_form.py" line="119"/>

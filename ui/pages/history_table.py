@@ -92,7 +92,7 @@ def flag_messages(flags: tuple[dict, ...]) -> list[tuple[str, str | None]]:
 
 def _flag_kind(flag: dict) -> str:
     check = flag.get("check") or translate("HistoryTableModel", "check")
-    match = flag.get("match") if check in ("absolute_terms", "keyword_missing") else None
+    match = flag.get("match") if check in ("absolute_terms", "keyword_missing", "unsupported_claim") else None
     return f"{check_name(check)} “{match}”" if match else check_name(check)
 
 

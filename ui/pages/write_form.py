@@ -1,6 +1,10 @@
 """The Write page's request: a scenario with its fields, or opening words for plain-text models.
 
 The prompt is built by engine.writing.scenarios.build_prompt, shown, and can be edited.
+The facts box sits below both: what the seller can vouch for goes into the prompt (with a
+scenario) and, for every model, backs the claims the drafts make (engine.quality.claims).
+It is kept with each request in the history, not between sessions: one product's facts
+must not vouch for the next product's drafts.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from engine.writing import FIELDS, SCENARIOS, build_prompt
 
 from .. import i18n
 from ..notice import hint
+
+FACTS = "facts"
 
 
 class PromptForm(QWidget):
@@ -48,6 +54,8 @@ class PromptForm(QWidget):
         self.field_widgets: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.field_labels: dict[str, QLabel] = {}
         for key in FIELDS:
+            if key == FACTS:
+                continue  # below the scenario form: plain-text models use it too
             if key == "review":
                 widget = QPlainTextEdit()
                 widget.setTabChangesFocus(True)  # Tab moves on, as in the one-line fields
@@ -62,6 +70,14 @@ class PromptForm(QWidget):
             self.field_widgets[key], self.field_labels[key] = widget, label
             self.fields_form.addRow(label, widget)
         self.scenario_hint = hint()
+        self.facts_edit = QPlainTextEdit()
+        self.facts_edit.setObjectName(f"field_{FACTS}")
+        self.facts_edit.setTabChangesFocus(True)
+        self.facts_edit.setMaximumHeight(self.facts_edit.fontMetrics().height() * 4)
+        self.facts_edit.textChanged.connect(self._rebuild)
+        self.facts_label = QLabel()
+        self.facts_label.setBuddy(self.facts_edit)
+        self.field_widgets[FACTS], self.field_labels[FACTS] = self.facts_edit, self.facts_label
 
         self.prompt_label = QLabel()
         self.prompt_edit = QPlainTextEdit()
@@ -93,6 +109,8 @@ class PromptForm(QWidget):
         area.addLayout(self.fields_form)
         layout.addWidget(self.scenario_area)
         layout.addWidget(self.text_hint)
+        layout.addWidget(self.facts_label)
+        layout.addWidget(self.facts_edit)
         layout.addLayout(prompt_row)
         layout.addWidget(self.prompt_edit)
 
@@ -112,10 +130,16 @@ class PromptForm(QWidget):
             "tone": self.tr("e.g. warm, lively, professional"),
             "platform": self.tr("e.g. Taobao, Xiaohongshu, Amazon"),
             "keywords": self.tr("Words the copy must contain"),
+            FACTS: self.tr("e.g. 100% cotton, 500 ml, ¥99, ISO 9001 certified, made in Hangzhou"),
         }
         for key, (zh, en) in FIELDS.items():
-            self.field_labels[key].setText((zh if lang == "zh" else en) + ("：" if lang == "zh" else ":"))
+            if key != FACTS:
+                self.field_labels[key].setText((zh if lang == "zh" else en) + ("：" if lang == "zh" else ":"))
             self.field_widgets[key].setPlaceholderText(placeholders[key])
+        self.facts_label.setText(self.tr("Facts yo&u can vouch for:"))
+        self.facts_edit.setToolTip(self.tr("Materials, certificates, awards, prices, sizes and origins you can prove. "
+                                           "The copy may use them; a figure, certificate, material or origin in a "
+                                           "draft that is neither here nor in the form is flagged."))
         self.prompt_label.setText(self.tr("&Prompt (you can edit it):") if not self._text_mode
                                   else self.tr("&Opening words:"))
         self.reset_button.setText(self.tr("Rebuild from the fields"))
@@ -175,14 +199,17 @@ class PromptForm(QWidget):
         return None if self._text_mode else self.scenario()
 
     def request_fields(self) -> dict[str, str] | None:
-        """The filled-in fields of the current scenario (hidden ones are left out); None in text mode."""
+        """The filled-in fields of the current scenario (hidden ones are left out); in text mode only
+        the facts, or None without them."""
         if self._text_mode:
-            return None
+            facts = self.facts_edit.toPlainText().strip()
+            return {FACTS: facts} if facts else None
         wanted = SCENARIOS[self.scenario()].fields
         return {key: value.strip() for key, value in self.fields().items() if key in wanted and value.strip()}
 
     def apply_request(self, scenario: str | None, fields: dict | None, prompt: str) -> None:
         """Show a past request again: its scenario and fields, and exactly its prompt."""
+        self.set_field(FACTS, str((fields or {}).get(FACTS, "")))
         if not self._text_mode and scenario in SCENARIOS:
             self.reset_prompt()  # built from the fields again, unless the stored prompt differs
             self.set_scenario(scenario)
@@ -204,7 +231,8 @@ class PromptForm(QWidget):
     def _on_scenario(self) -> None:
         wanted = SCENARIOS[self.scenario()].fields
         for key, widget in self.field_widgets.items():
-            self.fields_form.setRowVisible(widget, key in wanted)
+            if key != FACTS:
+                self.fields_form.setRowVisible(widget, key in wanted)
         self._update_scenario_hint()
         self._rebuild()
 
