@@ -83,10 +83,8 @@ def cmd_train(args: Namespace) -> int:
         checkpoint_every_steps=args.checkpoint_every,
     )
     _convert_base(args.base, args.device, "lora", args.json)
-    if not args.json and not args.resume:
-        print(message("cli_note", message=message("cli_expect_" + ("scratch" if _from_scratch(args.base) else "base"))),
-              file=sys.stderr)
-    return _run_training(cfg, resume=args.resume, as_json=args.json)
+    expect = None if args.resume else "cli_expect_" + ("scratch" if _from_scratch(args.base) else "base")
+    return _run_training(cfg, resume=args.resume, as_json=args.json, expect=expect)
 
 
 def _from_scratch(base: str | None) -> bool:
@@ -101,7 +99,8 @@ def _from_scratch(base: str | None) -> bool:
         return False
 
 
-def _run_training(cfg, resume: bool, as_json: bool) -> int:
+def _run_training(cfg, resume: bool, as_json: bool, expect: str | None = None) -> int:
+    """`expect`: a message key saying what this start will give, said once the options have passed."""
     from .training.loop import train
 
     cancel = threading.Event()
@@ -119,6 +118,8 @@ def _run_training(cfg, resume: bool, as_json: bool) -> int:
                        "device": e.device, "method": e.method})
             return
         if e.phase == "preparing" and e.device:
+            if expect:
+                print(message("cli_note", message=message(expect)), file=sys.stderr)
             print(message("cli_device", device=_device(e.device), method=_method(e.method)), file=sys.stderr)
         if e.total_steps and bar is None:
             from tqdm import tqdm
@@ -201,7 +202,7 @@ def cmd_generate(args: Namespace) -> int:
         result = generate(args.name, cfg, on_text=on_text, cancel=cancel, device=args.device)
     facts = (args.facts or "").strip()
     # what the claims check lets the variants state: the request, the facts box, the examples shown
-    flags, order = _check(args.name, result.variants, cfg, [cfg.prompt, facts, *result.examples_used])
+    flags, order = _check(args.name, result.variants, [cfg.prompt, facts, *result.examples_used], cfg)
     if result.variants:
         with _open_history() as history:
             history.add_run(args.name, cfg.prompt, cfg, result.seed,
@@ -240,13 +241,14 @@ def cmd_generate(args: Namespace) -> int:
     return EXIT_INTERRUPTED if result.cancelled else EXIT_OK
 
 
-def _check(model: str, variants: list[str], cfg, facts: list[str]):
+def _check(model: str, variants: list[str], facts: list[str], cfg=None):
     """Quality flags for each variant, and the order that puts the cleanest first.
     `facts` (the prompt, --facts, the examples shown) are what the claims check lets the variants state."""
     from .quality.checks import CheckContext, check_variants, rank_variants
     from .quality.memorisation import memo_for_model
 
-    context = CheckContext(scenario=cfg.scenario, platform=cfg.platform, memo=memo_for_model(model), facts=facts)
+    context = CheckContext(scenario=cfg and cfg.scenario, platform=cfg and cfg.platform, memo=memo_for_model(model),
+                           facts=facts)
     flags = check_variants(variants, context)
     return flags, rank_variants(variants, flags)
 

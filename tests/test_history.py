@@ -58,7 +58,8 @@ def test_a_run_is_stored_with_everything_needed_to_show_and_rerun_it(wenan_home)
     assert (run.model, run.scenario, run.fields, run.seed) == ("shop-m1", "slogan", fields, 1234)
     assert run.prompt == "场景：广告语\n产品：竹纤维毛巾"
     assert run.params == {"n": 4, "max_new_tokens": 96, "temperature": 0.6, "top_p": 0.9, "top_k": 0,
-                          "repetition_penalty": 1.2}
+                          "repetition_penalty": 1.2, "scenario": None, "platform": None, "examples": None,
+                          "n_examples": 3}
     created = datetime.fromisoformat(run.created_at)
     assert created.utcoffset() == timedelta(0) and abs(datetime.now(timezone.utc) - created) < timedelta(minutes=1)
     assert [(v.index, v.text, v.flags) for v in run.variants] == [
