@@ -189,15 +189,31 @@ def test_every_term_must_match(stocked):
     assert stocked.search("柔软 浴巾") == [] and stocked.search("纤维毛 回甘悠") == []
 
 
-@pytest.mark.parametrize("query", ['"AND OR*', '"', "NOT", "AND", "(", ")*", "a:b", "NEAR(x y)", "^x", "-",
-                                   "'; DROP TABLE runs; --", "col:*", "{text}: 毛巾"])
-def test_fts_syntax_in_user_queries_is_plain_text(stocked, query):
-    assert isinstance(stocked.search(query), list)
-    assert stocked.count() == 5
+# Rows that hold FTS5 operators as plain text, and one that holds the same words without them:
+# a query passed to FTS5 as syntax finds the last one (or raises) instead of the literal text.
+OPERATOR_TEXTS = ['say "AND OR* now', "a:b col:* ^x NEAR(x y)", "{text}: 毛巾 (限时)* -5元",
+                  "'; DROP TABLE runs; -- 不是注入", "and or not near text col a b x y drop table runs"]
 
 
-def test_a_query_full_of_fts_operators_finds_its_literal_text(stocked):
-    assert texts(stocked.search('"AND OR*')) == ['say "AND OR* now']
+@pytest.fixture
+def operators() -> History:
+    h = History()
+    for text in OPERATOR_TEXTS:
+        add(h, [text], model="ops", prompt="场景：广告语")
+    yield h
+    h.close()
+
+
+@pytest.mark.parametrize("query,found", [
+    ('"AND OR*', [0]), ('"', [0]), ("NOT", [4]), ("AND", [4, 0]), ("(", [2, 1]), (")*", [2]), ("a:b", [1]),
+    ("NEAR(x y)", [1]), ("^x", [1]), ("-", [3, 2]), ("'; DROP TABLE runs; --", [3]), ("col:*", [1]),
+    ("{text}: 毛巾", [2]), ("near x", [4, 1]),
+])
+def test_fts_syntax_in_user_queries_is_plain_text(operators, query, found):
+    expected = [OPERATOR_TEXTS[i] for i in found]  # newest first: the later rows come first
+    assert texts(operators.search(query)) == expected
+    assert operators.count(query) == len(expected)
+    assert operators.count() == len(OPERATOR_TEXTS)  # and nothing was dropped
 
 
 def test_filters_dates_order_and_paging():
