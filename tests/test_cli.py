@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, subprocess_env
 
+from engine.quality.checks import CheckContext, check_variant
+from engine.quality.memorisation import memo_for_model
+
 MAIN = str(ROOT / "main.py")
 
 
@@ -40,13 +43,17 @@ def test_train_generate_models_end_to_end(wenan_home):
     assert done["val_loss"] > 0 and done["tokens_per_s"] > 0
     assert "Traceback" not in proc.stderr
 
-    proc = cli(wenan_home, "generate", "shop", "--prompt", "这款保温杯", "-n", "3", "--seed", "4",
+    # "最好" is an absolute claim: a plain-text model repeats the opening, so every variant carries the flag
+    proc = cli(wenan_home, "generate", "shop", "--prompt", "这款最好的保温杯", "-n", "3", "--seed", "4",
                "--max-new-tokens", "20", "--json")
     assert proc.returncode == 0, proc.stderr
     events = json_lines(proc.stdout)
     variants = [e for e in events if e["event"] == "variant"]
-    assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款保温杯") for v in variants)
-    assert all(isinstance(v["flags"], list) for v in variants)
+    assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款最好的保温杯") for v in variants)
+    context = CheckContext(memo=memo_for_model("shop"))
+    for v in variants:
+        assert any({"check": "absolute_terms", "span": [2, 4], "match": "最好"}.items() <= f.items() for f in v["flags"])
+        assert v["flags"] == [f.to_dict() for f in check_variant(v["text"], context)]  # all of them, as checked here
     assert events[-1]["event"] == "done" and events[-1]["elapsed_s"] >= events[-1]["first_text_s"] > 0
 
     proc = cli(wenan_home, "models", "--json")
