@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py
 	$(BIN)/python bench/generate_speed.py
 	$(BIN)/python bench/insight_speed.py
+	$(BIN)/python bench/data_load_speed.py
 
 # Refresh the Qt Linguist sources from ui/ (existing translations are kept), then compile them.
 I18N_TS := resources/i18n/wenan_zh_CN.ts

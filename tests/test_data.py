@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import ROOT, subprocess_env
 
@@ -229,7 +230,6 @@ def test_explicit_columns(tmp_path):
 
 
 def test_xlsx_first_sheet_numbers_dates_and_empty_rows(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["标题", "文案", "价格", "上架日期"])
@@ -506,14 +506,16 @@ def test_load_data_applies_cleaning(tmp_path):
     assert texts(raw)[0] == "<p>联系 a@b.cn 下单</p>" and len(raw.samples) == 3
 
 
-def test_ten_megabytes_load_fast(tmp_path):
+def test_ten_megabytes_load_in_reasonable_time(tmp_path):
     base = "这款竹纤维毛巾柔软亲肤，吸水性强不掉毛。全家适用，清洗方便！夏季新款纯棉，透气舒适。" * 40
     lines = [f"第{i}条<b>{base[i % 997:i % 997 + 20 + i % 101]}</b> 电话13812345678" for i in range(45000)]
     path = write(tmp_path, "big.txt", "\n".join(lines))
     assert path.stat().st_size > 10 * 10**6
     start = time.perf_counter()
     data = load_data(path)
-    assert time.perf_counter() - start < 5.0  # about 0.7 s on a laptop core
+    # A ceiling for a busy 2-core CI machine, far above the target (< 5 s) that bench/data_load_speed.py checks:
+    # it catches work that grows with the square of the file, not a slow machine.
+    assert time.perf_counter() - start < 60.0
     assert data.report.phones_masked == data.report.html_stripped == len(data.samples) == len(lines)
 
 
