@@ -69,7 +69,39 @@ def select(page, rows: list[int]) -> None:
 
 # ---- finding drafts ----
 
-def test_chinese_search_finds_the_right_rows_after_a_pause(qtbot, window):
+@pytest.fixture
+def long_search_pause(monkeypatch):
+    """A typing pause longer than any test waits, so no search starts on its own while a test types.
+
+    Request it before `window`: the page reads the delay when it is built.
+    """
+    from ui.pages import history_filter
+
+    monkeypatch.setattr(history_filter, "SEARCH_DELAY_MS", 10 * LONG)
+
+
+def search_now(qtbot, page, text: str) -> None:
+    """Type `text` and press Enter, which searches without waiting for the pause."""
+    page.filters.search.setText(text)
+    qtbot.keyClick(page.filters.search, Qt.Key.Key_Return)
+
+
+def test_typing_searches_once_after_the_pause(qtbot):
+    from ui.pages.history_filter import HistoryFilterBar
+
+    bar = HistoryFilterBar()
+    qtbot.addWidget(bar)
+    changes = []
+    bar.changed.connect(lambda: changes.append(bar.search.text()))
+    with qtbot.waitSignal(bar.changed, timeout=LONG):
+        bar.search.insert(MASK[0])  # two keys before the event loop runs: inside any pause
+        bar.search.insert(MASK[1])
+        assert changes == []  # still typing: nothing searched yet
+    qtbot.wait(10)
+    assert changes == [MASK[:2]]  # then one search, for the whole text
+
+
+def test_chinese_search_finds_the_right_rows(qtbot, long_search_pause, window):
     page = open_history(qtbot, window)
     assert page.empty_text.isVisible() and "No drafts yet" in page.empty_text.text()
     page.empty_button.click()  # the empty history leads to where drafts come from
@@ -88,18 +120,21 @@ def test_chinese_search_finds_the_right_rows_after_a_pause(qtbot, window):
     qtbot.waitUntil(page.table.hasFocus)
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.filters.search.hasFocus()
+    page.filters.search.insert(MASK[0])  # typed a character at a time (QTest cannot type Chinese keys)
+    qtbot.wait(50)
+    page.filters.search.insert(MASK[1])
+    qtbot.wait(50)
+    assert reloads == []  # still typing: nothing searched yet
     with qtbot.waitSignal(page.refreshed, timeout=LONG):
-        page.filters.search.insert(MASK[0])  # typed a character at a time (QTest cannot type Chinese keys)
-        qtbot.wait(50)
-        page.filters.search.insert(MASK[1])
-        assert reloads == []  # still typing: nothing searched yet
-    assert len(reloads) == 1  # then one search, after the pause
+        qtbot.keyClick(page.filters.search, Qt.Key.Key_Return)  # Enter searches without waiting for the pause
+    qtbot.wait(50)
+    assert len(reloads) == 1  # once
     assert sorted(texts(page)) == sorted(["补水面膜，一片喝饱水", "熬夜急救面膜", "去年的面膜文案"])
     assert page.count_label.text() == "Matching: 3 of 6"
 
-    reload(qtbot, page, lambda: page.filters.search.setText("毛巾 吸水"))  # every word must occur
+    reload(qtbot, page, lambda: search_now(qtbot, page, "毛巾 吸水"))  # every word must occur
     assert texts(page) == ["竹纤维毛巾，吸水快"]
-    reload(qtbot, page, lambda: page.filters.search.setText("口红"))
+    reload(qtbot, page, lambda: search_now(qtbot, page, "口红"))
     assert page.empty_text.isVisible() and "No drafts match" in page.empty_text.text()
     assert page.count_label.text() == "Matching: 0 of 6"
     reload(qtbot, page, page.empty_button.click)  # "Show all drafts"
