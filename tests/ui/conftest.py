@@ -152,7 +152,7 @@ def window(qtbot, dialogs, wenan_home):
 
     win = create_window()
     win.show()
-    qtbot.waitExposed(win)
+    qtbot.waitExposed(win, timeout=LONG)
     yield win
     stop_all_jobs(qtbot)
     if win.isVisible():

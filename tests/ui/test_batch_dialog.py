@@ -41,7 +41,7 @@ def open_dialog(qtbot, dialogs):
         dialog = BatchDialog(AppState(AppSettings()))
         qtbot.addWidget(dialog)
         dialog.show()
-        qtbot.waitExposed(dialog)
+        qtbot.waitExposed(dialog, timeout=LONG)
         opened.append(dialog)
         return dialog
     yield make

@@ -50,7 +50,7 @@ def texts(page) -> list[str]:
 def open_history(qtbot, window):
     page = window.history_page
     window.show_page("history")
-    qtbot.waitUntil(lambda: not page._stale)
+    qtbot.waitUntil(lambda: not page._stale, timeout=LONG)
     return page
 
 
@@ -117,7 +117,7 @@ def test_chinese_search_finds_the_right_rows(qtbot, long_search_pause, window):
     page.refreshed.connect(lambda: reloads.append(1))
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.filters.search.hasFocus()
     page.filters.search.insert(MASK[0])  # typed a character at a time (QTest cannot type Chinese keys)
@@ -186,7 +186,7 @@ def test_a_long_history_loads_a_page_at_a_time(qtbot, window):
     assert page.model.rowCount() == 200  # the rest waits until the list scrolls there
     bar = page.table.verticalScrollBar()
     bar.setValue(bar.maximum())
-    qtbot.waitUntil(lambda: page.model.rowCount() == 400)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 400, timeout=LONG)
     select(page, [399])
     assert page.detail.text_view.toPlainText() == page.model.row(399).text
 
@@ -226,7 +226,7 @@ def test_the_detail_shows_the_request_settings_seed_and_checks(qtbot, window):
 
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert detail.text_view.hasFocus()
 
@@ -236,7 +236,7 @@ def test_favorites_persist_and_tell_the_other_pages(qtbot, window):
     run = add(history, ["补水面膜", "熬夜面膜"])
     page = open_history(qtbot, window)
     select(page, [0])
-    with qtbot.waitSignal(window.state.history_changed):
+    with qtbot.waitSignal(window.state.history_changed, timeout=LONG):
         page.detail.favorite_button.click()
     first, second = history.get_run(run).variants
     assert first.favorite and not second.favorite
@@ -255,7 +255,7 @@ def test_copying_selected_rows_with_ctrl_c(qtbot, window):
     select(page, [0, 2])
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "第一条\n\n第三条"
 
@@ -270,8 +270,8 @@ def test_delete_key_removes_the_selection_and_undo_brings_it_back(qtbot, window)
     doomed = [page.model.row(1).text, page.model.row(2).text]
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
-    with qtbot.waitSignal(window.state.history_changed):
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
+    with qtbot.waitSignal(window.state.history_changed, timeout=LONG):
         qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert page.count_label.text() == "Drafts: 4" and not set(doomed) & set(texts(page))
     assert history.count() == 4
@@ -378,7 +378,7 @@ def test_rerun_sends_the_same_request_to_the_write_page(qtbot, window):
     run = add(history, ["补水面膜"], fields={"product": "补水面膜"}, seed=99)
     page = open_history(qtbot, window)
     select(page, [0])
-    with qtbot.waitSignal(window.state.rerun) as sent:
+    with qtbot.waitSignal(window.state.rerun, timeout=LONG) as sent:
         page.detail.rerun_button.click()
     request = sent.args[0]
     assert request == history.rerun_request(run)

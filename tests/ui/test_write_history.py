@@ -119,7 +119,7 @@ def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qt
 
 
 def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         show_drafts(page, ["竹纤维毛巾，柔软吸水"], device="CPU (1 thread)", max_new_tokens_used=96, capped=True)
     assert "on CPU (1 thread)" in page.status.text()
     languages = LanguageManager(QApplication.instance())
@@ -129,14 +129,14 @@ def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
     finally:
         languages.apply("en")
     assert "this model writes at most 96 tokens here" in page.status.text()
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         show_drafts(page, ["竹纤维毛巾"], device="CPU (1 thread)", max_new_tokens_used=1, capped=True, prompt_cut=True)
     assert "too long for this model" in page.status.text() and "at most" not in page.status.text()
 
 
 def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):
     texts = [ABSOLUTE, "柔软的竹纤维毛巾，吸水快", "竹纤维毛巾最好用"]
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         show_drafts(page, texts)
 
     assert [c.text() for c in page.displayed_cards()] == [texts[1], texts[2], texts[0]]
@@ -155,7 +155,7 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
 
     card.edit_button.click()
     card.editor.setPlainText(ABSOLUTE)
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         card.edit_button.click()  # Done
     checks = [f for f in card.flags() if f.check == "absolute_terms"]
     assert [(f.match, f.span) for f in checks] == [("全网第一", (0, 4)), ("最好", (5, 7))]
@@ -164,7 +164,7 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
     card.flag_view.details_toggle.click()
     assert "很好" in card.flag_view.details.text()  # the softer wording
 
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         card.favorite_button.click()
     page.state.close_history()
     with History(default_path()) as reopened:  # from disk, as the next session sees it

@@ -45,7 +45,7 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
     page.settings.length_spin.setValue(2000)
     window.activateWindow()
     page.form.prompt_edit.setFocus()
-    qtbot.waitUntil(page.form.prompt_edit.hasFocus)
+    qtbot.waitUntil(page.form.prompt_edit.hasFocus, timeout=LONG)
 
     qtbot.keyClick(page.form.prompt_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.is_running() and not page.generate_button.isEnabled()
