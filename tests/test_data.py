@@ -122,6 +122,28 @@ def test_cp1252_csv_from_excel(tmp_path):
     assert texts(data) == [WESTERN_ROWS[1][1], WESTERN_ROWS[2][1]]
 
 
+UNICODE_ROWS = [["标题", "文案", "价格"],
+                ["竹纤维毛巾", "柔软亲肤，吸水快\n两条装", "19.9"],
+                ["保温杯", "12小时长效保温, 不锈钢内胆", "59"]]
+
+
+@pytest.mark.parametrize("name, codec, delimiter", [
+    ("products.tsv", "utf-16-le", "\t"),   # Excel's "Unicode text": UTF-16 LE with a BOM, tabs, CRLF
+    ("products.csv", "utf-16-le", ","),
+    ("products.csv", "utf-16-be", ";"),
+])
+def test_utf16_tables_are_read_as_tables(tmp_path, name, codec, delimiter):
+    def cell(value: str) -> str:
+        return f'"{value}"' if any(c in value for c in (delimiter, "\n", ",")) else value
+    body = "\r\n".join(delimiter.join(cell(c) for c in row) for row in UNICODE_ROWS) + "\r\n"
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    path = write(tmp_path, name, bom + body.encode(codec))
+    info = inspect_file(path)
+    assert (info.encoding, info.columns, info.text_column, info.prompt_column) == ("utf-16", UNICODE_ROWS[0], "文案", "标题")
+    data = load_data(path, clean=CleanOptions(normalize_whitespace=False))
+    assert [(s.prompt, s.text) for s in data.samples] == [(r[0], r[1]) for r in UNICODE_ROWS[1:]]
+
+
 @pytest.mark.parametrize("text", [
     "naïve Müller über Straße",            # every accent is followed by a letter: gb18030 decodes it too
     "Über Ärger Öl",                       # and so does Big5, into common characters
