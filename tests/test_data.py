@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime
 import hashlib
 import json
@@ -16,6 +17,7 @@ import pytest
 from conftest import ROOT, subprocess_env
 
 from engine.common import ConfigError, DataFileError
+from engine.common.memory import MemoryStatusEx, windows_memory_status
 from engine.data import (CleanOptions, CleanReport, DataSet, Sample, clean_samples, clean_text, detect_encoding,
                          inspect_file, load_data, open_data)
 
@@ -426,7 +428,7 @@ def test_default_size_limit_leaves_room_to_train(monkeypatch):
     import engine.common.memory
     from engine.data import max_data_bytes
     monkeypatch.delenv("WENAN_MAX_DATA_MB", raising=False)
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    ram = windows_memory_status()[0] if sys.platform == "win32" else os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     # Preparing a file for training peaks at about 30 bytes of memory per byte of file
     # (measured on 50 MB of copy), so the limit must keep that under half the memory.
     assert 0 < max_data_bytes() * 30 <= ram / 2
@@ -445,6 +447,26 @@ def test_windows_memory_comes_from_the_system(monkeypatch):
     assert engine.models.device.available_memory(choice) == 5 * 2**30
     monkeypatch.setattr(engine.common.memory, "windows_memory_status", lambda: None)
     assert engine.common.memory.physical_memory() is None and engine.models.device.available_memory(choice) == 16 * 2**30
+
+
+def test_the_windows_memory_structure_has_the_documented_layout():
+    # MEMORYSTATUSEX is 64 bytes on 32- and 64-bit Windows; a wrong field type shifts every figure after it
+    assert ctypes.sizeof(MemoryStatusEx) == 64
+    assert (MemoryStatusEx.ullTotalPhys.offset, MemoryStatusEx.ullAvailPhys.offset,
+            MemoryStatusEx.ullAvailExtendedVirtual.offset) == (8, 16, 56)
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows only: the Windows job of .github/workflows/package.yml runs it")
+def test_windows_memory_from_the_real_system_call():
+    from engine.common.memory import available_ram, physical_memory
+    total, free = windows_memory_status()
+    # The same figure through another door: WMI's TotalPhysicalMemory
+    proc = subprocess.run(["powershell", "-NoProfile", "-Command",
+                           "(Get-CimInstance Win32_ComputerSystem).TotalPhysicalMemory"],
+                          capture_output=True, text=True, timeout=120)
+    wmi = int(proc.stdout.strip())
+    assert abs(total - wmi) <= wmi * 0.02, (total, wmi)
+    assert 0 < free <= total and physical_memory() == total and 0 < available_ram() <= total
 
 
 @pytest.mark.parametrize("bad_line", ['{"text": "没有结尾"', '{"title": "未知字段"}', '["列表"]', '{"text": ["x"]}'])
