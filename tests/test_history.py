@@ -149,6 +149,49 @@ def test_one_history_is_safe_to_share_between_threads():
         assert h.count() == 60 and h.count("乙 文案") == 20
 
 
+WRITER_PROCESS = r"""
+import sys
+from engine.history import History
+tag = sys.argv[1]
+print("ready", flush=True)
+sys.stdin.readline()  # both processes start together, on a history file that does not exist yet
+with History() as h:
+    for i in range(400):
+        run_id = h.add_run(tag, f"prompt {i}", {"n": 3}, i, [f"{tag}#{i}#{j}# 文案" for j in range(3)])
+        variant = h.get_run(run_id).variants[0]
+        h.set_favorite(variant.id, True)
+        h.edit_variant(variant.id, f"{tag}#{i}# 改过的文案")
+print("done", flush=True)
+"""
+
+
+def test_two_processes_write_the_same_history_at_once(wenan_home):
+    # The app and the CLI (or a second window) each hold their own connection to the one file.
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER_PROCESS, tag], cwd=ROOT, env=subprocess_env(wenan_home),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for tag in ("app", "cli")]
+    try:
+        assert [p.stdout.readline() for p in procs] == ["ready\n"] * 2
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outcomes = [p.communicate(timeout=300) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [(p.returncode, out, err) for p, (out, err) in zip(procs, outcomes)] == [(0, "done\n", "")] * 2
+
+    with History() as h:
+        assert h.recovered_from is None
+        for tag in ("app", "cli"):
+            assert h.count(model=tag) == 1200 and h.count(model=tag, favorites_only=True) == 400
+            assert texts(h.search(f"{tag}#7#")) == [f"{tag}#7# 改过的文案", f"{tag}#7#1# 文案", f"{tag}#7#2# 文案"]
+    with raw(wenan_home / "history.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.execute("INSERT INTO variant_search(variant_search) VALUES ('integrity-check')")
+
+
 # ---- search ----
 
 @pytest.fixture
