@@ -4,9 +4,11 @@ and a check (as napari does) that no test leaves a QThread running.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import warnings
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 from PySide6.QtCore import QSettings, QThread
@@ -99,6 +101,52 @@ def no_thread_left_running(qapp):
     leftover = [job.name for job in running_jobs()]
     threads = _running_qthreads()
     assert not leftover and not threads, f"still running: jobs {leftover}, threads {threads}"
+
+
+class EngineGate:
+    """Holds a job inside the engine's own callback until the job is cancelled.
+
+    A test that clicks Stop while a job runs races the job: a fast machine can finish it
+    before the click lands. `hold` wraps the engine function the GUI calls; at the first
+    event for which `when` is true the worker waits, inside the engine, until the job's
+    cancel flag is set (the click) or `release()`, so Stop always lands mid-job.
+    """
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.reached = threading.Event()
+        self.released = threading.Event()
+
+    def hold(self, owner, name: str, callback: str, when: Callable[[Any], bool]) -> None:
+        """Wrap `owner.name` (called with `callback=` and `cancel=` keywords) to stop at `when`."""
+        real = getattr(owner, name)
+
+        def wrapped(*args, **kwargs):
+            inner, cancel = kwargs[callback], kwargs["cancel"]
+
+            def gated(event) -> None:
+                inner(event)
+                if not self.reached.is_set() and when(event):
+                    self.reached.set()
+                    deadline = time.monotonic() + LONG / 1000
+                    while not (cancel.is_set() or self.released.wait(0.01)) and time.monotonic() < deadline:
+                        pass
+            return real(*args, **dict(kwargs, **{callback: gated}))
+        self.monkeypatch.setattr(owner, name, wrapped)
+
+    def wait(self, qtbot) -> None:
+        """Until the worker is held."""
+        qtbot.waitUntil(self.reached.is_set, timeout=LONG)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@pytest.fixture
+def engine_gate(monkeypatch):
+    gate = EngineGate(monkeypatch)
+    yield gate
+    gate.release()  # never leave a worker waiting
 
 
 class Dialogs:

@@ -222,13 +222,15 @@ def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_hom
     assert page.cards[0].is_favorite()
 
 
-def test_a_stopped_run_is_saved_and_marked(qtbot, page):
+def test_a_stopped_run_is_saved_and_marked(qtbot, page, engine_gate):
+    import engine.writing
+
     ask(page, n=2, tokens=2000)
+    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Stop
 
     def start_then_stop():
         page.generate_button.click()
-        with qtbot.waitSignal(page.job.text, timeout=LONG):
-            pass
+        engine_gate.wait(qtbot)
         page.stop_button.click()
 
     result = write(qtbot, page, start_then_stop)

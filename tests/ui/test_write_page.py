@@ -33,7 +33,10 @@ def test_scenario_fields_build_an_editable_prompt(qtbot):
     assert form.field_widgets["platform"].isVisible() and not form.field_widgets["review"].isVisible()
 
 
-def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
+def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model, engine_gate):
+    import engine.writing
+
+    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Esc
     window.state.models_changed.emit()
     window.show_page("write")
     page = window.write_page
@@ -52,6 +55,7 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
     with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
         with qtbot.waitSignal(page.job.text, timeout=LONG):
             pass
+        engine_gate.wait(qtbot)
         qtbot.keyClick(page.form.prompt_edit, Qt.Key.Key_Escape)
     result = done.args[0]
     assert result.cancelled and page.status.text().startswith("Stopped.")
