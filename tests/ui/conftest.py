@@ -28,6 +28,23 @@ def pytest_collection_modifyitems(config, items):
                                                       "OpenType support missing for"))
 
 
+def _train_briefly(tmp_path_factory, data: Path, name: str) -> Path:
+    """A scratch model trained for 2 steps with the app's own setting of one core, in a data folder of its own."""
+    import os
+
+    from engine.training import TrainConfig, train
+
+    old = os.environ.get("WENAN_HOME")
+    os.environ["WENAN_HOME"] = str(tmp_path_factory.mktemp(f"{name}-home"))
+    try:
+        return train(TrainConfig(data=str(data), name=name, max_steps=2, reserve_gui_core=True)).path
+    finally:
+        if old is None:
+            os.environ.pop("WENAN_HOME", None)
+        else:
+            os.environ["WENAN_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def ui_model_dir(tmp_path_factory) -> Path:
     """A scratch model trained for 2 steps, once per session: the UI needs a model, not a good one.
@@ -35,22 +52,9 @@ def ui_model_dir(tmp_path_factory) -> Path:
     (The shared `tiny_model` trains 40 steps on every core, which takes minutes on a busy
     2-core machine; this one uses the app's own setting of one core.)
     """
-    import os
-
     from engine.common.paths import sample_file
-    from engine.training import TrainConfig, train
 
-    home = tmp_path_factory.mktemp("ui-model-home")
-    old = os.environ.get("WENAN_HOME")
-    os.environ["WENAN_HOME"] = str(home)
-    try:
-        result = train(TrainConfig(data=str(sample_file()), name="tiny", max_steps=2, reserve_gui_core=True))
-    finally:
-        if old is None:
-            os.environ.pop("WENAN_HOME", None)
-        else:
-            os.environ["WENAN_HOME"] = old
-    return result.path
+    return _train_briefly(tmp_path_factory, sample_file(), "tiny")
 
 
 @pytest.fixture
@@ -60,6 +64,24 @@ def ui_model(ui_model_dir, wenan_home) -> str:
 
     shutil.copytree(ui_model_dir, wenan_home / "models" / "tiny")
     return "tiny"
+
+
+@pytest.fixture(scope="session")
+def ui_pairs_model_dir(tmp_path_factory) -> Path:
+    """The same on the bundled prompt → copy pairs, once per session: the Write page shows
+    such a model the scenario form."""
+    from engine.common.paths import sample_file
+
+    return _train_briefly(tmp_path_factory, sample_file().parent / "shop_pairs.csv", "tiny-pairs")
+
+
+@pytest.fixture
+def ui_pairs_model(ui_pairs_model_dir, wenan_home) -> str:
+    """That model, copied into this test's library as "tiny-pairs"."""
+    import shutil
+
+    shutil.copytree(ui_pairs_model_dir, wenan_home / "models" / "tiny-pairs")
+    return "tiny-pairs"
 
 
 @pytest.fixture(autouse=True)

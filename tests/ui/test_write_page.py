@@ -1,11 +1,8 @@
 """The Write page: scenario forms, keyboard shortcuts, cancel, and plain-text models."""
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt
 
-from engine.models.card import CARD_FILE
 from ui.pages.write_form import PromptForm
 
 LONG = 120_000
@@ -71,13 +68,13 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model, engine_g
     assert all(card.text().startswith("青禾") for card in page.cards)
 
 
-def test_models_trained_on_pairs_get_the_scenario_form(window, ui_model, wenan_home):
-    meta_file = wenan_home / "models" / ui_model / CARD_FILE
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
+def test_models_trained_on_pairs_get_the_scenario_form(window, ui_model, ui_pairs_model):
     window.state.models_changed.emit()
     page = window.write_page
     window.show_page("write")
+    page.model_combo.setCurrentIndex(page.model_combo.findData(ui_model))
+    assert page.form.is_text_mode() and not page.form.scenario_area.isVisible()  # it learnt plain text
+    page.model_combo.setCurrentIndex(page.model_combo.findData(ui_pairs_model))
     assert not page.form.is_text_mode() and page.form.scenario_area.isVisible()
     assert "prompt → copy pairs" in page.model_info.text()
 
