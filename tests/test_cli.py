@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -158,20 +159,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_two_process_accelerate_launch_on_cpu(wenan_home):
+def _launch_two_processes(home: Path, name: str, *extra: str) -> subprocess.Popen:
+    """`accelerate launch` of 2 training processes on the CPU, in a process group of their own (as a
+    terminal's foreground job is, which Ctrl+C signals as a whole)."""
     launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
-    proc = subprocess.run(
-        # --multi_gpu starts torchrun workers; on a machine without GPUs they train on the CPU with gloo
+    return subprocess.Popen(
+        # --multi_gpu starts torchrun workers; with no GPU visible they train on the CPU with gloo
         [launcher, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE), "--name", "multi", "--max-steps", "6",
-         "--batch-size", "4", "--json"],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
-        env=subprocess_env(wenan_home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    done = [e for e in json_lines(proc.stdout) if e["event"] == "done"]
+         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE),
+         "--name", name, "--max-steps", "12", "--batch-size", "4", "--device", "cpu", "--json", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
+        env=subprocess_env(home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES=""))
+
+
+@pytest.mark.slow
+def test_two_processes_ctrl_c_then_resume_match_a_straight_run(wenan_home):
+    import torch
+    from safetensors.torch import load_file
+
+    straight = _launch_two_processes(wenan_home, "straight")
+    out, err = straight.communicate(timeout=600)
+    assert straight.returncode == 0, err[-3000:]
+    done = [e for e in json_lines(out) if e["event"] == "done"]
     assert len(done) == 1  # only the main process reports and saves
-    assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 6
-    assert (wenan_home / "models" / "multi" / "model.safetensors").is_file()
+    assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 12
+
+    proc = _launch_two_processes(wenan_home, "cut")
+    try:
+        _read_until(proc, lambda e: e.get("step", 0) >= 3)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C: the launcher and both ranks get it
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err[-3000:]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # both ranks have exited too, not only the launcher
+    cancelled = json_lines(out)[-1]
+    assert cancelled["event"] == "cancelled" and 3 <= cancelled["step"] < 12
+    state = json.loads((wenan_home / "runs" / "cut" / "state.json").read_text())
+    assert state["checkpoint"] == f"checkpoint-{cancelled['step']}"
+    rng = torch.load(wenan_home / "runs" / "cut" / state["checkpoint"] / "rng.pt", weights_only=True)
+    ranks = rng["by_rank"]  # each rank's own random stream (its dropout masks), not rank 0's twice
+    assert len(ranks) == 2 and not torch.equal(ranks[0]["torch"], ranks[1]["torch"])
+
+    resumed = _launch_two_processes(wenan_home, "cut", "--resume")
+    out, err = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, err[-3000:]
+    assert json_lines(out)[-1]["event"] == "done" and not (wenan_home / "runs" / "cut").exists()
+    expected = load_file(str(wenan_home / "models" / "straight" / "model.safetensors"))
+    got = load_file(str(wenan_home / "models" / "cut" / "model.safetensors"))
+    assert got.keys() == expected.keys()
+    for key in expected:
+        torch.testing.assert_close(got[key], expected[key], rtol=0, atol=1e-6)
 
 
 def test_generated_drafts_land_in_history_and_export(tiny_model, wenan_home, tmp_path):
