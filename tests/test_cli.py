@@ -66,9 +66,17 @@ def test_train_generate_models_end_to_end(wenan_home):
 
 
 def test_doctor_reports_versions_device_and_folder(wenan_home):
+    import torch
+
+    from engine.models import choose_device
+
     proc = cli(wenan_home, "doctor")
     assert proc.returncode == 0, proc.stderr
-    assert "torch" in proc.stdout and "Device" in proc.stdout and "cpu" in proc.stdout
+    device = choose_device("auto")  # the CPU here, a GPU on a machine that has one
+    rows = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in proc.stdout.splitlines() if line.strip())
+    assert rows["Device"] == f"{device.kind} ({device.dtype})"
+    assert rows["GPU"] == (device.name if device.kind != "cpu" else "none")
+    assert rows["torch"] == torch.__version__
     assert str(wenan_home) in proc.stdout
 
 
