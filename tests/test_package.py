@@ -143,8 +143,8 @@ def test_desktop_entry_starts_the_installed_command():
 
 # ---- the self-test itself ----
 
-ALL_STEPS = ("data folder", "sample data", "model classes", "training", "generation", "history", "CSV export",
-             "window")
+ALL_STEPS = ("data folder", "offline", "sample data", "model classes", "training", "generation", "LoRA", "history",
+             "CSV export", "window")
 
 
 def _self_test_lines(stdout: str) -> dict[str, str]:
