@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 STAMP  := $(VENV)/.installed
 
-.PHONY: run demo test lint-imports bench venv clean i18n screenshots package test-package
+.PHONY: run demo test test-gpu lint-imports bench venv clean i18n screenshots package test-package
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
 	$(BIN)/lint-imports
 
+# The tests marked `gpu` (skipped by `make test`): on a machine with an NVIDIA GPU and a CUDA torch.
+test-gpu: $(STAMP)
+	QT_QPA_PLATFORM=offscreen HF_HUB_OFFLINE=1 WENAN_GPU_TESTS=1 $(BIN)/python -m pytest -m gpu
+
 lint-imports: $(STAMP)
 	$(BIN)/lint-imports
 
@@ -38,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/train_speed.py
 	$(BIN)/python bench/generate_speed.py
 	$(BIN)/python bench/insight_speed.py
+	$(BIN)/python bench/data_load_speed.py
 
 # Refresh the Qt Linguist sources from ui/ (existing translations are kept), then compile them.
 I18N_TS := resources/i18n/wenan_zh_CN.ts

@@ -10,7 +10,11 @@ them compiled); --no-compile measures them as they are, e.g. with PYTHONDONTWRIT
 and no __pycache__, where every start compiles them again. --baseline REF launches the
 tree of a git commit too, alternating with this one, and prints the ratio.
 
+--exe launches a built bundle's executable instead (target: a median of at most 2 s after a
+first warm start; tests/test_package.py only keeps a ceiling a busy CI machine cannot miss).
+
     .venv/bin/python bench/ui_startup.py [-n 9] [--xvfb] [--with-model] [--baseline main]
+    .venv/bin/python bench/ui_startup.py --exe dist/wenan-studio/wenan-studio
 """
 from __future__ import annotations
 
@@ -38,13 +42,17 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def launch(tree: Path, env: dict) -> tuple[float, float, dict]:
+BUNDLE_TARGET_S = 2.0
+
+
+def launch(tree: Path, env: dict, exe: Path | None = None) -> tuple[float, float, dict]:
     """(seconds to the window, CPU seconds the whole run took, the probe's report).
 
     The CPU time barely moves with other processes' load, which on a shared 2-core machine
     can double the wall time; the run ends right after the window is exposed."""
     cpu, started = _children_cpu(), time.time()
-    proc = subprocess.run([sys.executable, str(tree / "main.py")], env=dict(env, PYTHONPATH=str(tree)), cwd=tree,
+    command = [str(exe)] if exe else [sys.executable, str(tree / "main.py")]
+    proc = subprocess.run(command, env=dict(env, PYTHONPATH=str(tree)), cwd=tree,
                           capture_output=True, text=True, timeout=120)
     cpu = _children_cpu() - cpu
     for line in proc.stdout.splitlines():
@@ -105,7 +113,10 @@ def main() -> int:
     parser.add_argument("--wait-quiet", type=float, default=0, metavar="S",
                         help="first wait up to S seconds for the load average to fall below --quiet-load")
     parser.add_argument("--quiet-load", type=float, default=1.0)
+    parser.add_argument("--exe", type=Path, help="a built bundle's executable instead of `python main.py`")
     args = parser.parse_args()
+    if args.exe and args.baseline:
+        parser.error("--exe and --baseline measure different things: use one")
     load = workspace.wait_for_low_load(args.wait_quiet, args.quiet_load) if args.wait_quiet else os.getloadavg()[0]
     with contextlib.ExitStack() as stack:
         home = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -127,13 +138,13 @@ def main() -> int:
             env.pop("WAYLAND_DISPLAY", None)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         for tree in trees.values():
-            launch(tree, env)  # warm the OS file cache once, as a second start would be
+            launch(tree, env, args.exe)  # warm the OS file cache once, as a second start would be
         times: dict[str, list[float]] = {name: [] for name in trees}
         cpu: dict[str, list[float]] = {name: [] for name in trees}
         heavy: set[str] = set()
         for _ in range(args.n):
             for name, tree in trees.items():  # alternating, so both see the same load
-                seconds, cpu_s, report = launch(tree, env)
+                seconds, cpu_s, report = launch(tree, env, args.exe)
                 times[name].append(seconds)
                 cpu[name].append(cpu_s)
                 heavy.update(report["heavy_modules"] if name == "this tree" else ())
@@ -149,6 +160,9 @@ def main() -> int:
         cpu_ratio = statistics.median(cpu["this tree"]) / statistics.median(cpu[args.baseline])
         print(f"  ratio this tree / {args.baseline}: {ratio:.2f} (CPU time {cpu_ratio:.2f})")
     print(f"heavy modules loaded at that moment: {sorted(heavy) or 'none'}")
+    if args.exe:
+        median = statistics.median(times["this tree"])
+        print(f"bundle target: median <= {BUNDLE_TARGET_S} s: {'met' if median <= BUNDLE_TARGET_S else 'NOT met'}")
     return 0
 
 

@@ -27,6 +27,17 @@ import sitecustomize  # noqa: E402,F401  -- the same socket guard as in subproce
 sys.path.remove(str(NETGUARD))
 
 
+def pytest_runtest_setup(item):
+    """Tests marked `gpu` run only when asked for (WENAN_GPU_TESTS=1), and then fail without CUDA."""
+    if item.get_closest_marker("gpu") is None:
+        return
+    if os.environ.get("WENAN_GPU_TESTS") != "1":
+        pytest.skip("needs a CUDA GPU: opt in with WENAN_GPU_TESTS=1 (make test-gpu)")
+    import torch
+    if not torch.cuda.is_available():
+        pytest.fail("WENAN_GPU_TESTS=1 but torch sees no CUDA GPU (is this the CPU build of torch?)")
+
+
 # Where other programs keep models (engine.models.stores): pointed away from the real user folders.
 STORE_ENV = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "MODELSCOPE_CACHE", "JAN_DATA_FOLDER",
              "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "APPDATA", "LOCALAPPDATA")
@@ -136,11 +147,11 @@ def wenan_home_at(home: Path):
 
 @pytest.fixture(scope="session")
 def scratch_model_dir(tmp_path_factory) -> Path:
-    """A scratch model trained briefly on the bundled sample, built once per session."""
+    """A scratch model trained briefly on the bundled sample, on the CPU, built once per session."""
     from engine.training import TrainConfig, train
 
     with wenan_home_at(tmp_path_factory.mktemp("session-home")):
-        result = train(TrainConfig(data=str(SAMPLE), name="tiny", max_steps=40, batch_size=8))
+        result = train(TrainConfig(data=str(SAMPLE), name="tiny", max_steps=40, batch_size=8, device="cpu"))
     return result.path
 
 

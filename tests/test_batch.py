@@ -3,6 +3,7 @@ mapping errors, and resuming after cancel, after kill -9 and after a torn journa
 from __future__ import annotations
 
 import csv
+import io
 import json
 import signal
 import subprocess
@@ -38,7 +39,7 @@ def _sheet(tmp_path: Path, rows: list[int], name: str = "products.csv") -> Path:
 def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads the UTF-8
-    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))  # quoted cells may hold line breaks
     return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
 
 
@@ -95,6 +96,32 @@ def test_xlsx_out_keeps_text_as_text(tiny_model, tmp_path):
     run_batch(tiny_model, products, "slogan", csv_out, n=1, gen_overrides=GEN)
     _header, rows = _read_csv(csv_out)
     assert [(r["产品"], r["卖点"]) for r in rows] == [("'=1+2 毛巾", "'-吸水快"), ("'@竹纤维浴巾", "柔软")]
+
+
+# Header cells a shop's sheet may hold, or a hostile one may: formulas, DDE, quotes, line breaks
+# and a control character XML cannot hold.
+HOSTILE_HEADER = ["产品", '=HYPERLINK("http://evil.example","点我")', "+卖点", "@SUM(A1)", "-受众", "\r备注",
+                  'say "hi", then\nleave', "价格\x07", "=1+1"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_hostile_header_cells_come_out_as_plain_text(tiny_model, tmp_path, suffix):
+    products = tmp_path / "products.csv"
+    with products.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([HOSTILE_HEADER, ["竹纤维毛巾", *(f"c{i}" for i in range(1, len(HOSTILE_HEADER)))]])
+    out = tmp_path / f"copy{suffix}"
+    run_batch(tiny_model, products, "slogan", out, n=1, gen_overrides=GEN)
+    added = ["variant_1", "flags_1", LABEL_COLUMN]
+    if suffix == ".csv":
+        header, _rows = _read_csv(out)
+        assert header == ["产品", '\'=HYPERLINK("http://evil.example","点我")', "'+卖点", "'@SUM(A1)", "'-受众",
+                          "备注", 'say "hi", then\nleave', "价格\x07", "'=1+1", *added]
+        return
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    first = next(sheet.iter_rows(max_row=1))
+    assert [c.value for c in first] == [*HOSTILE_HEADER[:5], "备注", HOSTILE_HEADER[6], "价格", "=1+1",
+                                        *added]  # names are read trimmed; XML cannot hold \x07
+    assert {c.data_type for c in first} == {"s"}  # text, never a formula
 
 
 def test_columns_are_mapped_by_name_or_refused_clearly(tmp_path):

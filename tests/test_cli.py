@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import signal
@@ -11,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLE, subprocess_env
+
+from engine.quality.checks import CheckContext, check_variant
+from engine.quality.memorisation import memo_for_model
 
 MAIN = str(ROOT / "main.py")
 
@@ -40,13 +44,17 @@ def test_train_generate_models_end_to_end(wenan_home):
     assert done["val_loss"] > 0 and done["tokens_per_s"] > 0
     assert "Traceback" not in proc.stderr
 
-    proc = cli(wenan_home, "generate", "shop", "--prompt", "这款保温杯", "-n", "3", "--seed", "4",
+    # "最好" is an absolute claim: a plain-text model repeats the opening, so every variant carries the flag
+    proc = cli(wenan_home, "generate", "shop", "--prompt", "这款最好的保温杯", "-n", "3", "--seed", "4",
                "--max-new-tokens", "20", "--json")
     assert proc.returncode == 0, proc.stderr
     events = json_lines(proc.stdout)
     variants = [e for e in events if e["event"] == "variant"]
-    assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款保温杯") for v in variants)
-    assert all(isinstance(v["flags"], list) for v in variants)
+    assert 1 <= len(variants) <= 3 and all(v["text"].startswith("这款最好的保温杯") for v in variants)
+    context = CheckContext(memo=memo_for_model("shop"))
+    for v in variants:
+        assert any({"check": "absolute_terms", "span": [2, 4], "match": "最好"}.items() <= f.items() for f in v["flags"])
+        assert v["flags"] == [f.to_dict() for f in check_variant(v["text"], context)]  # all of them, as checked here
     assert events[-1]["event"] == "done" and events[-1]["elapsed_s"] >= events[-1]["first_text_s"] > 0
 
     proc = cli(wenan_home, "models", "--json")
@@ -58,9 +66,17 @@ def test_train_generate_models_end_to_end(wenan_home):
 
 
 def test_doctor_reports_versions_device_and_folder(wenan_home):
+    import torch
+
+    from engine.models import choose_device
+
     proc = cli(wenan_home, "doctor")
     assert proc.returncode == 0, proc.stderr
-    assert "torch" in proc.stdout and "Device" in proc.stdout and "cpu" in proc.stdout
+    device = choose_device("auto")  # the CPU here, a GPU on a machine that has one
+    rows = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in proc.stdout.splitlines() if line.strip())
+    assert rows["Device"] == f"{device.kind} ({device.dtype})"
+    assert rows["GPU"] == (device.name if device.kind != "cpu" else "none")
+    assert rows["torch"] == torch.__version__
     assert str(wenan_home) in proc.stdout
 
 
@@ -151,20 +167,59 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_two_process_accelerate_launch_on_cpu(wenan_home):
+def _launch_two_processes(home: Path, name: str, *extra: str) -> subprocess.Popen:
+    """`accelerate launch` of 2 training processes on the CPU, in a process group of their own (as a
+    terminal's foreground job is, which Ctrl+C signals as a whole)."""
     launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
-    proc = subprocess.run(
-        # --multi_gpu starts torchrun workers; on a machine without GPUs they train on the CPU with gloo
+    return subprocess.Popen(
+        # --multi_gpu starts torchrun workers; with no GPU visible they train on the CPU with gloo
         [launcher, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE), "--name", "multi", "--max-steps", "6",
-         "--batch-size", "4", "--json"],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
-        env=subprocess_env(wenan_home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    done = [e for e in json_lines(proc.stdout) if e["event"] == "done"]
+         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE),
+         "--name", name, "--max-steps", "12", "--batch-size", "4", "--device", "cpu", "--json", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
+        env=subprocess_env(home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES=""))
+
+
+@pytest.mark.slow
+def test_two_processes_ctrl_c_then_resume_match_a_straight_run(wenan_home):
+    import torch
+    from safetensors.torch import load_file
+
+    straight = _launch_two_processes(wenan_home, "straight")
+    out, err = straight.communicate(timeout=600)
+    assert straight.returncode == 0, err[-3000:]
+    done = [e for e in json_lines(out) if e["event"] == "done"]
     assert len(done) == 1  # only the main process reports and saves
-    assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 6
-    assert (wenan_home / "models" / "multi" / "model.safetensors").is_file()
+    assert done[0]["device"].endswith("× 2") and done[0]["steps"] == 12
+
+    proc = _launch_two_processes(wenan_home, "cut")
+    try:
+        _read_until(proc, lambda e: e.get("step", 0) >= 3)
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl+C: the launcher and both ranks get it
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, err[-3000:]
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # both ranks have exited too, not only the launcher
+    cancelled = json_lines(out)[-1]
+    assert cancelled["event"] == "cancelled" and 3 <= cancelled["step"] < 12
+    state = json.loads((wenan_home / "runs" / "cut" / "state.json").read_text())
+    assert state["checkpoint"] == f"checkpoint-{cancelled['step']}"
+    rng = torch.load(wenan_home / "runs" / "cut" / state["checkpoint"] / "rng.pt", weights_only=True)
+    ranks = rng["by_rank"]  # each rank's own random stream (its dropout masks), not rank 0's twice
+    assert len(ranks) == 2 and not torch.equal(ranks[0]["torch"], ranks[1]["torch"])
+
+    resumed = _launch_two_processes(wenan_home, "cut", "--resume")
+    out, err = resumed.communicate(timeout=600)
+    assert resumed.returncode == 0, err[-3000:]
+    assert json_lines(out)[-1]["event"] == "done" and not (wenan_home / "runs" / "cut").exists()
+    expected = load_file(str(wenan_home / "models" / "straight" / "model.safetensors"))
+    got = load_file(str(wenan_home / "models" / "cut" / "model.safetensors"))
+    assert got.keys() == expected.keys()
+    for key in expected:
+        torch.testing.assert_close(got[key], expected[key], rtol=0, atol=1e-6)
 
 
 def test_generated_drafts_land_in_history_and_export(tiny_model, wenan_home, tmp_path):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import datetime
 import hashlib
 import json
@@ -11,10 +12,12 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 from conftest import ROOT, subprocess_env
 
 from engine.common import ConfigError, DataFileError
+from engine.common.memory import MemoryStatusEx, windows_memory_status
 from engine.data import (CleanOptions, CleanReport, DataSet, Sample, clean_samples, clean_text, detect_encoding,
                          inspect_file, load_data, open_data)
 
@@ -119,6 +122,28 @@ def test_cp1252_csv_from_excel(tmp_path):
     data = load_data(path)
     assert data.encoding == "cp1252"
     assert texts(data) == [WESTERN_ROWS[1][1], WESTERN_ROWS[2][1]]
+
+
+UNICODE_ROWS = [["标题", "文案", "价格"],
+                ["竹纤维毛巾", "柔软亲肤，吸水快\n两条装", "19.9"],
+                ["保温杯", "12小时长效保温, 不锈钢内胆", "59"]]
+
+
+@pytest.mark.parametrize("name, codec, delimiter", [
+    ("products.tsv", "utf-16-le", "\t"),   # Excel's "Unicode text": UTF-16 LE with a BOM, tabs, CRLF
+    ("products.csv", "utf-16-le", ","),
+    ("products.csv", "utf-16-be", ";"),
+])
+def test_utf16_tables_are_read_as_tables(tmp_path, name, codec, delimiter):
+    def cell(value: str) -> str:
+        return f'"{value}"' if any(c in value for c in (delimiter, "\n", ",")) else value
+    body = "\r\n".join(delimiter.join(cell(c) for c in row) for row in UNICODE_ROWS) + "\r\n"
+    bom = b"\xff\xfe" if codec.endswith("le") else b"\xfe\xff"
+    path = write(tmp_path, name, bom + body.encode(codec))
+    info = inspect_file(path)
+    assert (info.encoding, info.columns, info.text_column, info.prompt_column) == ("utf-16", UNICODE_ROWS[0], "文案", "标题")
+    data = load_data(path, clean=CleanOptions(normalize_whitespace=False))
+    assert [(s.prompt, s.text) for s in data.samples] == [(r[0], r[1]) for r in UNICODE_ROWS[1:]]
 
 
 @pytest.mark.parametrize("text", [
@@ -229,7 +254,6 @@ def test_explicit_columns(tmp_path):
 
 
 def test_xlsx_first_sheet_numbers_dates_and_empty_rows(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["标题", "文案", "价格", "上架日期"])
@@ -404,7 +428,7 @@ def test_default_size_limit_leaves_room_to_train(monkeypatch):
     import engine.common.memory
     from engine.data import max_data_bytes
     monkeypatch.delenv("WENAN_MAX_DATA_MB", raising=False)
-    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    ram = windows_memory_status()[0] if sys.platform == "win32" else os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     # Preparing a file for training peaks at about 30 bytes of memory per byte of file
     # (measured on 50 MB of copy), so the limit must keep that under half the memory.
     assert 0 < max_data_bytes() * 30 <= ram / 2
@@ -423,6 +447,26 @@ def test_windows_memory_comes_from_the_system(monkeypatch):
     assert engine.models.device.available_memory(choice) == 5 * 2**30
     monkeypatch.setattr(engine.common.memory, "windows_memory_status", lambda: None)
     assert engine.common.memory.physical_memory() is None and engine.models.device.available_memory(choice) == 16 * 2**30
+
+
+def test_the_windows_memory_structure_has_the_documented_layout():
+    # MEMORYSTATUSEX is 64 bytes on 32- and 64-bit Windows; a wrong field type shifts every figure after it
+    assert ctypes.sizeof(MemoryStatusEx) == 64
+    assert (MemoryStatusEx.ullTotalPhys.offset, MemoryStatusEx.ullAvailPhys.offset,
+            MemoryStatusEx.ullAvailExtendedVirtual.offset) == (8, 16, 56)
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows only: the Windows job of .github/workflows/package.yml runs it")
+def test_windows_memory_from_the_real_system_call():
+    from engine.common.memory import available_ram, physical_memory
+    total, free = windows_memory_status()
+    # The same figure through another door: WMI's TotalPhysicalMemory
+    proc = subprocess.run(["powershell", "-NoProfile", "-Command",
+                           "(Get-CimInstance Win32_ComputerSystem).TotalPhysicalMemory"],
+                          capture_output=True, text=True, timeout=120)
+    wmi = int(proc.stdout.strip())
+    assert abs(total - wmi) <= wmi * 0.02, (total, wmi)
+    assert 0 < free <= total and physical_memory() == total and 0 < available_ram() <= total
 
 
 @pytest.mark.parametrize("bad_line", ['{"text": "没有结尾"', '{"title": "未知字段"}', '["列表"]', '{"text": ["x"]}'])
@@ -506,14 +550,16 @@ def test_load_data_applies_cleaning(tmp_path):
     assert texts(raw)[0] == "<p>联系 a@b.cn 下单</p>" and len(raw.samples) == 3
 
 
-def test_ten_megabytes_load_fast(tmp_path):
+def test_ten_megabytes_load_in_reasonable_time(tmp_path):
     base = "这款竹纤维毛巾柔软亲肤，吸水性强不掉毛。全家适用，清洗方便！夏季新款纯棉，透气舒适。" * 40
     lines = [f"第{i}条<b>{base[i % 997:i % 997 + 20 + i % 101]}</b> 电话13812345678" for i in range(45000)]
     path = write(tmp_path, "big.txt", "\n".join(lines))
     assert path.stat().st_size > 10 * 10**6
     start = time.perf_counter()
     data = load_data(path)
-    assert time.perf_counter() - start < 5.0  # about 0.7 s on a laptop core
+    # A ceiling for a busy 2-core CI machine, far above the target (< 5 s) that bench/data_load_speed.py checks:
+    # it catches work that grows with the square of the file, not a slow machine.
+    assert time.perf_counter() - start < 60.0
     assert data.report.phones_masked == data.report.html_stripped == len(data.samples) == len(lines)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from markdown_it import MarkdownIt
 
 from engine.common import ExportError
 from engine.history import History
@@ -161,8 +162,7 @@ def test_markdown_escapes_what_would_break_the_layout(history, tmp_path):
     md = export(history.search("不是标题"), tmp_path / "out.md").read_text(encoding="utf-8")
     assert "\\| a \\| b \\|" in md and "> \\# 不是标题" in md and "> \\- 不是列表" in md
     assert "> 1\\. 也不是" in md and "\\<script\\>" in md and "\\*不加粗\\*" in md
-    markdown_it = pytest.importorskip("markdown_it")
-    html = markdown_it.MarkdownIt("commonmark").enable("table").render(md)
+    html = MarkdownIt("commonmark").enable("table").render(md)
     assert "<table" not in html and "<script>" not in html and "<em>" not in html and "<a " not in html
     assert html.count("<h1>") == 1 and html.count("<h2>") == 1  # only our own headings
     assert "# 不是标题<br />" in html and "*不加粗*" in html and "<blockquote>" in html

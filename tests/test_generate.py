@@ -18,27 +18,54 @@ def test_variants_stream_whole_characters_and_match_the_result(tiny_model):
     assert 1 <= len(result.variants) <= 4 and result.seed == 11 and not result.cancelled
     for index, text in zip(result.indices, result.variants):
         streamed = "".join(deltas[index])
-        assert "\ufffd" not in streamed
         assert streamed.strip() == text
         assert text.startswith("这款保温杯")  # a plain-text model continues the opening words
     assert result.first_text_s is not None and result.first_text_s <= result.elapsed_s
+
+
+def _byte_tokens(tok, data: bytes) -> list[int]:
+    """One byte-level token per byte, through GPT-2's byte-to-character table (which every byte has)."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    others = [b for b in range(256) if b not in printable]
+    char = {**{b: chr(b) for b in printable}, **{b: chr(256 + n) for n, b in enumerate(others)}}
+    ids = [tok.convert_tokens_to_ids(char[b]) for b in data]
+    assert tok.unk_token_id not in ids and None not in ids
+    return ids
+
+
+def _stream(tok, stop_ids, opening: str, tokens: list[int]) -> tuple[list[str], str]:
+    """Feed `tokens` one at a time to the streamer; the deltas it sent and its final text."""
+    import torch
+    got: list[TextEvent] = []
+    streamer = gen._VariantStreamer(tok, 1, stop_ids, got.append, opening, 0.0)
+    streamer.put(torch.tensor([[5, 6]]))  # the prompt is skipped
+    for token in tokens:
+        streamer.put(torch.tensor([token]))
+    streamer.end()
+    return [e.delta for e in got], streamer.text(0)
 
 
 def test_streamer_holds_back_a_split_character(tiny_model):
     lm = load_model(tiny_model)
     tok = lm.tokenizer
     # 鑫 is rare in the sample, so its three UTF-8 bytes are separate byte-level tokens
-    pieces = [tok.convert_tokens_to_ids(t) for t in tok.convert_ids_to_tokens(tok.encode("鑫", add_special_tokens=False))]
+    pieces = tok.encode("鑫", add_special_tokens=False)
     assert len(pieces) >= 2
-    got: list[TextEvent] = []
-    streamer = gen._VariantStreamer(tok, 1, lm.stop_ids, got.append, "", 0.0)
-    import torch
-    streamer.put(torch.tensor([[5, 6]]))  # the prompt is skipped
-    for piece in pieces[:-1]:
-        streamer.put(torch.tensor([piece]))
-    assert got == []  # nothing until the character is whole
-    streamer.put(torch.tensor([pieces[-1]]))
-    assert [e.delta for e in got] == ["鑫"]
+    deltas, text = _stream(tok, lm.stop_ids, "", pieces[:-1])
+    assert deltas == [] and text == ""  # nothing until the character is whole
+    deltas, text = _stream(tok, lm.stop_ids, "", pieces)
+    assert deltas == ["鑫"] and text == "鑫"
+
+
+def test_bytes_that_form_no_character_are_dropped_and_the_rest_is_exact(tiny_model):
+    lm = load_model(tiny_model)
+    tok = lm.tokenizer
+    # A; a lead byte with no continuation; B; a lone continuation byte; 鑫 in three pieces; C;
+    # and the first two bytes of 中 when generation ends
+    data = b"A" + b"\xe9" + b"B" + b"\x80" + "鑫".encode() + b"C" + "中".encode()[:2]
+    deltas, text = _stream(tok, lm.stop_ids, "这款", _byte_tokens(tok, data))
+    assert deltas == ["这款A", "B", "鑫", "C"]  # whole characters, each sent once, the opening with the first
+    assert text == "这款AB鑫C"  # what the result and the history keep: no U+FFFD, nothing else lost
 
 
 def test_one_batched_generate_call_for_all_variants(tiny_model, monkeypatch):

@@ -86,17 +86,17 @@ def test_a_prompt_that_fills_the_model_is_cut_at_its_start_and_says_so(tiny_mode
 
 @pytest.mark.parametrize("err", OOM_ERRORS[:3], ids=["cpu-linux", "cpu-windows", "cuda"])
 def test_out_of_memory_while_generating_becomes_advice_and_the_next_try_works(tiny_model, monkeypatch, err):
-    lm = load_model(tiny_model)
+    lm = load_model(tiny_model, "cpu")  # the advice below is the CPU's
     fail_once(monkeypatch, lm.model, "generate", err)
     cfg = GenerateConfig(prompt="青禾", n=4, max_new_tokens=12, seed=3)
     with pytest.raises(OutOfMemoryError) as caught:
-        generate(tiny_model, cfg)
+        generate(tiny_model, cfg, device="cpu")
     assert caught.value.key == "generate_out_of_memory"
     text = str(caught.value)
     assert text.startswith(f"The {cpu_name()} ran out of memory") and "4 variants" in text
     assert "fewer variants" in text and "--device cpu" in text
-    result = generate(tiny_model, cfg)
-    assert result.variants and load_model(tiny_model) is lm  # still cached: no reload for the retry
+    result = generate(tiny_model, cfg, device="cpu")
+    assert result.variants and load_model(tiny_model, "cpu") is lm  # still cached: no reload for the retry
 
 
 def test_out_of_memory_while_loading_leaves_nothing_in_memory(tiny_model, monkeypatch):

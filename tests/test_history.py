@@ -150,6 +150,49 @@ def test_one_history_is_safe_to_share_between_threads():
         assert h.count() == 60 and h.count("乙 文案") == 20
 
 
+WRITER_PROCESS = r"""
+import sys
+from engine.history import History
+tag = sys.argv[1]
+print("ready", flush=True)
+sys.stdin.readline()  # both processes start together, on a history file that does not exist yet
+with History() as h:
+    for i in range(400):
+        run_id = h.add_run(tag, f"prompt {i}", {"n": 3}, i, [f"{tag}#{i}#{j}# 文案" for j in range(3)])
+        variant = h.get_run(run_id).variants[0]
+        h.set_favorite(variant.id, True)
+        h.edit_variant(variant.id, f"{tag}#{i}# 改过的文案")
+print("done", flush=True)
+"""
+
+
+def test_two_processes_write_the_same_history_at_once(wenan_home):
+    # The app and the CLI (or a second window) each hold their own connection to the one file.
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER_PROCESS, tag], cwd=ROOT, env=subprocess_env(wenan_home),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for tag in ("app", "cli")]
+    try:
+        assert [p.stdout.readline() for p in procs] == ["ready\n"] * 2
+        for p in procs:
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        outcomes = [p.communicate(timeout=300) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [(p.returncode, out, err) for p, (out, err) in zip(procs, outcomes)] == [(0, "done\n", "")] * 2
+
+    with History() as h:
+        assert h.recovered_from is None
+        for tag in ("app", "cli"):
+            assert h.count(model=tag) == 1200 and h.count(model=tag, favorites_only=True) == 400
+            assert texts(h.search(f"{tag}#7#")) == [f"{tag}#7# 改过的文案", f"{tag}#7#1# 文案", f"{tag}#7#2# 文案"]
+    with raw(wenan_home / "history.sqlite3") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        db.execute("INSERT INTO variant_search(variant_search) VALUES ('integrity-check')")
+
+
 # ---- search ----
 
 @pytest.fixture
@@ -190,15 +233,31 @@ def test_every_term_must_match(stocked):
     assert stocked.search("柔软 浴巾") == [] and stocked.search("纤维毛 回甘悠") == []
 
 
-@pytest.mark.parametrize("query", ['"AND OR*', '"', "NOT", "AND", "(", ")*", "a:b", "NEAR(x y)", "^x", "-",
-                                   "'; DROP TABLE runs; --", "col:*", "{text}: 毛巾"])
-def test_fts_syntax_in_user_queries_is_plain_text(stocked, query):
-    assert isinstance(stocked.search(query), list)
-    assert stocked.count() == 5
+# Rows that hold FTS5 operators as plain text, and one that holds the same words without them:
+# a query passed to FTS5 as syntax finds the last one (or raises) instead of the literal text.
+OPERATOR_TEXTS = ['say "AND OR* now', "a:b col:* ^x NEAR(x y)", "{text}: 毛巾 (限时)* -5元",
+                  "'; DROP TABLE runs; -- 不是注入", "and or not near text col a b x y drop table runs"]
 
 
-def test_a_query_full_of_fts_operators_finds_its_literal_text(stocked):
-    assert texts(stocked.search('"AND OR*')) == ['say "AND OR* now']
+@pytest.fixture
+def operators() -> History:
+    h = History()
+    for text in OPERATOR_TEXTS:
+        add(h, [text], model="ops", prompt="场景：广告语")
+    yield h
+    h.close()
+
+
+@pytest.mark.parametrize("query,found", [
+    ('"AND OR*', [0]), ('"', [0]), ("NOT", [4]), ("AND", [4, 0]), ("(", [2, 1]), (")*", [2]), ("a:b", [1]),
+    ("NEAR(x y)", [1]), ("^x", [1]), ("-", [3, 2]), ("'; DROP TABLE runs; --", [3]), ("col:*", [1]),
+    ("{text}: 毛巾", [2]), ("near x", [4, 1]),
+])
+def test_fts_syntax_in_user_queries_is_plain_text(operators, query, found):
+    expected = [OPERATOR_TEXTS[i] for i in found]  # newest first: the later rows come first
+    assert texts(operators.search(query)) == expected
+    assert operators.count(query) == len(expected)
+    assert operators.count() == len(OPERATOR_TEXTS)  # and nothing was dropped
 
 
 def test_filters_dates_order_and_paging():
@@ -454,13 +513,13 @@ def test_kill_9_in_the_middle_of_writes_loses_nothing_committed(wenan_home):
         for line in proc.stdout:
             reported.append(int(line))
             if len(reported) == 300:  # well into the loop: the next write is in flight
-                os.kill(proc.pid, signal.SIGKILL)
+                proc.kill()  # SIGKILL; TerminateProcess on Windows
                 break
         rest, err = proc.communicate(timeout=30)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == -signal.SIGKILL, err
+    assert proc.returncode == (-signal.SIGKILL if os.name == "posix" else 1), err
     reported += [int(x) for x in rest.split("\n")[:-1]]  # a last line without "\n" was cut mid-print
 
     with History() as h:

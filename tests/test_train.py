@@ -41,7 +41,8 @@ def test_finished_model_folder_holds_everything(scratch_model_dir):
 
 def test_events_cover_every_phase_and_stay_throttled():
     events = []
-    result = train(TrainConfig(data=str(SAMPLE), name="ev", max_steps=12, eval_every=4), on_event=events.append)
+    result = train(TrainConfig(data=str(SAMPLE), name="ev", max_steps=12, eval_every=4, device="cpu"),
+                   on_event=events.append)
     phases = [e.phase for e in events]
     assert phases[0] == "preparing" and phases[-1] == "done"
     assert {"training", "evaluating", "saving"} <= set(phases)
@@ -57,7 +58,7 @@ def _weights(name: str) -> dict:
 
 
 def test_cancel_then_resume_continues_exactly():
-    cfg = dict(data=str(SAMPLE), max_steps=12, eval_every=3, batch_size=4)
+    cfg = dict(data=str(SAMPLE), max_steps=12, eval_every=3, batch_size=4, device="cpu")  # bit-exact on the CPU
     train(TrainConfig(name="straight", **cfg))
 
     cancel = threading.Event()
@@ -191,7 +192,7 @@ def test_out_of_memory_becomes_advice(monkeypatch):
 
     monkeypatch.setattr(GPT2LMHeadModel, "forward", forward)
     with pytest.raises(OutOfMemoryError) as err:
-        train(TrainConfig(data=str(SAMPLE), name="oom", max_steps=10, batch_size=16))
+        train(TrainConfig(data=str(SAMPLE), name="oom", max_steps=10, batch_size=16, device="cpu"))
     text = str(err.value)
     assert "ran out of memory" in text and "batch size (now 16)" in text and "LoRA" in text
     assert not library.exists("oom")

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from conftest import ROOT, SAMPLE, subprocess_env, wenan_home_at
 
 from engine.common import ConfigError, ModelLoadError, OutOfMemoryError
 from engine.models import library
-from engine.training import TrainConfig, check_options, checkpoint, train
+from engine.training import MIN_BLOCK, TrainConfig, check_options, checkpoint, train
 
 KEEP = dict(data=str(SAMPLE), max_steps=4, batch_size=2)  # the interrupted run "keep"
 
@@ -86,10 +87,36 @@ def test_bad_numbers_are_refused_and_keep_an_interrupted_run(kept, field, value,
     _assert_untouched(kept)
 
 
-def test_what_the_cli_and_app_pass_is_accepted():
-    check_options(TrainConfig(data="x", name="x"))  # every default, as the CLI passes them
-    check_options(TrainConfig(data="x", name="x", epochs=1.0, max_steps=1, batch_size=512, grad_accum=1,
-                              block_size=8192, lr=1e-6, val_fraction=0.0, checkpoint_every_steps=1, seed=0))
+def test_the_cli_defaults_reach_training_and_are_accepted(monkeypatch):
+    import main
+    from engine.training import loop
+
+    class Passed(Exception):
+        pass
+
+    def fake_train(cfg, **kwargs):
+        raise Passed(cfg)
+
+    monkeypatch.setattr(loop, "train", fake_train)
+    monkeypatch.setattr("engine.cli._convert_base", lambda *args: None)
+    with pytest.raises(Passed) as passed:
+        main.main(["train", "x.txt", "--name", "x"])
+    cfg = passed.value.args[0]
+    assert (cfg.data, cfg.name, cfg.max_steps, cfg.block_size, cfg.checkpoint_every_steps) == ("x.txt", "x", None, None, None)
+    assert check_options(cfg) is None
+
+
+@pytest.mark.parametrize("field,accepted,refused", [
+    ("batch_size", 1, 0), ("grad_accum", 1, 0), ("max_steps", 1, 0), ("block_size", MIN_BLOCK, MIN_BLOCK - 1),
+    ("epochs", 1e-3, 0.0), ("lr", 1e-6, 0.0), ("val_fraction", 0.0, -1e-9), ("val_fraction", 0.5, 0.5 + 1e-9),
+    ("checkpoint_every_steps", 1, 0), ("seed", 0, -1), ("seed", 2**32 - 1, 2**32),
+])
+def test_each_limit_accepts_its_edge_and_refuses_one_step_past_it(field, accepted, refused):
+    base = TrainConfig(data="x", name="x")
+    assert check_options(replace(base, **{field: accepted})) is None
+    with pytest.raises(ConfigError) as err:
+        check_options(replace(base, **{field: refused}))
+    assert err.value.key in ("option_at_least", "option_positive", "option_range")
 
 
 def test_cli_refuses_a_negative_step_count_with_one_line(wenan_home):

@@ -51,6 +51,7 @@ class Heartbeat(QObject):
 
     def stop(self) -> dict:
         self._timer.stop()
+        self._tick()  # a stall that lasts until stop() counts too
         return self.summary()
 
     def _tick(self) -> None:

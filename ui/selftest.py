@@ -1,8 +1,9 @@
 """`wenan --self-test`: a headless smoke test of this copy of the app, bundled or not.
 
-Checks what a fresh install needs: the bundled sample, the model classes, a short
-training, generation, the history, a CSV export, the display (that the window can open here:
-the system libraries Qt needs) and the window. Prints one line per
+Checks what a fresh install needs: that it is offline, the bundled sample, the model
+classes, a short training, generation, a LoRA adapter on a pretrained base, the history,
+a CSV export, the display (that the window can open here: the system libraries Qt needs)
+and the window. Prints one line per
 step and exits 0 only if every step worked. All data goes to a temporary folder
 that is removed at the end; the user's library, history and settings are untouched.
 WENAN_DEBUG=1 adds tracebacks and Qt's messages.
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Callable
 
 MODEL = "self-test"
+LORA_MODEL = "self-test-lora"
 PROMPT = "这款保温杯"
 WINDOW_TIMEOUT_MS = 20_000
 
@@ -40,6 +42,17 @@ def step_data_folder(ctx: Context) -> str:
     from engine.common import paths
 
     return str(paths.data_dir())
+
+
+def step_offline(ctx: Context) -> str:
+    """Hugging Face libraries resolve everything locally: the bundle's runtime hook sets this even
+    when the user's environment asks for downloads (a source run: engine/__init__.py, unless set)."""
+    import huggingface_hub.constants  # what transformers and huggingface_hub both read
+
+    if not huggingface_hub.constants.HF_HUB_OFFLINE:
+        raise RuntimeError(f"downloads are allowed: HF_HUB_OFFLINE={os.environ.get('HF_HUB_OFFLINE')!r}, "
+                           f"TRANSFORMERS_OFFLINE={os.environ.get('TRANSFORMERS_OFFLINE')!r}")
+    return "Hugging Face downloads are off"
 
 
 def step_sample(ctx: Context) -> str:
@@ -94,6 +107,35 @@ def step_generate(ctx: Context) -> str:
     if not written:
         raise RuntimeError(f"no text was generated after the prompt: {result.variants!r}")
     return f"{len(result.variants)} variants in {result.elapsed_s:.1f} s, e.g. {written[0][:20]!r}…"
+
+
+def step_lora(ctx: Context) -> str:
+    """A pretrained base (a tiny Qwen2, saved as a download is) with a LoRA adapter: peft, its
+    loading and merging, which a bundle must have collected."""
+    import torch
+    from transformers import Qwen2Config, Qwen2ForCausalLM
+
+    from engine.common import paths
+    from engine.models import train_tokenizer
+    from engine.training import TrainConfig, train
+    from engine.writing import GenerateConfig, generate
+
+    base = ctx.home / "pretrained-base"
+    tok = train_tokenizer(paths.sample_file().read_text(encoding="utf-8").splitlines(), 512)
+    torch.manual_seed(0)
+    config = Qwen2Config(vocab_size=len(tok), hidden_size=32, intermediate_size=64, num_hidden_layers=1,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=128,
+                         bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+    Qwen2ForCausalLM(config).save_pretrained(base)
+    tok.save_pretrained(base)
+    result = train(TrainConfig(data=str(paths.sample_file()), name=LORA_MODEL, base=str(base), method="lora",
+                               max_steps=2, batch_size=4, lora_r=4, eval_max_batches=1, seed=1))
+    if result.path is None or not (result.path / "adapter_config.json").is_file():
+        raise RuntimeError(f"no adapter was saved (method {result.method}, cancelled={result.cancelled})")
+    out = generate(LORA_MODEL, GenerateConfig(prompt=PROMPT, n=1, max_new_tokens=8, seed=7))
+    if not out.variants:
+        raise RuntimeError("the base with its adapter wrote nothing")
+    return f"{result.step} LoRA steps on a Qwen2 base, adapter loaded, merged and drafting"
 
 
 def step_history(ctx: Context) -> str:
@@ -187,10 +229,12 @@ def step_window(ctx: Context) -> str:
 
 STEPS: list[tuple[str, Callable[[Context], str], tuple[str, ...]]] = [
     ("data folder", step_data_folder, ()),
+    ("offline", step_offline, ()),
     ("sample data", step_sample, ()),
     ("model classes", step_model_classes, ()),
     ("training", step_train, ("sample data",)),
     ("generation", step_generate, ("training",)),
+    ("LoRA", step_lora, ("sample data", "model classes")),
     ("history", step_history, ("generation",)),
     ("CSV export", step_export, ("history",)),
     ("display", step_display, ()),

@@ -157,6 +157,9 @@ class _VariantStreamer:
 
     Byte-level tokens can split a character's UTF-8 bytes; the incomplete tail
     decodes to U+FFFD, so text is held back until the character is whole.
+    Bytes that never form a character (a stray continuation byte, a lead byte
+    cut short, an unfinished character when generation ends) are dropped, from
+    the stream and the final text alike: copy never shows a U+FFFD box.
     """
 
     def __init__(self, tokenizer, n: int, stop_ids: tuple[int, ...], on_text: Callable[[TextEvent], None],

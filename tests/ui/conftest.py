@@ -4,9 +4,11 @@ and a check (as napari does) that no test leaves a QThread running.
 from __future__ import annotations
 
 import gc
+import threading
 import time
 import warnings
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 from PySide6.QtCore import QSettings, QThread
@@ -26,6 +28,23 @@ def pytest_collection_modifyitems(config, items):
                                                       "OpenType support missing for"))
 
 
+def _train_briefly(tmp_path_factory, data: Path, name: str) -> Path:
+    """A scratch model trained for 2 steps with the app's own setting of one core, in a data folder of its own."""
+    import os
+
+    from engine.training import TrainConfig, train
+
+    old = os.environ.get("WENAN_HOME")
+    os.environ["WENAN_HOME"] = str(tmp_path_factory.mktemp(f"{name}-home"))
+    try:
+        return train(TrainConfig(data=str(data), name=name, max_steps=2, reserve_gui_core=True)).path
+    finally:
+        if old is None:
+            os.environ.pop("WENAN_HOME", None)
+        else:
+            os.environ["WENAN_HOME"] = old
+
+
 @pytest.fixture(scope="session")
 def ui_model_dir(tmp_path_factory) -> Path:
     """A scratch model trained for 2 steps, once per session: the UI needs a model, not a good one.
@@ -33,22 +52,9 @@ def ui_model_dir(tmp_path_factory) -> Path:
     (The shared `tiny_model` trains 40 steps on every core, which takes minutes on a busy
     2-core machine; this one uses the app's own setting of one core.)
     """
-    import os
-
     from engine.common.paths import sample_file
-    from engine.training import TrainConfig, train
 
-    home = tmp_path_factory.mktemp("ui-model-home")
-    old = os.environ.get("WENAN_HOME")
-    os.environ["WENAN_HOME"] = str(home)
-    try:
-        result = train(TrainConfig(data=str(sample_file()), name="tiny", max_steps=2, reserve_gui_core=True))
-    finally:
-        if old is None:
-            os.environ.pop("WENAN_HOME", None)
-        else:
-            os.environ["WENAN_HOME"] = old
-    return result.path
+    return _train_briefly(tmp_path_factory, sample_file(), "tiny")
 
 
 @pytest.fixture
@@ -58,6 +64,24 @@ def ui_model(ui_model_dir, wenan_home) -> str:
 
     shutil.copytree(ui_model_dir, wenan_home / "models" / "tiny")
     return "tiny"
+
+
+@pytest.fixture(scope="session")
+def ui_pairs_model_dir(tmp_path_factory) -> Path:
+    """The same on the bundled prompt → copy pairs, once per session: the Write page shows
+    such a model the scenario form."""
+    from engine.common.paths import sample_file
+
+    return _train_briefly(tmp_path_factory, sample_file().parent / "shop_pairs.csv", "tiny-pairs")
+
+
+@pytest.fixture
+def ui_pairs_model(ui_pairs_model_dir, wenan_home) -> str:
+    """That model, copied into this test's library as "tiny-pairs"."""
+    import shutil
+
+    shutil.copytree(ui_pairs_model_dir, wenan_home / "models" / "tiny-pairs")
+    return "tiny-pairs"
 
 
 @pytest.fixture(autouse=True)
@@ -99,6 +123,52 @@ def no_thread_left_running(qapp):
     leftover = [job.name for job in running_jobs()]
     threads = _running_qthreads()
     assert not leftover and not threads, f"still running: jobs {leftover}, threads {threads}"
+
+
+class EngineGate:
+    """Holds a job inside the engine's own callback until the job is cancelled.
+
+    A test that clicks Stop while a job runs races the job: a fast machine can finish it
+    before the click lands. `hold` wraps the engine function the GUI calls; at the first
+    event for which `when` is true the worker waits, inside the engine, until the job's
+    cancel flag is set (the click) or `release()`, so Stop always lands mid-job.
+    """
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.reached = threading.Event()
+        self.released = threading.Event()
+
+    def hold(self, owner, name: str, callback: str, when: Callable[[Any], bool]) -> None:
+        """Wrap `owner.name` (called with `callback=` and `cancel=` keywords) to stop at `when`."""
+        real = getattr(owner, name)
+
+        def wrapped(*args, **kwargs):
+            inner, cancel = kwargs[callback], kwargs["cancel"]
+
+            def gated(event) -> None:
+                inner(event)
+                if not self.reached.is_set() and when(event):
+                    self.reached.set()
+                    deadline = time.monotonic() + LONG / 1000
+                    while not (cancel.is_set() or self.released.wait(0.01)) and time.monotonic() < deadline:
+                        pass
+            return real(*args, **dict(kwargs, **{callback: gated}))
+        self.monkeypatch.setattr(owner, name, wrapped)
+
+    def wait(self, qtbot) -> None:
+        """Until the worker is held."""
+        qtbot.waitUntil(self.reached.is_set, timeout=LONG)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+@pytest.fixture
+def engine_gate(monkeypatch):
+    gate = EngineGate(monkeypatch)
+    yield gate
+    gate.release()  # never leave a worker waiting
 
 
 class Dialogs:
@@ -152,7 +222,7 @@ def window(qtbot, dialogs, wenan_home):
 
     win = create_window()
     win.show()
-    qtbot.waitExposed(win)
+    qtbot.waitExposed(win, timeout=LONG)
     yield win
     stop_all_jobs(qtbot)
     if win.isVisible():

@@ -11,6 +11,8 @@ from engine.common.paths import resources_dir
 from engine.data import CleanOptions
 from ui.data_load import load_for_preview, training_source
 
+LONG = 120_000  # ms, as in conftest: a loaded 2-core machine
+
 PAIRS = resources_dir() / "samples" / "shop_pairs.csv"
 
 
@@ -23,7 +25,7 @@ def test_table_columns_are_guessed_and_can_be_changed(qtbot, window, driver):
     assert page.model.columnCount() == 2 and page.model.headerData(0, Qt.Orientation.Horizontal) == "Prompt"
 
     page.prompt_combo.setCurrentIndex(page.prompt_combo.findData(""))  # "(none)"
-    with qtbot.waitSignal(page.loaded, timeout=60_000):
+    with qtbot.waitSignal(page.loaded, timeout=LONG):
         page.reload()
     assert not window.state.data.data.is_pairs and page.model.columnCount() == 1
 
@@ -35,7 +37,7 @@ def test_another_choice_of_columns_uses_the_file_as_it_was_read(qtbot, window, d
     driver.load(str(copy))
     copy.unlink()  # a column change reads nothing again, so it works even now
     page.prompt_combo.setCurrentIndex(page.prompt_combo.findData(""))
-    with qtbot.waitSignal(page.loaded, timeout=60_000):
+    with qtbot.waitSignal(page.loaded, timeout=LONG):
         page.reload()
     assert not page.problem.isVisible() and not window.state.data.data.is_pairs
 
@@ -44,7 +46,7 @@ def test_cleaning_options_change_the_statistics(qtbot, window, driver):
     page = window.data_page
     driver.load()
     before = window.state.data.stats.samples
-    with qtbot.waitSignal(page.loaded, timeout=60_000):
+    with qtbot.waitSignal(page.loaded, timeout=LONG):
         page.min_chars.setValue(40)  # reloads after a short pause
     after = window.state.data
     assert after.stats.samples < before and after.data.report.short_dropped > 0
@@ -64,7 +66,7 @@ def test_dropping_a_file_on_the_window_loads_it(qtbot, window):
     window.show_page("history")
     drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)
-    with qtbot.waitSignal(window.data_page.loaded, timeout=60_000):
+    with qtbot.waitSignal(window.data_page.loaded, timeout=LONG):
         QApplication.sendEvent(window, drop)
     assert window.current_page() == "data"
     assert window.state.data.name == "shop_pairs.csv"

@@ -50,7 +50,7 @@ def texts(page) -> list[str]:
 def open_history(qtbot, window):
     page = window.history_page
     window.show_page("history")
-    qtbot.waitUntil(lambda: not page._stale)
+    qtbot.waitUntil(lambda: not page._stale, timeout=LONG)
     return page
 
 
@@ -69,7 +69,39 @@ def select(page, rows: list[int]) -> None:
 
 # ---- finding drafts ----
 
-def test_chinese_search_finds_the_right_rows_after_a_pause(qtbot, window):
+@pytest.fixture
+def long_search_pause(monkeypatch):
+    """A typing pause longer than any test waits, so no search starts on its own while a test types.
+
+    Request it before `window`: the page reads the delay when it is built.
+    """
+    from ui.pages import history_filter
+
+    monkeypatch.setattr(history_filter, "SEARCH_DELAY_MS", 10 * LONG)
+
+
+def search_now(qtbot, page, text: str) -> None:
+    """Type `text` and press Enter, which searches without waiting for the pause."""
+    page.filters.search.setText(text)
+    qtbot.keyClick(page.filters.search, Qt.Key.Key_Return)
+
+
+def test_typing_searches_once_after_the_pause(qtbot):
+    from ui.pages.history_filter import HistoryFilterBar
+
+    bar = HistoryFilterBar()
+    qtbot.addWidget(bar)
+    changes = []
+    bar.changed.connect(lambda: changes.append(bar.search.text()))
+    with qtbot.waitSignal(bar.changed, timeout=LONG):
+        bar.search.insert(MASK[0])  # two keys before the event loop runs: inside any pause
+        bar.search.insert(MASK[1])
+        assert changes == []  # still typing: nothing searched yet
+    qtbot.wait(10)
+    assert changes == [MASK[:2]]  # then one search, for the whole text
+
+
+def test_chinese_search_finds_the_right_rows(qtbot, long_search_pause, window):
     page = open_history(qtbot, window)
     assert page.empty_text.isVisible() and "No drafts yet" in page.empty_text.text()
     page.empty_button.click()  # the empty history leads to where drafts come from
@@ -85,21 +117,24 @@ def test_chinese_search_finds_the_right_rows_after_a_pause(qtbot, window):
     page.refreshed.connect(lambda: reloads.append(1))
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert page.filters.search.hasFocus()
+    page.filters.search.insert(MASK[0])  # typed a character at a time (QTest cannot type Chinese keys)
+    qtbot.wait(50)
+    page.filters.search.insert(MASK[1])
+    qtbot.wait(50)
+    assert reloads == []  # still typing: nothing searched yet
     with qtbot.waitSignal(page.refreshed, timeout=LONG):
-        page.filters.search.insert(MASK[0])  # typed a character at a time (QTest cannot type Chinese keys)
-        qtbot.wait(50)
-        page.filters.search.insert(MASK[1])
-        assert reloads == []  # still typing: nothing searched yet
-    assert len(reloads) == 1  # then one search, after the pause
+        qtbot.keyClick(page.filters.search, Qt.Key.Key_Return)  # Enter searches without waiting for the pause
+    qtbot.wait(50)
+    assert len(reloads) == 1  # once
     assert sorted(texts(page)) == sorted(["补水面膜，一片喝饱水", "熬夜急救面膜", "去年的面膜文案"])
     assert page.count_label.text() == "Matching: 3 of 6"
 
-    reload(qtbot, page, lambda: page.filters.search.setText("毛巾 吸水"))  # every word must occur
+    reload(qtbot, page, lambda: search_now(qtbot, page, "毛巾 吸水"))  # every word must occur
     assert texts(page) == ["竹纤维毛巾，吸水快"]
-    reload(qtbot, page, lambda: page.filters.search.setText("口红"))
+    reload(qtbot, page, lambda: search_now(qtbot, page, "口红"))
     assert page.empty_text.isVisible() and "No drafts match" in page.empty_text.text()
     assert page.count_label.text() == "Matching: 0 of 6"
     reload(qtbot, page, page.empty_button.click)  # "Show all drafts"
@@ -151,7 +186,7 @@ def test_a_long_history_loads_a_page_at_a_time(qtbot, window):
     assert page.model.rowCount() == 200  # the rest waits until the list scrolls there
     bar = page.table.verticalScrollBar()
     bar.setValue(bar.maximum())
-    qtbot.waitUntil(lambda: page.model.rowCount() == 400)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 400, timeout=LONG)
     select(page, [399])
     assert page.detail.text_view.toPlainText() == page.model.row(399).text
 
@@ -191,7 +226,7 @@ def test_the_detail_shows_the_request_settings_seed_and_checks(qtbot, window):
 
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert detail.text_view.hasFocus()
 
@@ -201,7 +236,7 @@ def test_favorites_persist_and_tell_the_other_pages(qtbot, window):
     run = add(history, ["补水面膜", "熬夜面膜"])
     page = open_history(qtbot, window)
     select(page, [0])
-    with qtbot.waitSignal(window.state.history_changed):
+    with qtbot.waitSignal(window.state.history_changed, timeout=LONG):
         page.detail.favorite_button.click()
     first, second = history.get_run(run).variants
     assert first.favorite and not second.favorite
@@ -220,7 +255,7 @@ def test_copying_selected_rows_with_ctrl_c(qtbot, window):
     select(page, [0, 2])
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
     qtbot.keyClick(page.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert QGuiApplication.clipboard().text() == "第一条\n\n第三条"
 
@@ -235,8 +270,8 @@ def test_delete_key_removes_the_selection_and_undo_brings_it_back(qtbot, window)
     doomed = [page.model.row(1).text, page.model.row(2).text]
     window.activateWindow()
     page.table.setFocus()
-    qtbot.waitUntil(page.table.hasFocus)
-    with qtbot.waitSignal(window.state.history_changed):
+    qtbot.waitUntil(page.table.hasFocus, timeout=LONG)
+    with qtbot.waitSignal(window.state.history_changed, timeout=LONG):
         qtbot.keyClick(page.table, Qt.Key.Key_Delete)
     assert page.count_label.text() == "Drafts: 4" and not set(doomed) & set(texts(page))
     assert history.count() == 4
@@ -343,7 +378,7 @@ def test_rerun_sends_the_same_request_to_the_write_page(qtbot, window):
     run = add(history, ["补水面膜"], fields={"product": "补水面膜"}, seed=99)
     page = open_history(qtbot, window)
     select(page, [0])
-    with qtbot.waitSignal(window.state.rerun) as sent:
+    with qtbot.waitSignal(window.state.rerun, timeout=LONG) as sent:
         page.detail.rerun_button.click()
     request = sent.args[0]
     assert request == history.rerun_request(run)

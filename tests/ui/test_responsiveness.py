@@ -1,11 +1,13 @@
 """The event-loop stall probe during a real training and generation.
 
-It reports max and p99 lateness of a 10 ms heartbeat; it asserts no timing (the
-machine may be busy). bench/ui_responsiveness.py measures longer runs.
+It reports max and p99 lateness of a 10 ms heartbeat, and fails on a stall of the GUI
+thread beyond a bound that only a frozen window misses, even on a busy 2-core machine. The
+real targets (a stall under 100 ms) are bench/ui_responsiveness.py's to measure.
 """
 from __future__ import annotations
 
 LONG = 120_000
+STALL_MS = 2000  # a window that stops answering this long is frozen, whatever else the machine is doing
 
 
 def test_stall_probe_during_training_and_generation(qtbot, window, driver, capsys):
@@ -30,8 +32,9 @@ def test_stall_probe_during_training_and_generation(qtbot, window, driver, capsy
         write.generate_button.click()
     generating = beat.stop()
 
-    assert training["ticks"] > 0 and generating["ticks"] > 0  # the heartbeat kept running throughout
     with capsys.disabled():
         for name, r in (("training", training), ("generating", generating)):
             print(f"\n[stall probe] {name}: {r['ticks']} ticks, lateness p50 {r['p50_ms']} ms, "
                   f"p99 {r['p99_ms']} ms, max {r['max_ms']} ms")
+    for r in (training, generating):
+        assert r["ticks"] > 1 and r["max_ms"] < STALL_MS, r  # the heartbeat kept running throughout

@@ -8,6 +8,8 @@ from PySide6.QtCore import QThread
 from engine.common import TextEvent
 from ui.worker import Job, running_jobs
 
+LONG = 120_000  # ms, as in conftest: a loaded 2-core machine
+
 
 def test_results_arrive_on_the_gui_thread_in_order(qtbot):
     gui = QThread.currentThread()
@@ -23,7 +25,7 @@ def test_results_arrive_on_the_gui_thread_in_order(qtbot):
     job.progress.connect(lambda e: seen.append(("progress", e, QThread.currentThread() == gui)))
     job.text.connect(lambda chunks: seen.append(("text", chunks, QThread.currentThread() == gui)))
     job.returned.connect(lambda result: seen.append(("returned", result, QThread.currentThread() == gui)))
-    with qtbot.waitSignals([job.returned, job.finished], order="strict", timeout=10_000):
+    with qtbot.waitSignals([job.returned, job.finished], order="strict", timeout=LONG):
         job.start()
         assert job in running_jobs()
     # Everything arrives on the GUI thread, in order; the work itself ran on the worker thread.
@@ -38,7 +40,7 @@ def test_a_failure_carries_the_exception_and_traceback(qtbot):
     job = Job(lambda ctx: 1 / 0, name="fails")
     failures = []
     job.failed.connect(lambda err, details: failures.append((err, details)))
-    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=10_000):
+    with qtbot.waitSignals([job.failed, job.finished], order="strict", timeout=LONG):
         job.start()
     [(err, details)] = failures
     assert isinstance(err, ZeroDivisionError) and "Traceback" in details and "1 / 0" in details
@@ -52,12 +54,12 @@ def test_cancel_sets_the_engine_event_directly(qtbot):
         return ctx.cancel.wait(10)  # stands in for the engine's per-step check
 
     job = Job(work, name="cancel")
-    with qtbot.waitSignal(job.returned, timeout=10_000) as blocker:
+    with qtbot.waitSignal(job.returned, timeout=LONG) as blocker:
         job.start()
         assert started.wait(10)
         job.cancel()
     assert blocker.args == [True]
-    qtbot.waitUntil(lambda: not job.is_running())
+    qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
 
 
 def test_the_worker_object_is_destroyed_on_the_gui_thread(qtbot):
@@ -67,9 +69,9 @@ def test_the_worker_object_is_destroyed_on_the_gui_thread(qtbot):
     gui = QThread.currentThread()
     destroyed_on = []
     job = Job(lambda ctx: None, name="destroy")
-    with qtbot.waitSignal(job.finished, timeout=10_000):
+    with qtbot.waitSignal(job.finished, timeout=LONG):
         job.start()
         job._worker.destroyed.connect(lambda *_: destroyed_on.append(QThread.currentThread() == gui),
                                       Qt.ConnectionType.DirectConnection)
-    qtbot.waitUntil(lambda: bool(destroyed_on), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(destroyed_on), timeout=LONG)
     assert destroyed_on == [True]

@@ -4,16 +4,12 @@ Real tiny model, real engine checks, real SQLite history in the test's data fold
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 from PySide6.QtWidgets import QApplication
 
 from engine.history import History, RerunRequest, default_path
-from engine.models.card import CARD_FILE
 from engine.quality import penalty
 from engine.writing import GenerateConfig, GenerateResult, is_loaded, load_model
-from ui.flag_view import check_drafts
 from ui.i18n import LanguageManager
 from ui.pages.write_page import WritePage
 from ui.session import AppState
@@ -28,6 +24,7 @@ ABSOLUTE = "全网第一的最好面膜"
 def page(qtbot, ui_model):
     """The Write page on its own, with the tiny model in the library."""
     state = AppState(AppSettings())
+    state.settings.device = "cpu"  # what these tests mean: a seed gives the same drafts on any machine
     write = WritePage(state)
     qtbot.addWidget(write)
     write.resize(1100, 800)
@@ -39,12 +36,10 @@ def page(qtbot, ui_model):
     state.close_history()
 
 
-def use_pairs_form(page, wenan_home) -> None:
-    """Mark the tiny model as trained on prompt → copy pairs, so the page shows the scenario form."""
-    meta_file = wenan_home / "models" / "tiny" / CARD_FILE
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
+def use_pairs_model(page, name: str) -> None:
+    """Pick a model really trained on prompt → copy pairs: the page shows it the scenario form."""
     page.refresh_models()
+    page.model_combo.setCurrentIndex(page.model_combo.findData(name))
     assert not page.form.is_text_mode()
 
 
@@ -63,16 +58,6 @@ def write(qtbot, page, start=None) -> GenerateResult:
     return done.args[0]
 
 
-def show_drafts(page, texts: list[str], **result_fields) -> None:
-    """Known texts through the path a finished generation takes: the real checks, ranking and saving."""
-    request = RerunRequest("tiny", GenerateConfig(prompt="竹纤维毛巾", n=len(texts)), None, None)
-    result = GenerateResult(texts, list(range(len(texts))), seed=5, elapsed_s=0.1, first_text_s=0.05,
-                            cancelled=False, **result_fields)
-    page._prepare_cards(len(texts))
-    page.request = request
-    page._on_result(check_drafts(request, result))
-
-
 def saved_run(page):
     """The newest run in the history, as the History page would read it."""
     rows = page.state.history().search(limit=1)
@@ -80,23 +65,41 @@ def saved_run(page):
     return page.state.history().get_run(rows[0].run_id)
 
 
-def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qtbot, page, wenan_home):
-    use_pairs_form(page, wenan_home)
+def streamed_texts(qtbot, page) -> tuple[GenerateResult, dict[int, str]]:
+    """Generate through the worker; the result and the text each variant streamed."""
+    chunks: dict[int, list[str]] = {}
+    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
+        page.generate_button.click()
+        page.job.text.connect(lambda merged: [chunks.setdefault(i, []).append(t) for i, t in merged.items()])
+    assert done.args[0] is not None, page.status.text()
+    return done.args[0], {i: "".join(parts) for i, parts in chunks.items()}
+
+
+# ZQXJ9 is a keyword the model cannot write; the single characters are in some drafts and not in
+# others, so the drafts carry different numbers of flags: with seed 1234 on the CPU the last one
+# streamed is the cleanest and the first the least clean, so the ranking has work to do.
+KEYWORDS = "ZQXJ9、a、让、。"
+
+
+def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qtbot, page, ui_pairs_model):
+    use_pairs_model(page, ui_pairs_model)
     page.form.set_scenario("detail")
     page.form.lang_combo.setCurrentIndex(page.form.lang_combo.findData("zh"))
     page.form.set_field("product", "竹纤维毛巾")
-    page.form.set_field("keywords", "ZQXJ9")  # a keyword the model cannot write: flagged as missing
-    page.settings.n_spin.setValue(3)
+    page.form.set_field("keywords", KEYWORDS)
+    page.settings.n_spin.setValue(4)
     page.settings.length_spin.setValue(16)
     page.settings.seed_spin.setValue(1234)
     with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
-        result = write(qtbot, page)
+        result, streamed = streamed_texts(qtbot, page)
 
+    # what streamed into the cards is what the engine returned
+    assert {i: streamed[i].strip() for i in result.indices} == dict(zip(result.indices, result.variants))
     run = saved_run(page)
-    assert (run.model, run.scenario, run.seed) == ("tiny", "detail", 1234)
-    assert run.fields == {"product": "竹纤维毛巾", "keywords": "ZQXJ9"}
+    assert (run.model, run.scenario, run.seed) == ("tiny-pairs", "detail", 1234)
+    assert run.fields == {"product": "竹纤维毛巾", "keywords": KEYWORDS}
     assert run.prompt == page.form.prompt() and "产品：竹纤维毛巾" in run.prompt
-    assert run.params["n"] == 3 and run.params["max_new_tokens"] == 16
+    assert run.params["n"] == 4 and run.params["max_new_tokens"] == 16
     assert sorted(v.text for v in run.variants) == sorted(result.variants)
     for row in run.variants:
         assert any(f["check"] == "keyword_missing" and f["match"] == "ZQXJ9" for f in row.flags)
@@ -105,9 +108,11 @@ def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qt
 
     shown = [c for c in page.displayed_cards() if c.flags() is not None]
     assert len(shown) == len(result.variants)
-    costs = [penalty(card.flags()) for card in shown]
-    assert costs == sorted(costs)  # cleanest first
-    assert sorted(c.number for c in page.displayed_cards()) == [1, 2, 3]  # every streamed variant is still there
+    order = [(penalty(card.flags()), card.number) for card in shown]
+    assert len({cost for cost, _ in order}) > 1, f"the drafts' flags are all alike: nothing to rank ({order})"
+    assert order == sorted(order)  # cleanest first; equal ones in the order they streamed in
+    assert {c.number: c.text() for c in shown} == {i + 1: t for i, t in zip(result.indices, result.variants)}
+    assert sorted(c.number for c in page.displayed_cards()) == [1, 2, 3, 4]  # every streamed variant is still there
     for card in shown:
         assert card.ai_label.text() == "AI-generated / AI生成"
         assert card.flag_view.isVisible() and "Missing keyword" in card.flag_view.badges.text()
@@ -118,33 +123,28 @@ def test_generating_saves_the_run_with_its_flags_and_seed_and_ranks_the_cards(qt
     assert not result.capped and "shortened" not in page.status.text()
 
 
-def test_status_says_when_the_model_shortened_the_drafts(qtbot, page):
-    with qtbot.waitSignal(page.state.history_changed):
-        show_drafts(page, ["竹纤维毛巾，柔软吸水"], device="CPU (1 thread)", max_new_tokens_used=96, capped=True)
-    assert "on CPU (1 thread)" in page.status.text()
+def test_status_says_when_the_model_shortened_the_drafts(qtbot, page, ui_pairs_model):
+    use_pairs_model(page, ui_pairs_model)
+    page.form.set_scenario("detail")
+    page.form.set_field("product", "竹纤维毛巾")
+    page.settings.n_spin.setValue(1)
+    page.settings.length_spin.setValue(2000)  # more than the model's 128 positions
+    result = write(qtbot, page)
+    assert result.capped and 0 < result.max_new_tokens_used < 128 and not result.prompt_cut
+    assert f"this model writes at most {result.max_new_tokens_used} tokens here" in page.status.text()
+    threads = result.device.removeprefix("CPU (").split()[0]
+    assert f"on {result.device}" in page.status.text()
     languages = LanguageManager(QApplication.instance())
     try:
         languages.apply("zh")  # the status is drawn again, the CPU's name with it
-        assert "CPU（1 个线程）" in page.status.text() and "thread" not in page.status.text()
+        assert f"CPU（{threads} 个线程）" in page.status.text() and "thread" not in page.status.text()
     finally:
         languages.apply("en")
-    assert "this model writes at most 96 tokens here" in page.status.text()
-    with qtbot.waitSignal(page.state.history_changed):
-        show_drafts(page, ["竹纤维毛巾"], device="CPU (1 thread)", max_new_tokens_used=1, capped=True, prompt_cut=True)
-    assert "too long for this model" in page.status.text() and "at most" not in page.status.text()
 
-
-def test_cards_are_ranked_by_their_flags_and_keep_their_numbers(qtbot, page):
-    texts = [ABSOLUTE, "柔软的竹纤维毛巾，吸水快", "竹纤维毛巾最好用"]
-    with qtbot.waitSignal(page.state.history_changed):
-        show_drafts(page, texts)
-
-    assert [c.text() for c in page.displayed_cards()] == [texts[1], texts[2], texts[0]]
-    assert [c.number for c in page.displayed_cards()] == [2, 3, 1]
-    assert "Passed the quality checks" in page.displayed_cards()[0].flag_view.badges.text()
-    assert "Absolute term ×2" in page.cards[0].flag_view.badges.text()
-    saved = saved_run(page)
-    assert {v.index: v.text for v in saved.variants} == dict(enumerate(texts))
+    page.form.set_field("product", "竹纤维毛巾，柔软吸水，" * 40)  # a request longer than the model can read
+    result = write(qtbot, page)
+    assert result.prompt_cut and "too long for this model" in page.status.text()
+    assert "at most" not in page.status.text()
 
 
 def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
@@ -155,7 +155,7 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
 
     card.edit_button.click()
     card.editor.setPlainText(ABSOLUTE)
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         card.edit_button.click()  # Done
     checks = [f for f in card.flags() if f.check == "absolute_terms"]
     assert [(f.match, f.span) for f in checks] == [("全网第一", (0, 4)), ("最好", (5, 7))]
@@ -164,7 +164,7 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
     card.flag_view.details_toggle.click()
     assert "很好" in card.flag_view.details.text()  # the softer wording
 
-    with qtbot.waitSignal(page.state.history_changed):
+    with qtbot.waitSignal(page.state.history_changed, timeout=LONG):
         card.favorite_button.click()
     page.state.close_history()
     with History(default_path()) as reopened:  # from disk, as the next session sees it
@@ -175,8 +175,8 @@ def test_an_edit_is_checked_again_and_saved_and_a_star_persists(qtbot, page):
         ("全网第一", (0, 4)), ("最好", (5, 7))]
 
 
-def test_a_re_run_repeats_the_settings_seed_and_text(qtbot, page, wenan_home):
-    use_pairs_form(page, wenan_home)
+def test_a_re_run_repeats_the_settings_seed_and_text(qtbot, page, ui_pairs_model):
+    use_pairs_model(page, ui_pairs_model)
     page.form.set_scenario("slogan")
     page.form.lang_combo.setCurrentIndex(page.form.lang_combo.findData("en"))
     page.form.set_field("product", "bamboo towel")
@@ -222,13 +222,15 @@ def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_hom
     assert page.cards[0].is_favorite()
 
 
-def test_a_stopped_run_is_saved_and_marked(qtbot, page):
+def test_a_stopped_run_is_saved_and_marked(qtbot, page, engine_gate):
+    import engine.writing
+
     ask(page, n=2, tokens=2000)
+    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Stop
 
     def start_then_stop():
         page.generate_button.click()
-        with qtbot.waitSignal(page.job.text, timeout=LONG):
-            pass
+        engine_gate.wait(qtbot)
         page.stop_button.click()
 
     result = write(qtbot, page, start_then_stop)
@@ -262,27 +264,32 @@ def test_the_history_file_is_created_off_the_gui_thread_but_a_damaged_one_is_lef
     assert path.read_bytes() == b"not a database at all"  # the page that opens it sets it aside and says so
 
 
-def test_flag_messages_follow_a_language_switch(qtbot, page):
-    show_drafts(page, [ABSOLUTE])
+def test_flag_messages_follow_a_language_switch(qtbot, page, ui_pairs_model):
+    use_pairs_model(page, ui_pairs_model)
+    page.form.set_field("product", "竹纤维毛巾")
+    page.form.set_field("keywords", "ZQXJ9")
+    page.settings.n_spin.setValue(1)
+    page.settings.length_spin.setValue(8)
+    write(qtbot, page)
     details = page.cards[0].flag_view.details
-    assert "advertising rules forbid" in details.text()
+    assert 'keyword "ZQXJ9" is missing' in details.text()
     languages = LanguageManager(QApplication.instance())
     try:
         languages.apply("zh")
-        assert "广告法极限用语" in details.text() and "很好" in details.text()
+        assert "缺少必含关键词“ZQXJ9”" in details.text() and "missing" not in details.text()
     finally:
         languages.apply("en")
-    assert "advertising rules forbid" in details.text()
+    assert 'keyword "ZQXJ9" is missing' in details.text()
 
 
 def test_the_shown_model_is_loaded_in_the_background_before_any_request(qtbot, page, gpt2_base):
-    load_model(str(gpt2_base))  # another model in the cache, which holds one: "tiny" is not loaded
-    assert not is_loaded("tiny")
+    load_model(str(gpt2_base), "cpu")  # another model in the cache, which holds one: "tiny" is not loaded
+    assert not is_loaded("tiny", "cpu")
     page.hide()
     page.show()  # as when the user opens the Write page
     with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
         pass
-    assert loaded.args == ["tiny"] and is_loaded("tiny")
+    assert loaded.args == ["tiny"] and is_loaded("tiny", "cpu")  # on the page's device
     page.form.set_prompt("青禾")
     result = write(qtbot, page)  # finds it loaded; the drafts are as usual
     assert result.variants and saved_run(page).model == "tiny"

@@ -1,11 +1,8 @@
 """The Write page: scenario forms, keyboard shortcuts, cancel, and plain-text models."""
 from __future__ import annotations
 
-import json
-
 from PySide6.QtCore import Qt
 
-from engine.models.card import CARD_FILE
 from ui.pages.write_form import PromptForm
 
 LONG = 120_000
@@ -33,7 +30,10 @@ def test_scenario_fields_build_an_editable_prompt(qtbot):
     assert form.field_widgets["platform"].isVisible() and not form.field_widgets["review"].isVisible()
 
 
-def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
+def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model, engine_gate):
+    import engine.writing
+
+    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Esc
     window.state.models_changed.emit()
     window.show_page("write")
     page = window.write_page
@@ -45,13 +45,14 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
     page.settings.length_spin.setValue(2000)
     window.activateWindow()
     page.form.prompt_edit.setFocus()
-    qtbot.waitUntil(page.form.prompt_edit.hasFocus)
+    qtbot.waitUntil(page.form.prompt_edit.hasFocus, timeout=LONG)
 
     qtbot.keyClick(page.form.prompt_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.is_running() and not page.generate_button.isEnabled()
     with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
         with qtbot.waitSignal(page.job.text, timeout=LONG):
             pass
+        engine_gate.wait(qtbot)
         qtbot.keyClick(page.form.prompt_edit, Qt.Key.Key_Escape)
     result = done.args[0]
     assert result.cancelled and page.status.text().startswith("Stopped.")
@@ -67,13 +68,13 @@ def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model):
     assert all(card.text().startswith("青禾") for card in page.cards)
 
 
-def test_models_trained_on_pairs_get_the_scenario_form(window, ui_model, wenan_home):
-    meta_file = wenan_home / "models" / ui_model / CARD_FILE
-    meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    meta_file.write_text(json.dumps(dict(meta, format="pairs")), encoding="utf-8")
+def test_models_trained_on_pairs_get_the_scenario_form(window, ui_model, ui_pairs_model):
     window.state.models_changed.emit()
     page = window.write_page
     window.show_page("write")
+    page.model_combo.setCurrentIndex(page.model_combo.findData(ui_model))
+    assert page.form.is_text_mode() and not page.form.scenario_area.isVisible()  # it learnt plain text
+    page.model_combo.setCurrentIndex(page.model_combo.findData(ui_pairs_model))
     assert not page.form.is_text_mode() and page.form.scenario_area.isVisible()
     assert "prompt → copy pairs" in page.model_info.text()
 
