@@ -45,9 +45,9 @@ def test_generate_counts_the_prompt_and_keeps_the_facts_with_the_run(tiny_model,
 def test_generate_checks_the_drafts_against_the_prompt_and_the_facts(tiny_model):
     assert build_parser().parse_args(["generate", "m", "--prompt", "p", "--facts", "¥99"]).facts == "¥99"
     texts = [PROMPT + "，日本进口，三年质保", PROMPT]
-    flags, order = engine_cli._check(tiny_model, texts, [PROMPT, ""])
+    flags, order = engine_cli.write.check_drafts(tiny_model, texts, [PROMPT, ""])
     assert [unsupported(f) for f in flags] == [["日本进口", "三年"], []] and order == [1, 0]
-    flags, order = engine_cli._check(tiny_model, texts, [PROMPT, "Made in Japan, 3-year warranty"])
+    flags, order = engine_cli.write.check_drafts(tiny_model, texts, [PROMPT, "Made in Japan, 3-year warranty"])
     assert [unsupported(f) for f in flags] == [[], []]
 
 

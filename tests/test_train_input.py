@@ -98,7 +98,7 @@ def test_the_cli_defaults_reach_training_and_are_accepted(monkeypatch):
         raise Passed(cfg)
 
     monkeypatch.setattr(loop, "train", fake_train)
-    monkeypatch.setattr("engine.cli._convert_base", lambda *args: None)
+    monkeypatch.setattr("engine.cli.bases.convert_base", lambda *args: None)
     with pytest.raises(Passed) as passed:
         main.main(["train", "x.txt", "--name", "x"])
     cfg = passed.value.args[0]
