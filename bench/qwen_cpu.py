@@ -267,8 +267,9 @@ WORKERS = {("train", "engine"): work_train_engine, ("train", "plain"): work_trai
 def worker_main(args) -> int:
     import torch
 
+    import workspace  # noqa: F401  (offline, a temporary WENAN_HOME; puts this tree on sys.path)
+
     sys.path.insert(0, args.engine_root)  # this tree's engine, or another commit's
-    import workspace  # noqa: F401  (offline, a temporary WENAN_HOME)
 
     workspace.use_threads(args.threads)
     import engine
