@@ -284,12 +284,12 @@ def worker_main(args) -> int:
 # ---------------------------------------------------------------- the parent: alternate sides, report
 
 def export_engine(ref: str) -> Path:
-    """`ref`'s engine/ as files under bench/out/ (git archive: nothing in the repository changes)."""
+    """`ref`'s engine/ and resources/ as files under bench/out/ (git archive: nothing in the repository changes)."""
     sha = subprocess.run(["git", "rev-parse", "--short", ref], cwd=ROOT, check=True, capture_output=True,
                          text=True).stdout.strip()
     target = OUT / f"engine-{sha}"
-    if not (target / "engine").is_dir():
-        blob = subprocess.run(["git", "archive", sha, "engine"], cwd=ROOT, check=True, capture_output=True).stdout
+    if not (target / "engine").is_dir():  # the engine finds its resources/ beside it
+        blob = subprocess.run(["git", "archive", sha, "engine", "resources"], cwd=ROOT, check=True, capture_output=True).stdout
         with tarfile.open(fileobj=io.BytesIO(blob)) as tar:
             tar.extractall(target, filter="data")
     return target
