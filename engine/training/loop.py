@@ -26,10 +26,11 @@ from ..data.cleaning import CleanOptions
 from ..data.dataset import DataSet
 from ..data.source import load_data
 from ..models import library
-from ..models.device import choose_device
+from ..models.device import choose_device, training_precision
 from . import checkpoint
 from .bases import Base, prepare_base, save_run_tokenizer
 from .blocks import BlockSampler, encode_blocks
+from .loss import causal_lm_loss, selective_loss_model
 from .config import RESUME_KEYS, TrainConfig, TrainResult, check_options
 from .output import save_finished
 from .run import Context, Run, RunState, StoppedPreparing, Throttle
@@ -86,7 +87,7 @@ def _context(cfg: TrainConfig, on_event, cancel: threading.Event, resume: bool) 
     name = library.check_name(cfg.name)
     check_options(cfg)
     device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
-    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
+    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=training_precision(device, cfg.base == "scratch"))
     emit = Throttle(on_event if accelerator.is_main_process else lambda e: None)
     emit(TrainEvent("preparing"))
     previous = checkpoint.read_state(name) if resume else None
@@ -165,8 +166,11 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
             "base": base.record.to_dict(), "style": base.style.kind, "block_size": base.block_size,
             "lr": plan.lr, "total_steps": plan.total_steps, "app_version": __version__}
     sampler = BlockSampler(n_blocks, cfg.batch_size, ctx.world, acc.process_index, cfg.seed)
+    # A pretrained base's loss over the labelled positions only (training.loss); not through a
+    # multi-process wrapper, whose forward must run for the gradients to be shared.
+    selective = None if base.scratch or acc.unwrap_model(model) is not model else selective_loss_model(model)
     return Run(ctx, plan, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, cfg.eval_max_batches)
+               cfg.batch_size, cfg.eval_max_batches, selective)
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
@@ -191,7 +195,7 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 x, y = ids[idx].to(acc.device), labels[idx].to(acc.device)
                 with acc.no_sync(model) if micro < cfg.grad_accum - 1 else contextlib.nullcontext():
                     with acc.autocast():
-                        loss = model(input_ids=x, labels=y).loss / cfg.grad_accum
+                        loss = causal_lm_loss(model, x, y, run.selective) / cfg.grad_accum
                     acc.backward(loss)
                 loss_sum += loss.detach()
                 run.pace.add_tokens(x.numel() * ctx.world)
