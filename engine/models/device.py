@@ -17,7 +17,11 @@ class DeviceChoice:
 
     @property
     def mixed_precision(self) -> str:
-        """The value accelerate's `mixed_precision` takes."""
+        """The value accelerate's `mixed_precision` takes. "no" on a CPU: accelerate's state is
+        process-wide and can't change between runs, and a scratch model there trains in fp32, so
+        the loop autocasts a pretrained base itself (`cpu_autocast`)."""
+        if self.kind == "cpu":
+            return "no"
         return {"bf16": "bf16", "fp16": "fp16"}.get(self.dtype, "no")
 
 
@@ -107,7 +111,7 @@ def load_dtype(device: DeviceChoice, purpose: str):
     return half
 
 
-def training_precision(device: DeviceChoice, scratch: bool) -> str:
-    """accelerate's `mixed_precision` for a run: the device's, except that a scratch model on a CPU
-    trains in fp32 (small matrices gain little from bf16, and its tuning was measured in fp32)."""
-    return "no" if scratch and device.kind == "cpu" else device.mixed_precision
+def cpu_autocast(device: DeviceChoice, scratch: bool) -> bool:
+    """Whether a run autocasts to bf16 on the CPU: a pretrained base on a CPU with native bf16.
+    A scratch model trains in fp32 (small matrices gain little, and its tuning was measured in fp32)."""
+    return device.kind == "cpu" and device.dtype == "bf16" and not scratch

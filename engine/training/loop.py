@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ from ..data.cleaning import CleanOptions
 from ..data.dataset import DataSet
 from ..data.source import load_data
 from ..models import library
-from ..models.device import choose_device, training_precision
+from ..models.device import choose_device, cpu_autocast
 from . import checkpoint
 from .bases import Base, prepare_base, save_run_tokenizer
 from .blocks import BlockSampler, encode_blocks
@@ -87,7 +88,7 @@ def _context(cfg: TrainConfig, on_event, cancel: threading.Event, resume: bool) 
     name = library.check_name(cfg.name)
     check_options(cfg)
     device = choose_device(cfg.device, reserve_for_gui=cfg.reserve_gui_core)
-    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=training_precision(device, cfg.base == "scratch"))
+    accelerator = Accelerator(cpu=device.kind == "cpu", mixed_precision=device.mixed_precision)
     emit = Throttle(on_event if accelerator.is_main_process else lambda e: None)
     emit(TrainEvent("preparing"))
     previous = checkpoint.read_state(name) if resume else None
@@ -169,8 +170,12 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
     # A pretrained base's loss over the labelled positions only (training.loss); not through a
     # multi-process wrapper, whose forward must run for the gradients to be shared.
     selective = None if base.scratch or acc.unwrap_model(model) is not model else selective_loss_model(model)
+    if cpu_autocast(ctx.device, base.scratch):  # bf16 matmuls on a CPU that has them; fp32 adapters
+        autocast = functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16)
+    else:
+        autocast = acc.autocast
     return Run(ctx, plan, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, cfg.eval_max_batches, selective)
+               cfg.batch_size, cfg.eval_max_batches, selective, autocast)
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
@@ -194,7 +199,7 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 idx = run.sampler.indices(state.step * cfg.grad_accum + micro)
                 x, y = ids[idx].to(acc.device), labels[idx].to(acc.device)
                 with acc.no_sync(model) if micro < cfg.grad_accum - 1 else contextlib.nullcontext():
-                    with acc.autocast():
+                    with run.autocast():
                         loss = causal_lm_loss(model, x, y, run.selective) / cfg.grad_accum
                     acc.backward(loss)
                 loss_sum += loss.detach()
