@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,11 @@ from ..data.cleaning import CleanOptions
 from ..data.dataset import DataSet
 from ..data.source import load_data
 from ..models import library
-from ..models.device import choose_device
+from ..models.device import choose_device, cpu_autocast
 from . import checkpoint
 from .bases import Base, prepare_base, save_run_tokenizer
 from .blocks import BlockSampler, encode_blocks
+from .loss import causal_lm_loss, selective_loss_model
 from .config import RESUME_KEYS, TrainConfig, TrainResult, check_options
 from .output import save_finished
 from .run import Context, Run, RunState, StoppedPreparing, Throttle
@@ -165,8 +167,15 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
             "base": base.record.to_dict(), "style": base.style.kind, "block_size": base.block_size,
             "lr": plan.lr, "total_steps": plan.total_steps, "app_version": __version__}
     sampler = BlockSampler(n_blocks, cfg.batch_size, ctx.world, acc.process_index, cfg.seed)
+    # A pretrained base's loss over the labelled positions only (training.loss); not through a
+    # multi-process wrapper, whose forward must run for the gradients to be shared.
+    selective = None if base.scratch or acc.unwrap_model(model) is not model else selective_loss_model(model)
+    if cpu_autocast(ctx.device, base.scratch):  # bf16 matmuls on a CPU that has them; fp32 adapters
+        autocast = functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16)
+    else:
+        autocast = acc.autocast
     return Run(ctx, plan, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, cfg.eval_max_batches)
+               cfg.batch_size, cfg.eval_max_batches, selective, autocast)
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
@@ -190,8 +199,8 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 idx = run.sampler.indices(state.step * cfg.grad_accum + micro)
                 x, y = ids[idx].to(acc.device), labels[idx].to(acc.device)
                 with acc.no_sync(model) if micro < cfg.grad_accum - 1 else contextlib.nullcontext():
-                    with acc.autocast():
-                        loss = model(input_ids=x, labels=y).loss / cfg.grad_accum
+                    with run.autocast():
+                        loss = causal_lm_loss(model, x, y, run.selective) / cfg.grad_accum
                     acc.backward(loss)
                 loss_sum += loss.detach()
                 run.pace.add_tokens(x.numel() * ctx.world)

@@ -17,6 +17,7 @@ from ..models.device import DeviceChoice
 from . import checkpoint
 from .blocks import BlockSampler
 from .config import TrainResult
+from .loss import causal_lm_loss
 from .schedule import Plan
 
 
@@ -153,13 +154,15 @@ class Run:
 
     def __init__(self, ctx: Context, plan: Plan, method: str, model, optimizer, scheduler,
                  sampler: BlockSampler, val_blocks: tuple, meta: dict, state: RunState, batch_size: int,
-                 eval_max_batches: int):
+                 eval_max_batches: int, selective=None, autocast=None):
         self.ctx, self.plan, self.method = ctx, plan, method
         self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
         self.raw_model = ctx.accelerator.unwrap_model(model)
         self.sampler, self.val_ids, self.val_labels = sampler, *val_blocks
         self.meta, self.state = meta, state
         self.batch_size, self.eval_max_batches = batch_size, eval_max_batches
+        self.selective = selective    # the causal LM whose loss training.loss computes selectively, or None
+        self.autocast = autocast or ctx.accelerator.autocast  # the forward pass's precision context
         self.pace = Pace(state.step)
         self.last_save = time.monotonic()
         self.average_tps = 0.0        # over the whole session, fixed when the loop ends
@@ -197,8 +200,8 @@ class Run:
                         return None
                     x = self.val_ids[start:start + self.batch_size].to(acc.device)
                     y = self.val_labels[start:start + self.batch_size].to(acc.device)
-                    with acc.autocast():
-                        losses.append(self.model(input_ids=x, labels=y).loss.float())
+                    with self.autocast():
+                        losses.append(causal_lm_loss(self.model, x, y, self.selective).float())
         finally:
             self.model.train()
         return acc.reduce(torch.stack(losses).mean(), reduction="mean").item()

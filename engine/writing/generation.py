@@ -1,6 +1,7 @@
 """Drafting copy: N variants from one batched `generate` call, streamed as they grow."""
 from __future__ import annotations
 
+import inspect
 import random
 import threading
 import time
@@ -240,6 +241,7 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
         with torch.inference_mode():
             lm.model.generate(
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
+                **shared_prompt_cache(lm.model, input_ids),
                 max_new_tokens=max_new, do_sample=sampling,
                 temperature=cfg.temperature if sampling else None, top_p=cfg.top_p if sampling else None,
                 top_k=cfg.top_k if sampling else None, repetition_penalty=cfg.repetition_penalty,
@@ -258,6 +260,27 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                           max_new < cfg.max_new_tokens, prompt_cut, "trained" if lm.trained else "base",
                           tuple(e.text for e in examples[:shown]), source if shown else "",
                           lm.style.kind == "chat" and not lm.text_format)
+
+
+def shared_prompt_cache(model, input_ids) -> dict:
+    """The prompt's keys and values, computed once and repeated for every variant, as the keyword
+    argument `generate` takes them in (`cache`; `past_key_values` before transformers 5.2x); {} for one.
+
+    All variants share one prompt, and its forward pass is most of the wait for the first text
+    (a chat prompt with examples is hundreds of tokens): `generate` would run it once per variant.
+    The last prompt token is left out of the cache, as `generate` needs one token to start from.
+    """
+    from transformers import DynamicCache
+
+    n, length = input_ids.shape
+    if n == 1 or length < 2:
+        return {}
+    name = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
+    cache = DynamicCache(config=model.config)
+    kwargs = {"logits_to_keep": 1} if model._supports_logits_to_keep() else {}
+    model(input_ids=input_ids[:1, :-1], use_cache=True, **{name: cache}, **kwargs)
+    cache.batch_repeat_interleave(n)
+    return {name: cache}
 
 
 def _examples(lm: LoadedModel, cfg: GenerateConfig) -> tuple[list, str]:
