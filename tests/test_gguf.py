@@ -38,11 +38,12 @@ def test_a_gguf_becomes_a_base_that_loads_and_matches_the_original(request, gguf
     source = request.getfixturevalue(original)
     events = []
     folder = base_folder(str(gguf_dir / file), device=CPU16, on_event=events.append)
-    assert folder.parent == wenan_home / "bases" / "converted" and folder.name.endswith("-fp32")
+    dtype = gguf_convert.storage_dtype(CPU16)  # bf16 on a CPU with native bf16, else fp32
+    assert folder.parent == wenan_home / "bases" / "converted" and folder.name.endswith(f"-{dtype}")
     assert {"config.json", "model.safetensors", "tokenizer.json", "wenan-source.json"} <= {p.name for p in folder.iterdir()}
     record = gguf_convert.read_record(folder)
     assert record["source"]["path"] == str(gguf_dir / file) and record["source"]["size"] == (gguf_dir / file).stat().st_size
-    assert record["dtype"] == "fp32" and record["below_8bit"] is False and len(record["source"]["fingerprint"]) == 64
+    assert record["dtype"] == dtype and record["below_8bit"] is False and len(record["source"]["fingerprint"]) == 64
 
     got, ids = _logits(folder)
     want, want_ids = _logits(source)
@@ -54,6 +55,14 @@ def test_a_gguf_becomes_a_base_that_loads_and_matches_the_original(request, gguf
     assert phases[0] == "checking" and phases[-1] == "done" and "weights" in phases and "saving" in phases
     weights = [e for e in events if e.phase == "weights"]
     assert weights[-1].done == weights[-1].total > 0 and all(e.done <= e.total for e in weights)
+
+
+def test_the_stored_precision_follows_the_cpu(monkeypatch):
+    monkeypatch.setenv("WENAN_CPU_BF16", "1")
+    assert gguf_convert.storage_dtype(CPU16) == "bf16"
+    monkeypatch.setenv("WENAN_CPU_BF16", "0")
+    assert gguf_convert.storage_dtype(CPU16) == "fp32"
+    assert gguf_convert.storage_dtype(DeviceChoice("cuda", "bf16", "GPU", 8 * 2**30)) == "bf16"
 
 
 def test_converted_once_keyed_to_the_content(gguf_dir, tmp_path, wenan_home):
@@ -117,6 +126,7 @@ def small_disk(tmp_path):
 
 
 def test_a_disk_that_fills_up_during_conversion(small_disk, gguf_dir, llama_base, monkeypatch, tmp_path):
+    monkeypatch.setenv("WENAN_CPU_BF16", "0")  # fp32: the sizes below are reckoned for it
     home = small_disk / "wenan"
     monkeypatch.setenv("WENAN_HOME", str(home))
     big = write_gguf(llama_base, tmp_path / "llama-F32.gguf", qtype="F32")  # 0.8 MB of weights, twice over

@@ -24,7 +24,7 @@ from ..common.errors import ModelLoadError, WenanError
 from ..common.events import ConvertEvent
 from .added_bases import bases_dir
 from .base_info import BaseFacts
-from .device import DeviceChoice
+from .device import DeviceChoice, cpu_has_bf16
 
 RECORD_FILE = "wenan-source.json"
 RECORD_VERSION = 1
@@ -35,16 +35,10 @@ _patch_lock = threading.Lock()
 
 
 def storage_dtype(device: DeviceChoice) -> str:
-    """The precision the converted base is saved in: the one this device trains in."""
-    if device.dtype == "bf16":
+    """The precision the converted base is saved in: the one this device trains and writes a
+    pretrained base in (bf16 on a CPU that multiplies it natively: device.cpu_has_bf16)."""
+    if device.dtype == "bf16" or device.kind == "cpu" and cpu_has_bf16():
         return "bf16"
-    if device.kind == "cpu":
-        import torch
-        try:  # oneDNN's check for native bf16 instructions (AVX512-BF16, AMX)
-            if torch.ops.mkldnn._is_mkldnn_bf16_supported():
-                return "bf16"
-        except (AttributeError, RuntimeError):
-            pass
     return "fp32"
 
 
