@@ -65,9 +65,15 @@ def resolve_model(name_or_path: str, *, purpose: str = "write", device: DeviceCh
     return None if folder is None else ModelRef(check_model_folder(folder))
 
 
+def is_model_name(name: str) -> bool:
+    """Whether `name` could name a library model at all; an Ollama tag (qwen2.5:0.5b), a hub id
+    (Qwen/Qwen2.5-0.5B-Instruct) or a path can't, so it names a base."""
+    return bool(_NAME_RE.match(name.strip())) and not name.strip().endswith((".", " "))
+
+
 def check_name(name: str) -> str:
     name = name.strip()
-    if not _NAME_RE.match(name) or name.endswith((".", " ")):
+    if not is_model_name(name):
         raise ModelLoadError("model_name_invalid", name=name)
     return name
 

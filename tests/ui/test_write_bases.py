@@ -100,3 +100,21 @@ def test_the_train_page_says_what_each_start_will_give(qtbot, window, ui_model):
     page.form.refresh_library()
     page.form.library_radio.setChecked(True)  # the library's "tiny" was itself learnt from scratch
     assert page.form.base_value() == ui_model and "rough drafts" in page.expect.text()
+
+
+def test_a_re_run_of_a_base_from_the_history_works_before_the_write_page_was_seen(qtbot, window, user_home,
+                                                                                 qwen2_base):
+    from engine.history import RerunRequest
+    from engine.writing import GenerateConfig
+
+    hf_cache(user_home / ".cache" / "huggingface" / "hub", REPO, qwen2_base)
+    page = window.write_page
+    assert not page.models.scanned  # the History page is where the user is
+    request = RerunRequest(REPO, GenerateConfig(prompt="产品：竹纤维毛巾", n=1, max_new_tokens=4, seed=5), None, None)
+    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
+        window.state.rerun.emit(request)
+    assert done.args[0] is not None and done.args[0].drafted_by == "base", page.status.text()
+    assert page.model_combo.currentData() == REPO and not page.message.isVisible()
+    window.show_page("write")
+    qtbot.waitUntil(lambda: page.models.scanned, timeout=LONG)
+    assert page.model_names() == [REPO] and page.model_combo.currentData() == REPO  # listed once

@@ -23,6 +23,7 @@ class ModelChoice(QObject):
         self.combo = combo
         self.library: list = []
         self.bases: list = []  # usable chat bases that fit this computer
+        self.named: list[str] = []  # bases asked for by name before they were looked for (a re-run)
         self.job: Job | None = None
         self.scanned = False
 
@@ -65,22 +66,34 @@ class ModelChoice(QObject):
         for info in self.library:
             combo.addItem(info.name, info.name)
             combo.setItemData(combo.count() - 1, "library", KIND_ROLE)
-        if self.bases:
+        names = {info.name for info in self.library}
+        found = [e for e in self.bases if e.name not in names]  # a library model of the same name comes first
+        named = [n for n in self.named if n not in names and all(e.name != n for e in found)]
+        if found or named:
             combo.addItem(self.tr("— Pretrained chat models on this computer (no training needed) —"), None)
             model.item(combo.count() - 1).setEnabled(False)
-            names = {info.name for info in self.library}
-            for entry in self.bases:
-                if entry.name in names:
-                    continue  # a library model of the same name comes first everywhere
-                combo.addItem(base_label(entry), entry.name)
-                combo.setItemData(combo.count() - 1, "base", KIND_ROLE)
-                model.item(combo.count() - 1).setToolTip(base_tooltip(entry))
+        for entry in found:
+            combo.addItem(base_label(entry), entry.name)
+            combo.setItemData(combo.count() - 1, "base", KIND_ROLE)
+            model.item(combo.count() - 1).setToolTip(base_tooltip(entry))
+        for name in named:
+            combo.addItem(name, name)
+            combo.setItemData(combo.count() - 1, "base", KIND_ROLE)
         index = combo.findData(current) if current else -1
         if index < 0:
             index = next((i for i in range(combo.count()) if combo.itemData(i) is not None), -1)
         combo.setCurrentIndex(index)
         combo.blockSignals(False)
         self.changed.emit()
+
+    def include(self, name: str) -> int:
+        """The index of `name`, listed as a base if it is not listed yet: a re-run from the History page
+        may name a base before this page has looked for any (writing then finds it by name, or says
+        clearly that it is gone)."""
+        if self.combo.findData(name) < 0:
+            self.named.append(name)
+            self.fill()
+        return self.combo.findData(name)
 
     def kind(self) -> str | None:
         return self.combo.currentData(KIND_ROLE)

@@ -200,9 +200,8 @@ class WritePage(QWidget):
 
     def _on_model(self) -> None:
         name = self.model_combo.currentData()
-        entry = self.models.entry()
-        if entry is not None:
-            self._on_base(entry)
+        if self.models.kind() == "base":
+            self._on_base(name, self.models.entry())
             return
         if not name or not library.exists(name):
             self.model_info.setText("")
@@ -219,15 +218,17 @@ class WritePage(QWidget):
             kind=kind, samples=card.data.samples or "?", file=card.data.file or "?",
             val=QLocale().toString(val, "f", 3) if val is not None else "–"))
 
-    def _on_base(self, entry) -> None:
-        """A pretrained chat model as found: it writes now, and says it has not learnt this shop yet."""
+    def _on_base(self, name: str, entry) -> None:
+        """A pretrained chat model as found: it writes now, and says it has not learnt this shop yet.
+        `entry` is None for a base named by a re-run before the page looked for any."""
         self.form.set_text_mode(False)
-        self.examples.set_model(entry.name, "base")
+        self.examples.set_model(name, "base")
         self.model_info.setText(self.tr("A pretrained chat model found on this computer: it writes now, before any "
                                         "training, but it has not learnt your shop's voice. Show it your copy as "
                                         "examples, or train it on your copy on the Train page."))
-        if self.isVisible() and entry.facts.format != "gguf":  # a GGUF is converted when first written with
-            self.preloader.want(entry.name)
+        # a GGUF is converted the first time it writes, not while the user looks through the list
+        if self.isVisible() and entry is not None and entry.facts.format != "gguf":
+            self.preloader.want(name)
 
     def _try_sample(self) -> None:
         from engine.common.paths import sample_file
@@ -385,6 +386,8 @@ class WritePage(QWidget):
             return
         self.refresh_models()
         index = self.model_combo.findData(request.model)
+        if index < 0 and not library.is_model_name(request.model):
+            index = self.models.include(request.model)  # a base, maybe not looked for yet: writing finds it
         if index < 0:
             self._show_message(lambda: self.tr("The model \"{name}\" is no longer in your library, so this request "
                                                "cannot be written again. Choose another model and write a new "
