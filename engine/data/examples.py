@@ -22,7 +22,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..common.atomic import write_text
 from ..common.script import CJK_CLASS
@@ -46,10 +46,12 @@ def terms(text: str) -> list[str]:
     out = []
     for match in _TERM.finditer(text):
         run = match.group(0)
-        if _CJK_RUN.fullmatch(run):
-            out.extend(run[i:i + 2] for i in range(len(run) - 1)) if len(run) > 1 else out.append(run)
-        else:
+        if not _CJK_RUN.fullmatch(run):
             out.append(run.lower())
+        elif len(run) == 1:
+            out.append(run)
+        else:
+            out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
 
@@ -147,27 +149,32 @@ def _stamp(path: Path) -> tuple:
     return (st.st_size, st.st_mtime_ns)
 
 
-def _remember(key: str, stamp: tuple, index: ExampleIndex) -> None:
-    _cache.pop(key, None)
-    while len(_cache) >= CACHED_INDEXES:
-        _cache.pop(next(iter(_cache)))  # the one used longest ago
-    _cache[key] = (stamp, index)
+def _cached(path: Path, build: Callable[[], ExampleIndex]) -> ExampleIndex:
+    """The index of `path` as long as the file is unchanged (size, modification time); else `build` it.
+    The few used last are kept: a model's own samples, and the files picked lately."""
+    key = str(path.resolve())
+    with _cache_lock:
+        cached = _cache.pop(key, None)
+        if cached is None or cached[0] != _stamp(path):
+            cached = (_stamp(path), build())
+        while len(_cache) >= CACHED_INDEXES:
+            _cache.pop(next(iter(_cache)))  # the one used longest ago
+        _cache[key] = cached  # now the most recently used
+        return cached[1]
 
 
 def index_for_file(path: str | Path) -> ExampleIndex:
     """The index of a seller's data file (any format the Data page reads), built once per version
     of the file. Raises DataFileError for a file that can't be used, as the Data page would."""
     p = Path(path).expanduser()
-    key = str(p.resolve()) if p.exists() else str(p)
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and p.is_file() and cached[0] == _stamp(p):
-            _cache[key] = _cache.pop(key)  # most recently used
-            return cached[1]
+
+    def build() -> ExampleIndex:
         data = load_data(p)  # the same reading, decoding and cleaning as training
-        index = ExampleIndex((Example(s.text, s.prompt) for s in data.samples), source=p.name)
-        _remember(key, _stamp(p), index)
-        return index
+        return ExampleIndex((Example(s.text, s.prompt) for s in data.samples), source=p.name)
+
+    if not p.is_file():
+        return build()  # load_data says what is wrong with the path
+    return _cached(p, build)
 
 
 def index_for_model(folder: str | Path, source: str = "") -> ExampleIndex | None:
@@ -176,12 +183,8 @@ def index_for_model(folder: str | Path, source: str = "") -> ExampleIndex | None
     path = Path(folder) / EXAMPLES_FILE
     if not path.is_file():
         return None
-    key = str(path.resolve())
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None and cached[0] == _stamp(path):
-            _cache[key] = _cache.pop(key)
-            return cached[1]
+
+    def build() -> ExampleIndex:
         examples = []
         with path.open(encoding="utf-8") as f:
             for line in f:
@@ -190,9 +193,9 @@ def index_for_model(folder: str | Path, source: str = "") -> ExampleIndex | None
                     examples.append(Example(str(row["text"]), row.get("prompt")))
                 except (ValueError, KeyError, TypeError):
                     continue  # a damaged line costs one example, not the model
-        index = ExampleIndex(examples, source=source or EXAMPLES_FILE)
-        _remember(key, _stamp(path), index)
-        return index
+        return ExampleIndex(examples, source=source or EXAMPLES_FILE)
+
+    return _cached(path, build)
 
 
 def save_examples(folder: str | Path, samples: Sequence[Sample]) -> None:
