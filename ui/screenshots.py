@@ -130,48 +130,12 @@ def main() -> int:
     _wait(window.data_page.loaded)
     shot("data")
 
-    window.show_page("train")
-    page = window.train_page
-    page.form.advanced_toggle.setChecked(True)
-    page.form.set_max_steps(args.steps)
-    page.form.name_edit.setText("qinghe-pairs")
-    page.start()
-    while page.is_running() and page.progress.value() < args.steps * 0.6:
-        _wait(page.job.progress)
-    shot("train")
-    result = _wait(page.stopped)[0]
+    result = _train(window, args.steps, shot)
     if result is None or result.cancelled:
         print("training failed; see the log", file=sys.stderr)
         return 1
-    window.banner.hide()
-    shot("train_done")
-
-    window.state.write_with.emit(result.name)
-    write = window.write_page
-    write.form.set_scenario("detail")
-    write.form.lang_combo.setCurrentIndex(write.form.lang_combo.findData("zh"))
-    for key, value in {"product": "竹纤维毛巾", "selling_points": "吸水快、柔软亲肤、四色可选",
-                       "audience": "年轻家庭", "tone": "温暖亲切"}.items():
-        write.form.set_field(key, value)
-    write.settings.preset_combo.setCurrentIndex(write.settings.preset_combo.findData("safe"))
-    write.settings.length_spin.setValue(120)
-    write.settings.seed_spin.setValue(7)
-    write.generate()
-    _wait(write.generation_finished)
-    write.cards[0].favorite_button.setChecked(True)
-    shot("write")
-
-    dialog = window.open_library()
-    dialog.resize(900, 520)
-    shot("library", dialog)
-    dialog.reject()
-    _seed_history(window.state.history(), result.name)
-    window.state.history_changed.emit()
-    window.show_page("history")
-    history_page = window.history_page
-    flagged = [r for r in range(history_page.model.rowCount()) if history_page.model.row(r).text.startswith("全网最好")]
-    history_page.table.selectRow(flagged[0] if flagged else 0)  # the detail then shows a quality flag
-    shot("history")
+    _write(window, result.name, shot)
+    _library_and_history(window, result.name, shot)
 
     window.set_language("zh")
     window.show_page("write")
@@ -186,6 +150,57 @@ def main() -> int:
     shot("write_dark")
     window.close()
     return 0
+
+
+def _train(window, steps: int, shot):
+    """The Train page while the sample trains (at 60 %) and when it is done; the TrainResult."""
+    window.show_page("train")
+    page = window.train_page
+    page.form.advanced_toggle.setChecked(True)
+    page.form.set_max_steps(steps)
+    page.form.name_edit.setText("qinghe-pairs")
+    page.start()
+    while page.is_running() and page.progress.value() < steps * 0.6:
+        _wait(page.job.progress)
+    shot("train")
+    result = _wait(page.stopped)[0]
+    if result is not None and not result.cancelled:
+        window.banner.hide()
+        shot("train_done")
+    return result
+
+
+def _write(window, model: str, shot) -> None:
+    """The Write page with a detail-page request written, one variant starred."""
+    window.state.write_with.emit(model)
+    write = window.write_page
+    write.form.set_scenario("detail")
+    write.form.lang_combo.setCurrentIndex(write.form.lang_combo.findData("zh"))
+    for key, value in {"product": "竹纤维毛巾", "selling_points": "吸水快、柔软亲肤、四色可选",
+                       "audience": "年轻家庭", "tone": "温暖亲切"}.items():
+        write.form.set_field(key, value)
+    write.settings.preset_combo.setCurrentIndex(write.settings.preset_combo.findData("safe"))
+    write.settings.length_spin.setValue(120)
+    write.settings.seed_spin.setValue(7)
+    write.generate()
+    _wait(write.generation_finished)
+    write.cards[0].favorite_button.setChecked(True)
+    shot("write")
+
+
+def _library_and_history(window, model: str, shot) -> None:
+    """The library dialog, and the History page with a flagged draft selected."""
+    dialog = window.open_library()
+    dialog.resize(900, 520)
+    shot("library", dialog)
+    dialog.reject()
+    _seed_history(window.state.history(), model)
+    window.state.history_changed.emit()
+    window.show_page("history")
+    history_page = window.history_page
+    flagged = [r for r in range(history_page.model.rowCount()) if history_page.model.row(r).text.startswith("全网最好")]
+    history_page.table.selectRow(flagged[0] if flagged else 0)  # the detail then shows a quality flag
+    shot("history")
 
 
 if __name__ == "__main__":

@@ -53,6 +53,28 @@ class DataPage(QWidget):
     def _build(self) -> None:
         self.title = heading()
         self.intro = hint()
+        buttons = self._build_actions()
+        options, preview = self._build_options(), self._build_preview()
+        splitter = QSplitter()
+        splitter.addWidget(options)
+        splitter.addWidget(preview)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([420, 640])  # proportions; Qt scales them to the real width
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.welcome)
+        layout.addWidget(self.title)
+        layout.addWidget(self.intro)
+        layout.addLayout(buttons)
+        layout.addWidget(self.file_label)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.problem)
+        layout.addWidget(splitter, 1)
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The file buttons, and the lines under them: the file, a busy bar, a problem, the welcome."""
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.choose_file)
         self.sample_button = QPushButton()
@@ -82,8 +104,10 @@ class DataPage(QWidget):
         self.welcome.setObjectName("welcome")
         self.welcome_button = self.welcome.add_button(QPushButton())
         self.welcome_button.clicked.connect(self.load_sample)
+        return buttons
 
-        # column mapping (tables only)
+    def _build_options(self) -> QScrollArea:
+        """Column mapping (tables only), cleaning and statistics, in a scrolling column."""
         self.columns_box = QGroupBox()
         self.text_combo = QComboBox()
         self.prompt_combo = QComboBox()
@@ -131,7 +155,10 @@ class DataPage(QWidget):
         scroll.setWidget(left)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        return scroll
 
+    def _build_preview(self) -> QWidget:
+        """The cleaned samples, as a table."""
         self.preview_label = QLabel()
         self.model = SampleTableModel(self)
         self.table = QTableView()
@@ -148,24 +175,7 @@ class DataPage(QWidget):
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.preview_label)
         right_layout.addWidget(self.table)
-
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([420, 640])  # proportions; Qt scales them to the real width
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.welcome)
-        layout.addWidget(self.title)
-        layout.addWidget(self.intro)
-        layout.addLayout(buttons)
-        layout.addWidget(self.file_label)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.problem)
-        layout.addWidget(splitter, 1)
+        return right
 
     def retranslate(self) -> None:
         self.welcome.label.setText(self.tr(

@@ -55,7 +55,39 @@ class HistoryPage(QWidget):
         self.retry_button.clicked.connect(lambda: self.refresh())
         self.filters = HistoryFilterBar()
         self.filters.changed.connect(lambda: self.refresh())
+        bar = self._build_actions()
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_requested.connect(self.undo)
+        self.exporter = HistoryExporter(self)
+        self.exporter.finished.connect(lambda _: self._update_actions())
+        self._build_list()
 
+        self.detail = HistoryDetail()
+        self.detail.rerun_button.clicked.connect(self.rerun)
+        self.detail.favorite_button.toggled.connect(self.set_favorite)
+        self.detail.delete_button.clicked.connect(self.delete_current)
+        self.body = QSplitter()
+        self.body.addWidget(self.list_stack)
+        self.body.addWidget(self.detail)
+        self.body.setStretchFactor(0, 3)
+        self.body.setStretchFactor(1, 2)
+        self.body.setChildrenCollapsible(False)
+        self.body.setSizes([680, 380])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.notice)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.filters)
+        layout.addLayout(bar)
+        layout.addWidget(self.undo_bar)
+        layout.addWidget(self.exporter.message)
+        layout.addWidget(self.body, 1)
+        context = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while this page is shown
+        QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search, context=context)
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The count of drafts shown, then Export (selection, filter, all), Delete and Clear all."""
         self.count_label = QLabel()
         self.count_label.setObjectName("historyCount")
         self.export_button = QPushButton()
@@ -75,12 +107,10 @@ class HistoryPage(QWidget):
         bar.addWidget(self.count_label, 1)
         for widget in (self.export_button, self.delete_button, self.clear_button):
             bar.addWidget(widget)
+        return bar
 
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_requested.connect(self.undo)
-        self.exporter = HistoryExporter(self)
-        self.exporter.finished.connect(lambda _: self._update_actions())
-
+    def _build_list(self) -> None:
+        """The drafts' table, or in its place what to do when there are none."""
         self.model = HistoryTableModel(self)
         self.table = HistoryTable()
         self.table.setModel(self.model)
@@ -106,30 +136,6 @@ class HistoryPage(QWidget):
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty)
-
-        self.detail = HistoryDetail()
-        self.detail.rerun_button.clicked.connect(self.rerun)
-        self.detail.favorite_button.toggled.connect(self.set_favorite)
-        self.detail.delete_button.clicked.connect(self.delete_current)
-        self.body = QSplitter()
-        self.body.addWidget(self.list_stack)
-        self.body.addWidget(self.detail)
-        self.body.setStretchFactor(0, 3)
-        self.body.setStretchFactor(1, 2)
-        self.body.setChildrenCollapsible(False)
-        self.body.setSizes([680, 380])
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.notice)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.filters)
-        layout.addLayout(bar)
-        layout.addWidget(self.undo_bar)
-        layout.addWidget(self.exporter.message)
-        layout.addWidget(self.body, 1)
-        context = Qt.ShortcutContext.WidgetWithChildrenShortcut  # only while this page is shown
-        QShortcut(QKeySequence.StandardKey.Find, self, self.filters.focus_search, context=context)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("History"))

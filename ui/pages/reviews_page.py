@@ -61,6 +61,33 @@ class ReviewsPage(QWidget):
     def _build(self) -> None:
         self.title = heading()
         self.intro = hint()
+        buttons = self._build_actions()
+        self.options = ReviewOptions()
+        self.options.columns_changed.connect(self.reload_columns)
+        self.options.filter_changed.connect(self._rerun.start)
+        splitter = self._build_aspects()
+
+        # In a scroll area: a small window (or a large font) scrolls instead of squeezing the chart.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
+        for w in (self.title, self.intro):
+            layout.addWidget(w)
+        layout.addLayout(buttons)
+        for w in (self.file_label, self.progress, self.problem):
+            layout.addWidget(w)
+        layout.addWidget(self.options)
+        layout.addWidget(splitter, 1)
+        self._show_insight()
+
+    def _build_actions(self) -> QHBoxLayout:
+        """Open and Export, and the lines under them: the file, progress, a problem."""
         self.open_button = QPushButton()
         self.open_button.setObjectName("openReviews")
         self.open_button.clicked.connect(self.choose_file)
@@ -78,10 +105,10 @@ class ReviewsPage(QWidget):
         self.progress.hide()
         self.problem = InlineMessage("error")
         self.problem.setObjectName("reviewsProblem")
+        return buttons
 
-        self.options = ReviewOptions()
-        self.options.columns_changed.connect(self.reload_columns)
-        self.options.filter_changed.connect(self._rerun.start)
+    def _build_aspects(self) -> QSplitter:
+        """The two ranked charts and the table of aspects, beside the reviews of the chosen one."""
         self.selling_label, self.pain_label = QLabel(), QLabel()
         self.selling_chart, self.pain_chart = AspectChart(PRAISE_COLOUR), AspectChart(CRITICISM_COLOUR)
         self.selling_chart.setObjectName("sellingChart")
@@ -123,25 +150,7 @@ class ReviewsPage(QWidget):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
-
-        # In a scroll area: a small window (or a large font) scrolls instead of squeezing the chart.
-        content = QWidget()
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        layout = QVBoxLayout(content)
-        for w in (self.title, self.intro):
-            layout.addWidget(w)
-        layout.addLayout(buttons)
-        for w in (self.file_label, self.progress, self.problem):
-            layout.addWidget(w)
-        layout.addWidget(self.options)
-        layout.addWidget(splitter, 1)
-        self._show_insight()
+        return splitter
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Reviews (口碑)"))

@@ -55,6 +55,15 @@ class TrainForm(QWidget):
 
     # ---- layout ----
     def _build(self) -> None:
+        self._build_bases()
+        self._build_settings()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.base_box)
+        layout.addWidget(self.settings_box)
+
+    def _build_bases(self) -> None:
+        """"Start from": scratch, the built-in bases, those found here, a folder, a library model."""
         self.base_box = QGroupBox()
         self.scratch_radio, self.folder_radio, self.library_radio = QRadioButton(), QRadioButton(), QRadioButton()
         self.found_radio = QRadioButton()
@@ -103,6 +112,8 @@ class TrainForm(QWidget):
         self.base_group.idToggled.connect(lambda *_: self._on_base_changed())
         self.library_combo.currentIndexChanged.connect(lambda _: self._on_base_changed())
 
+    def _build_settings(self) -> None:
+        """The model's name, the method, the preset, and the advanced numbers behind a toggle."""
         self.settings_box = QGroupBox()
         form = QFormLayout(self.settings_box)
         self.name_edit = QLineEdit()
@@ -140,6 +151,9 @@ class TrainForm(QWidget):
         self.advanced_toggle.setAutoRaise(True)
         self.advanced_toggle.toggled.connect(self._toggle_advanced)
         form.addRow(self.advanced_toggle)
+        form.addRow(self._build_advanced())
+
+    def _build_advanced(self) -> QWidget:
         self.advanced = QWidget()
         adv = QFormLayout(self.advanced)
         adv.setContentsMargins(0, 0, 0, 0)
@@ -158,12 +172,7 @@ class TrainForm(QWidget):
             adv.addRow(label, spin)
             spin.valueChanged.connect(lambda _: self.changed.emit())
         self.advanced.hide()
-        form.addRow(self.advanced)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.base_box)
-        layout.addWidget(self.settings_box)
+        return self.advanced
 
     def retranslate(self) -> None:
         self.base_box.setTitle(self.tr("Start from"))
