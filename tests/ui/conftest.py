@@ -66,6 +66,36 @@ def ui_model(ui_model_dir, wenan_home) -> str:
     return "tiny"
 
 
+@pytest.fixture
+def page(qtbot, ui_model):
+    """The Write page on its own, with the tiny model in the library, writing on the CPU (what the
+    Write page tests mean: a seed gives the same drafts on any machine)."""
+    from ui.pages.write_page import WritePage
+    from ui.session import AppState
+    from ui.settings import AppSettings
+    from ui.worker import running_jobs
+
+    state = AppState(AppSettings())
+    state.settings.device = "cpu"
+    write = WritePage(state)
+    qtbot.addWidget(write)
+    write.resize(1100, 800)
+    write.show()
+    yield write
+    for job in running_jobs():
+        job.cancel()
+    qtbot.waitUntil(lambda: not running_jobs(), timeout=LONG)
+    state.close_history()
+
+
+def write(qtbot, page, start=None):
+    """Generate on the Write page (or run `start`) and wait for it to finish; the engine's GenerateResult."""
+    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
+        (start or page.generate_button.click)()
+    assert done.args[0] is not None, page.status.text()
+    return done.args[0]
+
+
 @pytest.fixture(scope="session")
 def ui_pairs_model_dir(tmp_path_factory) -> Path:
     """The same on the bundled prompt → copy pairs, once per session: the Write page shows

@@ -4,39 +4,13 @@ Real tiny model, real engine checks, real SQLite history in the test's data fold
 """
 from __future__ import annotations
 
-import pytest
+from conftest import write
 from PySide6.QtWidgets import QApplication
 
 from engine.history import History, default_path
 from ui.i18n import LanguageManager
-from ui.pages.write_page import WritePage
-from ui.session import AppState
-from ui.settings import AppSettings
-from ui.worker import running_jobs
 
-LONG = 120_000
 CLAIMS = "纯棉毛巾，售价¥99"
-
-
-@pytest.fixture
-def page(qtbot, ui_model):
-    """The Write page on its own, with the tiny (plain-text) model in the library."""
-    state = AppState(AppSettings())
-    write = WritePage(state)
-    qtbot.addWidget(write)
-    write.resize(1100, 800)
-    write.show()
-    yield write
-    for job in running_jobs():
-        job.cancel()
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=LONG)
-    state.close_history()
-
-
-def write(qtbot, page, start=None) -> None:
-    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
-        (start or page.generate_button.click)()
-    assert done.args[0] is not None, page.status.text()
 
 
 def edit(qtbot, page, text: str):

@@ -4,36 +4,16 @@ Real tiny model, real engine checks, real SQLite history in the test's data fold
 """
 from __future__ import annotations
 
-import pytest
+from conftest import write
 from PySide6.QtWidgets import QApplication
 
 from engine.history import History, RerunRequest, default_path
 from engine.quality import penalty
 from engine.writing import GenerateConfig, GenerateResult, is_loaded, load_model
 from ui.i18n import LanguageManager
-from ui.pages.write_page import WritePage
-from ui.session import AppState
-from ui.settings import AppSettings
-from ui.worker import running_jobs
 
 LONG = 120_000
 ABSOLUTE = "全网第一的最好面膜"
-
-
-@pytest.fixture
-def page(qtbot, ui_model):
-    """The Write page on its own, with the tiny model in the library."""
-    state = AppState(AppSettings())
-    state.settings.device = "cpu"  # what these tests mean: a seed gives the same drafts on any machine
-    write = WritePage(state)
-    qtbot.addWidget(write)
-    write.resize(1100, 800)
-    write.show()
-    yield write
-    for job in running_jobs():
-        job.cancel()
-    qtbot.waitUntil(lambda: not running_jobs(), timeout=LONG)
-    state.close_history()
 
 
 def use_pairs_model(page, name: str) -> None:
@@ -48,14 +28,6 @@ def ask(page, n: int, tokens: int) -> None:
     page.form.set_prompt("青禾")
     page.settings.n_spin.setValue(n)
     page.settings.length_spin.setValue(tokens)
-
-
-def write(qtbot, page, start=None) -> GenerateResult:
-    """Generate (or run `start`) and wait for the page to finish; returns the engine's result."""
-    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as done:
-        (start or page.generate_button.click)()
-    assert done.args[0] is not None, page.status.text()
-    return done.args[0]
 
 
 def saved_run(page):
