@@ -155,6 +155,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def entry() -> None:
     """Console-script entry point (`wenan`)."""
+    import multiprocessing
+
+    # In a bundle the window's engine process is this same executable: this runs it and exits.
+    multiprocessing.freeze_support()
     sys.exit(main())
 
 

@@ -60,11 +60,14 @@ def create_window(settings: AppSettings | None = None, defer_pages: bool = False
 
 
 def _stop_jobs() -> None:
-    """Last line of defence when the app quits some other way: never leave a QThread running."""
+    """Last line of defence when the app quits some other way: never leave a QThread running, nor a
+    worker process (each gets time to save a checkpoint, then is killed if it has not ended)."""
     for job in running_jobs():
         job.cancel()
     for job in running_jobs():
         job.wait()
+    if "ui.engine_process" in sys.modules:
+        sys.modules["ui.engine_process"].manager().shutdown_all()
 
 
 def _usable_data_folder(settings: AppSettings) -> bool:

@@ -15,8 +15,9 @@ log = logging.getLogger(__name__)
 
 
 def is_out_of_memory(err: BaseException) -> bool:
-    """CUDA OOM or a RuntimeError saying so, checked without importing torch."""
-    return type(err).__name__ == "OutOfMemoryError" or (
+    """CUDA OOM or a RuntimeError saying so, checked without importing torch (the engine process
+    sends torch's own as a `RemoteError` that says it was one)."""
+    return getattr(err, "out_of_memory", False) is True or type(err).__name__ == "OutOfMemoryError" or (
         isinstance(err, RuntimeError) and "out of memory" in str(err).lower())
 
 
@@ -33,7 +34,7 @@ def error_text(err: BaseException) -> str:
             path=err.filename, reason=err.strerror or err)
     return translate("ErrorMessages", "Something unexpected went wrong ({kind}). Wenan Studio is still usable; "
                                       "the details below and the log file help to find the cause.").format(
-        kind=type(err).__name__)
+        kind=getattr(err, "kind", None) or type(err).__name__)
 
 
 def show_error(parent: QWidget | None, err: BaseException, details: str = "", title: str | None = None) -> QMessageBox:

@@ -1,10 +1,9 @@
-"""Quality flags on the Write page: the checks of a generation (run on its worker), and each card's
-coloured badge line, details and highlighted spans."""
+"""Quality flags on the Write page: each card's coloured badge line, details and highlighted spans.
+(The checks themselves run in the engine process: `ui.tasks.check_drafts`.)"""
 from __future__ import annotations
 
 import html
 from collections import Counter
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt
@@ -14,40 +13,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QTextEdit, QT
 from . import i18n
 
 if TYPE_CHECKING:
-    from engine.history import RerunRequest
-    from engine.quality import CheckContext, Flag
-    from engine.writing import GenerateResult
+    from engine.quality import Flag
 
 # Mid-tone colours that read on light and dark backgrounds alike.
 SEVERITY_COLOURS = {"error": "#d9363e", "warn": "#d4860b", "info": "#7f8c99"}
 PASSED_COLOUR = "#2e9d4f"
 HIGHLIGHT_ALPHA = 70  # of 255: the text stays readable under the highlight
 _SEVERITY_ORDER = ("error", "warn", "info")
-
-
-@dataclass(frozen=True)
-class CheckedDrafts:
-    """What the worker returns: the engine's result, each variant's flags, and the cleanest-first order."""
-
-    result: GenerateResult
-    flags: list[list[Flag]]  # one list per result.variants
-    order: list[int]         # indices of result.variants, cleanest first
-    context: CheckContext    # to check the user's edits the same way
-
-
-def check_drafts(request: RerunRequest, result: GenerateResult) -> CheckedDrafts:
-    """The quality checks of one generation, as the CLI runs them (on the worker: it loads the memo index).
-    The prompt, every field (the facts box among them) and the seller's examples the model was shown
-    are what the drafts may claim."""
-    from engine.quality import CheckContext, check_variants, memo_for_model, rank_variants, split_keywords
-
-    fields = request.fields or {}
-    context = CheckContext(request.scenario, fields.get("platform") or None,
-                           split_keywords(fields.get("keywords", "")), memo_for_model(request.model),
-                           product=fields.get("product") or None,
-                           facts=[request.config.prompt, *(str(v) for v in fields.values()), *result.examples_used])
-    flags = check_variants(result.variants, context)
-    return CheckedDrafts(result, flags, rank_variants(result.variants, flags), context)
 
 
 def check_name(check: str) -> str:

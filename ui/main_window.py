@@ -12,6 +12,9 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QListWidget, QListWidgetIte
 
 from engine.common import paths
 
+from . import tasks
+from .engine_process import EngineStopped, manager
+from .errors import error_text
 from .i18n import LanguageManager
 from .icons import app_icon, icon
 from .model_list import list_library
@@ -19,7 +22,7 @@ from .notice import InlineMessage
 from .page_stack import PageStack
 from .session import AppState
 from .settings import AppSettings
-from .warmup import warm_up
+from .warmup import import_gui
 from .worker import Job, running_jobs, tracker
 
 if TYPE_CHECKING:  # the dialogs and pages are imported when first opened or built, not at start-up
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self.state.open_page.connect(self.show_page)
         self.state.models_changed.connect(self._update_welcome)
         tracker().job_finished.connect(self._maybe_finish_close)
+        manager().worker_died.connect(self._on_worker_died)
         self._default_size()
         self.retranslate()
         first = "write" if list_library() else "data"
@@ -299,11 +303,23 @@ class MainWindow(QMainWindow):
         if self._close_pending:
             return
         device = self.settings.device
-        job = Job(lambda ctx: warm_up(device), name="warm-up", parent=self)
+        # The engine process imports torch and looks at the device; this process only imports the chart.
+        job = Job(tasks.warm_up, args=(device,), name="warm-up", process="engine", parent=self)
         job.returned.connect(lambda choice: self.state.set_device(choice))
         job.failed.connect(lambda err, details: self.state.set_device(None, err))
         job.finished.connect(job.deleteLater)
         job.start()
+        chart = Job(lambda ctx: import_gui(), name="chart-import", parent=self)
+        chart.finished.connect(chart.deleteLater)
+        chart.start()
+
+    def _on_worker_died(self, role: str, code) -> None:
+        """One message for a worker that died; the running calls' pages show what they lost themselves."""
+        err = EngineStopped(code)
+        self._banner_text = lambda: error_text(err)
+        self.banner.show_message(self._banner_text(), "error")
+        if role == "engine" and not self._close_pending:
+            self.start_warm_up()  # the fresh engine imports and finds the device again
 
     # ---- notifications ----
     def notify(self, title: str | Callable[[], str], message: str | Callable[[], str]) -> None:

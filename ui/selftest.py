@@ -2,8 +2,8 @@
 
 Checks what a fresh install needs: that it is offline, the bundled sample, the model
 classes, a short training, generation, a LoRA adapter on a pretrained base, the history,
-a CSV export, the display (that the window can open here: the system libraries Qt needs)
-and the window. Prints one line per
+a CSV export, the display (that the window can open here: the system libraries Qt needs),
+the window, and the engine process the window starts from this same executable. Prints one line per
 step and exits 0 only if every step worked. All data goes to a temporary folder
 that is removed at the end; the user's library, history and settings are untouched.
 WENAN_DEBUG=1 adds tracebacks and Qt's messages.
@@ -25,6 +25,7 @@ MODEL = "self-test"
 LORA_MODEL = "self-test-lora"
 PROMPT = "这款保温杯"
 WINDOW_TIMEOUT_MS = 20_000
+WORKER_TIMEOUT_MS = 60_000
 
 
 @dataclass
@@ -227,6 +228,41 @@ def step_window(ctx: Context) -> str:
     return f"{QApplication.platformName()} platform, {title!r} shown and closed"
 
 
+def step_worker(ctx: Context) -> str:
+    """The window's engine process starts from this same executable (multiprocessing's frozen
+    support in a bundle), answers a call, and holds no Qt."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+
+    from . import tasks
+    from .app import create_application
+    from .engine_process import manager
+    from .worker import Job
+
+    app = QCoreApplication.instance() or create_application([sys.argv[0]])
+    answer: dict = {}
+    loop = QEventLoop()
+    job = Job(tasks.ping, args=("self-test",), name="self-test-ping", process="engine")
+    job.returned.connect(answer.update)
+    job.failed.connect(lambda err, details: answer.update(error=f"{type(err).__name__}: {err}"))
+    job.finished.connect(loop.quit)
+    QTimer.singleShot(WORKER_TIMEOUT_MS, loop.quit)
+    started = time.perf_counter()
+    job.start()
+    loop.exec()
+    seconds = time.perf_counter() - started
+    manager().shutdown_all()
+    del app
+    if "error" in answer:
+        raise RuntimeError(f"the engine process failed: {answer['error']}")
+    if answer.get("value") != "self-test":
+        raise RuntimeError(f"the engine process did not answer within {WORKER_TIMEOUT_MS / 1000:.0f} s")
+    if answer["frozen"] != bool(getattr(sys, "frozen", False)) or answer["executable"] != sys.executable:
+        raise RuntimeError(f"the engine process runs {answer['executable']}, not {sys.executable}")
+    if answer["qt"]:
+        raise RuntimeError("the engine process imported Qt")
+    return f"process {answer['pid']} answered in {seconds:.1f} s, started from {Path(sys.executable).name}, no Qt"
+
+
 STEPS: list[tuple[str, Callable[[Context], str], tuple[str, ...]]] = [
     ("data folder", step_data_folder, ()),
     ("offline", step_offline, ()),
@@ -239,6 +275,7 @@ STEPS: list[tuple[str, Callable[[Context], str], tuple[str, ...]]] = [
     ("CSV export", step_export, ("history",)),
     ("display", step_display, ()),
     ("window", step_window, ()),
+    ("engine process", step_worker, ()),
 ]
 
 
@@ -292,6 +329,8 @@ def run_self_test() -> int:
     finally:
         from engine.writing import clear_cache
         clear_cache()
+        if "ui.engine_process" in sys.modules:  # no engine process outlives the self-test
+            sys.modules["ui.engine_process"].manager().shutdown_all()
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

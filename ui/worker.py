@@ -1,4 +1,11 @@
-"""The one adapter between the engine's callbacks and Qt: an engine call on a QThread.
+"""The one adapter between the engine's callbacks and Qt: an engine call on a QThread, or in the
+engine's own process.
+
+`Job(fn, process="engine")` (or "trainer") runs `fn(ctx, *args)` in a worker process
+(`ui.engine_process`): `fn` is then a function of the Qt-free `ui.tasks`, and everything it
+needs travels in `args`. Whatever imports torch runs that way, so the window never imports it.
+Without `process`, `fn` runs on a QThread of the window's process: for work that needs no
+engine model (reading a file, an export, the review insight).
 
 Wiring follows superqt's `new_worker_qthread`: the worker QObject is moved to a
 plain QThread; thread.started → worker.run; worker.finished → thread.quit and
@@ -13,8 +20,6 @@ wait behind the busy worker forever.
 from __future__ import annotations
 
 import logging
-import os
-import sys
 import threading
 import time
 import traceback
@@ -23,14 +28,14 @@ from typing import Any, Callable
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from shiboken6 import isValid
 
+# Text deltas are merged and sent at most every TEXT_FLUSH_S: a tiny model streams hundreds of
+# tokens a second per variant, far more updates than a person can read.
+from .engine_host import TEXT_FLUSH_S, lower_thread_priority
+
 log = logging.getLogger(__name__)
 
-# Text deltas are merged and sent at most this often: a tiny model streams hundreds
-# of tokens a second per variant, far more updates than a person can read.
-TEXT_FLUSH_S = 0.04
-# Added to the worker thread's nice value on Linux, so the GUI thread wins a shared core.
-WORKER_NICENESS = 5
 
+REMOTE_WAIT_MS = 60_000  # the longest `wait()` blocks on a worker process, when told to wait for ever
 _running: set["Job"] = set()
 
 
@@ -101,7 +106,7 @@ class EngineWorker(QObject):
     @Slot()
     def run(self) -> None:
         if self._low_priority:
-            _lower_thread_priority()
+            lower_thread_priority()
         ctx = JobContext(self, self._cancel)
         try:
             result = self._fn(ctx)
@@ -137,21 +142,30 @@ class Job(QObject):
     failed = Signal(object, str)
     finished = Signal()  # after the thread has really stopped
 
-    def __init__(self, fn: Callable[[JobContext], Any], *, name: str = "job", low_priority: bool = True,
-                 parent: QObject | None = None):
+    def __init__(self, fn: Callable[..., Any], *, args: tuple = (), name: str = "job", low_priority: bool = True,
+                 process: str | None = None, parent: QObject | None = None):
+        """`process`: None (a QThread here), "engine" (the long-lived engine process) or "trainer"
+        (a process of its own, ended with the call)."""
         super().__init__(parent)
         self.name = name
         self.cancel_event = threading.Event()
         self._fn = fn
+        self._args = args
         self._low_priority = low_priority
+        self._process = process
         self._thread: QThread | None = None
         self._worker: EngineWorker | None = None
+        self._remote = None  # the EngineProcess running it
+        self._remote_id = 0
         self._done = False
 
     def start(self) -> "Job":
+        if self._process is not None:
+            return self._start_remote()
         thread = QThread()
         thread.setObjectName(f"wenan-{self.name}")
-        worker = EngineWorker(self._fn, self.cancel_event, self._low_priority)
+        fn, args = self._fn, self._args
+        worker = EngineWorker(lambda ctx: fn(ctx, *args), self.cancel_event, self._low_priority)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
         # These receivers are slots of this GUI-thread object, so Qt queues them there.
@@ -170,18 +184,57 @@ class Job(QObject):
         thread.start(QThread.Priority.LowPriority if self._low_priority else QThread.Priority.InheritPriority)
         return self
 
+    def _start_remote(self) -> "Job":
+        from .engine_process import manager
+
+        self._remote = manager().trainer() if self._process == "trainer" else manager().engine()
+        _running.add(self)
+        log.debug("job %s sent to the %s process", self.name, self._remote.role)
+        self._remote_id = self._remote.submit(self, self._fn, self._args, self._low_priority)
+        return self
+
     def cancel(self) -> None:
         """Ask the engine to stop at its next check; the job still ends through `finished`."""
         self.cancel_event.set()
+        if self._remote is not None and not self._done:
+            self._remote.cancel(self._remote_id)
 
     def is_running(self) -> bool:
-        return self._thread is not None and not self._done
+        return (self._thread is not None or self._remote is not None) and not self._done
 
     def wait(self, msecs: int = -1) -> bool:
-        """Block until the thread stops: only for quitting, when no event loop is left."""
-        if self._thread is None or self._done:
+        """Block until the work stops: only for quitting, when no event loop is left."""
+        if self._done:
+            return True
+        if self._remote is not None:  # a process that doesn't answer in a minute is killed by its shutdown
+            return self._remote.wait(self._remote_id, REMOTE_WAIT_MS if msecs < 0 else msecs)
+        if self._thread is None:
             return True
         return self._thread.wait() if msecs < 0 else self._thread.wait(msecs)
+
+    # ---- what the engine process sends back (ui.engine_process calls these on the GUI thread) ----
+    def remote_event(self, event: Any) -> None:
+        self._relay_progress(event)
+
+    def remote_text(self, chunks: Any) -> None:
+        self._relay_text(chunks)
+
+    def remote_returned(self, result: Any) -> None:
+        self._relay_returned(result)
+
+    def remote_failed(self, err: Any, details: str) -> None:
+        self._relay_failed(err, details)
+
+    def remote_finished(self) -> None:
+        remote, self._done = self._remote, True
+        _running.discard(self)
+        log.debug("job %s finished", self.name)
+        if self._process == "trainer":
+            from .engine_process import manager
+            manager().done_with(remote)
+        if isValid(self):
+            self.finished.emit()
+        tracker().job_finished.emit()
 
     # A job's owner (a page or dialog) may be destroyed while its thread still runs, say when a
     # window closes mid-generation; the worker's queued signals then reach a deleted Job, and
@@ -220,17 +273,3 @@ class Job(QObject):
         if isValid(self):
             self.finished.emit()
         tracker().job_finished.emit()
-
-
-def _lower_thread_priority() -> None:
-    """Linux keeps a nice value per thread: raise this one's so the GUI thread keeps its core.
-
-    Torch's CPU work runs on this thread (and pool threads it spawns, which inherit
-    the value). QThread.LowPriority alone does nothing for normal Linux threads.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            tid = threading.get_native_id()
-            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + WORKER_NICENESS))
-        except (OSError, AttributeError):
-            pass

@@ -41,6 +41,18 @@ class WenanError(Exception):
     def message(self, lang: str | None = None) -> str:
         return message(self.key, lang, **self.params)
 
+    def __reduce__(self):
+        # Exceptions pickle as cls(*args), and args holds only the English text: keep the key, the
+        # parameters and any attribute a subclass set, so the window can say it in its own language.
+        return _rebuild_error, (type(self), self.key, self.params, dict(self.__dict__))
+
+
+def _rebuild_error(cls: type, key: str, params: dict, state: dict) -> WenanError:
+    err = cls.__new__(cls)
+    Exception.__init__(err, message(key, **params))
+    err.__dict__.update(state)
+    return err
+
 
 class DataFileError(WenanError):
     """The user's data file cannot be used."""

@@ -7,6 +7,12 @@ from __future__ import annotations
 
 # key -> (English, Simplified Chinese). Placeholders use str.format names.
 MESSAGES: dict[str, tuple[str, str]] = {
+    # the app's worker process
+    "engine_stopped": ("The engine process stopped unexpectedly ({code}): the computer may have run out of memory. "
+                       "A fresh one has been started, and your drafts and history are kept. An interrupted training "
+                       "can be resumed on the Train page.",
+                       "引擎进程意外停止（{code}），可能是电脑内存不足。已重新启动引擎，已有的文案和历史记录都还在。"
+                       "中断的训练可以在“训练”页继续。"),
     # data files
     "file_missing": ("The file {path} does not exist. Check the path and try again.",
                      "文件 {path} 不存在。请检查路径后重试。"),

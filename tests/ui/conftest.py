@@ -159,44 +159,43 @@ class EngineGate:
     """Holds a job inside the engine's own callback until the job is cancelled.
 
     A test that clicks Stop while a job runs races the job: a fast machine can finish it
-    before the click lands. `hold` wraps the engine function the GUI calls; at the first
-    event for which `when` is true the worker waits, inside the engine, until the job's
-    cancel flag is set (the click) or `release()`, so Stop always lands mid-job.
+    before the click lands. `hold` swaps the task a page sends to the engine process for the
+    same task wrapped (`held_tasks`): at the first event that matches `when` it waits, inside
+    the engine, until the job's cancel flag is set (the click, carried across to the engine
+    process) or `release()`, so Stop always lands mid-job.
     """
 
-    def __init__(self, monkeypatch):
+    def __init__(self, monkeypatch, folder: Path):
         self.monkeypatch = monkeypatch
-        self.reached = threading.Event()
-        self.released = threading.Event()
+        self.folder = folder
 
-    def hold(self, owner, name: str, callback: str, when: Callable[[Any], bool]) -> None:
-        """Wrap `owner.name` (called with `callback=` and `cancel=` keywords) to stop at `when`."""
-        real = getattr(owner, name)
+    def hold(self, page_module, task: str, callback: str, when: tuple = ("any",)) -> None:
+        """Make `page_module`'s `tasks.<task>` stop at `when` (see `held_tasks.matches`)."""
+        import functools
+        import types
 
-        def wrapped(*args, **kwargs):
-            inner, cancel = kwargs[callback], kwargs["cancel"]
+        import held_tasks
+        from ui import tasks
 
-            def gated(event) -> None:
-                inner(event)
-                if not self.reached.is_set() and when(event):
-                    self.reached.set()
-                    deadline = time.monotonic() + LONG / 1000
-                    while not (cancel.is_set() or self.released.wait(0.01)) and time.monotonic() < deadline:
-                        pass
-            return real(*args, **dict(kwargs, **{callback: gated}))
-        self.monkeypatch.setattr(owner, name, wrapped)
+        stand_in = types.SimpleNamespace(**{name: getattr(tasks, name) for name in dir(tasks)
+                                            if not name.startswith("_")})
+        setattr(stand_in, task, functools.partial(held_tasks.held, str(self.folder), task, callback, when))
+        self.monkeypatch.setattr(page_module, "tasks", stand_in)
+
+    def reached(self) -> bool:
+        return (self.folder / "reached").exists()
 
     def wait(self, qtbot) -> None:
         """Until the worker is held."""
-        qtbot.waitUntil(self.reached.is_set, timeout=LONG)
+        qtbot.waitUntil(self.reached, timeout=LONG)
 
     def release(self) -> None:
-        self.released.set()
+        (self.folder / "released").touch()
 
 
 @pytest.fixture
-def engine_gate(monkeypatch):
-    gate = EngineGate(monkeypatch)
+def engine_gate(monkeypatch, tmp_path_factory):
+    gate = EngineGate(monkeypatch, tmp_path_factory.mktemp("gate"))
     yield gate
     gate.release()  # never leave a worker waiting
 

@@ -107,7 +107,7 @@ def test_cancel_then_start_continues_where_it_stopped(qtbot, open_dialog, ui_mod
     _prepare(qtbot, dialog, _sheet(tmp_path), out, 2)
     # Stop while the second product is being drafted: the first one is on disk by then. The
     # batch waits there for the click, however fast the machine.
-    engine_gate.hold(ui.dialogs.batch, "run_batch", "on_event", lambda e: e.done_rows >= 1)
+    engine_gate.hold(ui.dialogs.batch, "run_batch", "on_event", ("rows", 1))
 
     with qtbot.waitSignal(dialog.batch_finished, timeout=LONG) as stopped:
         dialog.start_button.click()

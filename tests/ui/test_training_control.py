@@ -13,12 +13,12 @@ def _training_step(event, at_least: int = 1) -> bool:
 
 
 def test_cancel_saves_a_checkpoint_and_resume_finishes_from_it(qtbot, window, driver, engine_gate):
-    import engine.training
+    import ui.pages.train_page
 
     page = window.train_page
     driver.load()
     # the training waits at step 3 for the click, however fast the machine
-    engine_gate.hold(engine.training, "train", "on_event", lambda e: _training_step(e, 3))
+    engine_gate.hold(ui.pages.train_page, "train", "on_event", ("step", 3))
     driver.start_training(max_steps=12)
     name = page.form.name()
     engine_gate.wait(qtbot)

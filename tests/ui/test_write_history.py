@@ -195,10 +195,10 @@ def test_an_unwritable_history_keeps_the_drafts_on_screen(qtbot, page, wenan_hom
 
 
 def test_a_stopped_run_is_saved_and_marked(qtbot, page, engine_gate):
-    import engine.writing
+    import ui.pages.write_page
 
     ask(page, n=2, tokens=2000)
-    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Stop
+    engine_gate.hold(ui.pages.write_page, "generate", "on_text")  # waits at its first text for Stop
 
     def start_then_stop():
         page.generate_button.click()

@@ -31,9 +31,9 @@ def test_scenario_fields_build_an_editable_prompt(qtbot):
 
 
 def test_ctrl_enter_generates_and_escape_stops(qtbot, window, ui_model, engine_gate):
-    import engine.writing
+    import ui.pages.write_page
 
-    engine_gate.hold(engine.writing, "generate", "on_text", lambda e: True)  # waits at its first text for Esc
+    engine_gate.hold(ui.pages.write_page, "generate", "on_text")  # waits at its first text for Esc
     window.state.models_changed.emit()
     window.show_page("write")
     page = window.write_page

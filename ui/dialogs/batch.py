@@ -10,15 +10,15 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from engine.models import library
-from engine.writing import PRESETS, SCENARIOS, rows_done, run_batch
+from engine.writing import PRESETS, SCENARIOS, rows_done
 
+from .. import tasks
 from .. import i18n
 from ..errors import error_text
 from ..model_list import list_library
 from ..notice import InlineMessage, hint
 from ..pages.train_estimate import duration_text
 from ..session import AppState
-from ..warmup import import_heavy
 from ..worker import Job
 from .batch_sheet import BatchSheet
 
@@ -275,19 +275,8 @@ class BatchDialog(QDialog):
         gen = dict(PRESETS[self.preset_combo.currentData()])
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
 
-        def work(ctx):
-            import_heavy()
-            from engine.writing import load_model
-            # Loaded here keeping a core for the window; run_batch then finds it in the cache.
-            load_model(model, device, reserve_for_gui=True)
-            if threads:
-                from engine.models import configure_threads
-                configure_threads(threads=threads)
-            result = run_batch(model, products, scenario, out, n, mapping, gen, on_event=ctx.on_event,
-                               cancel=ctx.cancel, resume=resume, device=device)
-            return result
-
-        self.job = Job(work, name="batch", parent=self)
+        self.job = Job(tasks.run_batch, args=(model, products, scenario, out, n, mapping, gen, resume, device, threads),
+                       name="batch", process="engine", parent=self)
         self.job.progress.connect(self._on_progress)
         self.job.returned.connect(self._on_result)
         self.job.failed.connect(lambda err, details: self._on_failed(err))

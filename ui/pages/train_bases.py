@@ -6,6 +6,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, Signal
 from PySide6.QtGui import QAction, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from .. import tasks
 from ..errors import error_text, show_error
 from ..worker import Job
 
@@ -86,11 +87,7 @@ class FoundBases(QWidget):
             return
         device = self._device
 
-        def work(ctx):
-            from engine.models import device_profile, find_bases
-            return find_bases(device=device or device_profile("auto"))
-
-        self.job = Job(work, name="bases", parent=self)
+        self.job = Job(tasks.find_bases, args=(device,), name="bases", process="engine", parent=self)
         self.job.returned.connect(self._on_found)
         self.job.failed.connect(lambda err, details: self.note.setText(error_text(err)))
         self.job.finished.connect(self._on_finished)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 from engine.models import library
 
 from .. import estimate as est
-from ..warmup import import_heavy
+from .. import tasks
 from ..worker import Job
 
 
@@ -73,13 +73,7 @@ class EstimateLabel(QLabel):
         """Reading safetensors headers imports torch, so it runs in a worker."""
         if any(job.name == f"params:{folder}" for job in self._jobs):
             return
-        from engine.models import count_parameters
-
-        def work(ctx):
-            import_heavy()
-            return count_parameters(folder)
-
-        job = Job(work, name=f"params:{folder}", parent=self)
+        job = Job(tasks.count_parameters, args=(folder,), name=f"params:{folder}", process="engine", parent=self)
         job.returned.connect(lambda n: (self._params.__setitem__(str(folder), int(n)), self.refresh()))
         job.failed.connect(lambda *_: None)  # the form already says what is wrong with the folder
         job.finished.connect(lambda: (self._jobs.discard(job), job.deleteLater()))

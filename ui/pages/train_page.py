@@ -13,11 +13,12 @@ from engine.common import paths
 from engine.models import cpu_threads, library
 from engine.training import TrainConfig, checkpoint
 
+from .. import tasks
 from ..data_load import training_source
+from ..engine_process import EngineStopped
 from ..errors import error_text, show_error
 from ..notice import heading, hint
 from ..session import AppState
-from ..warmup import import_heavy
 from ..worker import Job
 from .train_estimate import EstimateLabel, duration_text
 from .train_form import TrainForm
@@ -240,28 +241,12 @@ class TrainPage(QWidget):
             self._update_controls()
 
     def _run(self, cfg: TrainConfig, resume: bool) -> None:
-        from engine.training import train
-
-        threads = self.state.settings.cpu_threads
         self.last_result = None
         self.view.begin()
-
-        def work(ctx):
-            import_heavy()
-            applied = False
-
-            def on_event(event):
-                nonlocal applied
-                # The engine sets torch's thread count when it picks the device; a chosen
-                # count from Settings is applied right after that, before the first step.
-                if threads and event.device and not applied:
-                    from engine.models import configure_threads
-                    configure_threads(threads=threads)
-                    applied = True
-                ctx.on_event(event)
-            return train(cfg, on_event=on_event, cancel=ctx.cancel, resume=resume)
-
-        self.job = Job(work, name="train", parent=self)
+        # A process of its own: its memory goes back to the system when the training ends, and a
+        # crash in it leaves the window and the engine's loaded model alone.
+        self.job = Job(tasks.train, args=(cfg, resume, self.state.settings.cpu_threads), name="train",
+                       process="trainer", parent=self)
         job = self.job
         job.progress.connect(lambda e: self.view.on_event(e, job.cancel_event.is_set()))
         self.job.returned.connect(self._on_result)
@@ -306,8 +291,12 @@ class TrainPage(QWidget):
 
     def _on_failed(self, err: BaseException, details: str) -> None:
         self.view.flush()  # a "preparing" event still waiting to be drawn must not cover the problem
-        self.view.show_status(lambda: self.tr("Training stopped because of a problem."))
         self.view.log(lambda: error_text(err))
+        if isinstance(err, EngineStopped):  # the window's banner says it once; the checkpoint is on disk
+            self.view.show_status(lambda: self.tr("Training stopped: its process ended. Press Resume to continue "
+                                                  "from the last checkpoint."))
+            return
+        self.view.show_status(lambda: self.tr("Training stopped because of a problem."))
         show_error(self, err, details, self.tr("Training stopped"))
 
     def _on_finished(self) -> None:

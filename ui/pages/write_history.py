@@ -9,13 +9,14 @@ from PySide6.QtCore import QObject, Signal
 
 from engine.common import WenanError
 
-from ..flag_view import CheckedDrafts
 from ..session import AppState
 from ..variant_card import VariantCard
 
 if TYPE_CHECKING:
     from engine.history import History, RerunRequest
     from engine.quality import Flag
+
+    from ..tasks import CheckedDrafts
 
 log = logging.getLogger(__name__)
 

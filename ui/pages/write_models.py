@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QComboBox
 
+from .. import tasks
 from ..model_list import list_library
 from ..worker import Job
 from .train_bases import base_label, base_tooltip
@@ -32,12 +33,8 @@ class ModelChoice(QObject):
         if self.scanned or self.job is not None:
             return
 
-        def work(ctx):
-            from engine.models import device_profile, find_bases
-            return find_bases(device=device_profile("auto"))
-
         # Not low priority: it is short, and a nice-19 thread on a busy machine waits minutes for a core.
-        self.job = Job(work, name="write-bases", low_priority=False, parent=self)
+        self.job = Job(tasks.find_bases, name="write-bases", low_priority=False, process="engine", parent=self)
         self.job.returned.connect(self._on_found)
         self.job.finished.connect(self._on_finished)
         self.job.start()

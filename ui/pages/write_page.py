@@ -10,13 +10,13 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QScro
 
 from engine.models import library
 
-from .. import i18n
+from .. import i18n, tasks
+from ..engine_process import EngineStopped
 from ..errors import error_text, show_error
-from ..flag_view import CheckedDrafts, check_drafts
 from ..notice import InlineMessage, heading, hint
 from ..session import AppState
+from ..tasks import CheckedDrafts
 from ..variant_card import VariantCard
-from ..warmup import create_history_file, import_heavy
 from ..worker import Job
 from .write_examples import ExamplesChooser
 from .write_cards import CardColumn
@@ -267,8 +267,6 @@ class WritePage(QWidget):
                        platform=fields.get("platform") or None, examples=self.examples.path() or None)
 
     def _start(self, request: RerunRequest) -> None:
-        from engine.writing import generate
-
         name, cfg = request.model, request.config
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
         self._prepare_cards(cfg.n)
@@ -276,16 +274,7 @@ class WritePage(QWidget):
         self.cards_hint.hide()
         self._show_status(lambda: self.tr("Loading the model and writing…"))
 
-        def work(ctx):
-            create_history_file()  # before the first save reaches the GUI thread
-            import_heavy()
-            if threads:
-                from engine.models import configure_threads
-                configure_threads(threads=threads)
-            result = generate(name, cfg, on_text=ctx.on_text, cancel=ctx.cancel, device=device, reserve_for_gui=True)
-            return check_drafts(request, result)
-
-        self.job = Job(work, name="generate", parent=self)
+        self.job = Job(tasks.generate, args=(request, device, threads), name="generate", process="engine", parent=self)
         self.job.text.connect(self.column.add_text)
         self.job.returned.connect(self._on_result)
         self.job.failed.connect(self._on_failed)
@@ -331,6 +320,10 @@ class WritePage(QWidget):
         self.status.setText(text())
 
     def _on_failed(self, err: BaseException, details: str) -> None:
+        if isinstance(err, EngineStopped):  # the window's banner says it once; a fresh engine is starting
+            self._show_status(lambda: self.tr("Writing stopped: the engine process ended. Press Generate to try "
+                                              "again."))
+            return
         self._show_status(lambda: self.tr("Could not write: see the message."))
         show_error(self, err, details, self.tr("Writing stopped"))
 

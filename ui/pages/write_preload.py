@@ -14,8 +14,8 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from .. import tasks
 from ..session import AppState
-from ..warmup import import_heavy
 from ..worker import Job, running_jobs, tracker
 
 log = logging.getLogger(__name__)
@@ -56,20 +56,9 @@ class ModelPreloader(QObject):
         self._waiting = False
         device, threads = self.state.settings.device, self.state.settings.cpu_threads
 
-        def work(ctx):
-            import_heavy()
-            from engine.quality import memo_for_model
-            from engine.writing import load_model
-            if threads:
-                from engine.models import configure_threads
-                configure_threads(threads=threads)
-            load_model(name, device, reserve_for_gui=True)
-            memo_for_model(name)  # the copy check's index, read once per model
-            return name
-
         # No parent: a page deleted mid-load must not take a running thread with it. The job
         # list keeps it alive, and closing the window waits for it as for any other job.
-        self.job = Job(work, name="preload")
+        self.job = Job(tasks.preload, args=(name, device, threads), name="preload", process="engine")
         self.job.returned.connect(self.loaded.emit)
         # A broken model is reported by Generate, in words, when the user asks; here only logged.
         self.job.failed.connect(lambda err, details: log.info("preloading %s failed: %s", name, err))

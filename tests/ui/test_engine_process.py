@@ -1,0 +1,136 @@
+"""The engine in its own process: the window never imports torch, cancel crosses the boundary,
+a killed worker is said once and replaced, and closing leaves no process behind."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine.models import library
+from engine.training import checkpoint
+
+LONG = 120_000
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting to be reaped."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
+
+
+def _run_script(tmp_path: Path, *args: str) -> dict:
+    env = dict(os.environ, WENAN_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen", WENAN_LANG="en",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("window_process.py")), str(tmp_path), *args],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_window_trains_and_writes_without_importing_torch_and_leaves_no_process(tmp_path):
+    report = _run_script(tmp_path)
+
+    assert report["trained"] and report["variants"] >= 1 and report["chars"] > 0
+    assert report["gui_modules"] == {"torch": False, "transformers": False, "peft": False}
+    # a trainer of its own, then the engine that keeps the model for the Write page
+    assert report["train_pid"] != report["engine_pid"] != os.getpid()
+    # closed during a second training: it saved a checkpoint, and neither process outlived the window
+    assert report["closed_training"]["cancelled"] and report["closed_training"]["resumable"]
+    deadline = time.monotonic() + 10
+    pids = [report["engine_pid"], report["closed_training"]["pid"]]
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in pids if _alive(pid)]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_an_engine_whose_window_was_killed_ends_by_itself(tmp_path):
+    env = dict(os.environ, WENAN_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen", WENAN_LANG="en",
+               PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    window = subprocess.Popen([sys.executable, str(Path(__file__).with_name("window_process.py")), str(tmp_path),
+                               "--idle"], env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        engine_pid = json.loads(window.stdout.readline())["engine_pid"]
+        assert _alive(engine_pid)
+        window.send_signal(signal.SIGKILL)  # no atexit, no close: only the pipe's end tells the engine
+        window.wait(30)
+        deadline = time.monotonic() + 30
+        while _alive(engine_pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(engine_pid)
+    finally:
+        window.kill()
+        window.wait()
+
+
+def test_cancel_reaches_the_engine_process(qtbot, wenan_home):
+    import held_tasks
+    from ui.worker import Job
+
+    job = Job(held_tasks.count_until_cancelled, name="spin", process="engine")
+    with qtbot.waitSignal(job.returned, timeout=LONG) as returned:
+        with qtbot.waitSignal(job.progress, timeout=LONG):  # it runs
+            job.start()
+        job.cancel()
+    count, pid = returned.args[0]
+    assert count >= 1 and pid != os.getpid()
+    qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
+
+
+def test_a_killed_trainer_is_said_once_and_its_training_resumes(qtbot, window, driver, dialogs, monkeypatch):
+    page = window.train_page
+    real = page.build_config
+    monkeypatch.setattr(page, "build_config", lambda: dataclasses.replace(real(), checkpoint_every_steps=2))
+    driver.load()
+    driver.start_training(max_steps=400)
+    name = page.form.name()
+    qtbot.waitUntil(lambda: checkpoint.read_state(name) is not None, timeout=LONG)  # a checkpoint is on disk
+    trainer = page.job._remote
+    assert trainer.pid is not None and trainer.pid != os.getpid()
+
+    with qtbot.waitSignal(page.stopped, timeout=LONG):
+        os.kill(trainer.pid, signal.SIGKILL)
+    assert window.banner.isVisible() and "stopped unexpectedly" in window.banner.text()
+    assert "process ended" in page.status.text() and not dialogs.asked
+    assert not [w for w in window.findChildren(type(window.banner)) if w.objectName() == "errorDialog"]
+    assert page.resume_button.isEnabled() and name in page.resume_button.text()
+
+    page.resume_button.click()
+    assert page.is_running() and page.job._remote is not trainer  # a fresh trainer process
+    result = driver.wait_training()
+    assert not result.cancelled and result.step == 400 and library.exists(name)
+
+
+def test_a_killed_engine_is_said_once_replaced_and_writes_again(qtbot, window, ui_model):
+    from ui.engine_process import manager
+
+    from conftest import write
+
+    window.state.models_changed.emit()
+    window.show_page("write")
+    page = window.write_page
+    page.settings.n_spin.setValue(2)
+    page.form.set_prompt("青禾")
+    assert write(qtbot, page).variants
+    engine = manager().engine()
+    assert engine.pid is not None and engine.pid != os.getpid()
+    with qtbot.waitSignal(manager().worker_died, timeout=LONG):
+        os.kill(engine.pid, signal.SIGKILL)
+    assert window.banner.isVisible() and "stopped unexpectedly" in window.banner.text()
+    fresh = manager().engine()
+    assert fresh is not engine and fresh.is_alive()
+    again = write(qtbot, page)  # the fresh engine loads the model again and writes
+    assert again.variants and not again.cancelled
+    assert fresh.pid not in (None, engine.pid)

@@ -1,0 +1,280 @@
+"""The window's end of the engine process: start it, send it calls, turn what comes back into Qt signals.
+
+The window never imports torch, transformers or peft: every call that needs them (warm-up,
+training, loading a model, writing, scanning the bases) runs in a worker process started from
+the same executable with multiprocessing's spawn context (`ui.engine_host` is its other end).
+Two kinds:
+
+- **the engine**: started once, early, and kept while the app runs, so a model loaded for the
+  Write page stays loaded between requests;
+- **a trainer**: one per training, ended when it is done, so the gigabytes a training held go
+  back to the system and a crash in it leaves the engine (and its loaded model) alone.
+
+A reader thread per process unpickles what arrives and emits it as a queued signal, so every
+slot runs on the GUI thread. When a process dies (killed, out of memory, a native crash), its
+running calls fail with `EngineStopped`, `EngineManager.worker_died` says so once, and the next
+call, or at once for the engine, gets a fresh one.
+"""
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import multiprocessing
+import pickle
+import threading
+from typing import TYPE_CHECKING, Any, Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+from shiboken6 import isValid
+
+from engine.common import WenanError
+
+from .engine_host import serve, window_env
+
+if TYPE_CHECKING:
+    from .worker import Job
+
+log = logging.getLogger(__name__)
+
+QUIT_WAIT_S = 10.0  # after "quit": time to end the calls and exit before the process is killed
+_ids = itertools.count(1)
+
+
+class EngineStopped(WenanError):
+    """The worker process ended while it ran this call."""
+
+    def __init__(self, exit_code: int | None):
+        super().__init__("engine_stopped", code=_exit_text(exit_code))
+        self.exit_code = exit_code
+
+
+def _exit_text(code: int | None) -> str:
+    if code is None:
+        return "?"
+    if code < 0:
+        import signal
+
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return str(code)
+
+
+class EngineProcess(QObject):
+    """One worker process and the calls it runs; create and use it on the GUI thread."""
+
+    _arrived = Signal(object)  # from the reader thread: a message
+    _ended = Signal(object)    # from the reader thread: the exit code
+    stopped = Signal(object)   # the process ended without being asked to: its exit code
+
+    def __init__(self, role: str = "engine", parent: QObject | None = None):
+        super().__init__(parent)
+        self.role = role
+        self.pid: int | None = None
+        self._jobs: dict[int, Job] = {}
+        self._done: dict[int, threading.Event] = {}
+        self._process = None
+        self._conn = None
+        self._quitting = False
+        self._ending = threading.Lock()
+        self._arrived.connect(self._on_message)
+        self._ended.connect(self._on_end)
+
+    # ---- life ----
+    def start(self) -> "EngineProcess":
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        self._process = context.Process(target=serve, args=(theirs, self.role), name=f"wenan-{self.role}")
+        self._process.start()
+        theirs.close()  # only the worker holds that end, so its death ends our reads
+        self._conn = ours
+        threading.Thread(target=self._read, name=f"wenan-{self.role}-reader", daemon=True).start()
+        log.info("%s process %s started", self.role, self._process.pid)
+        return self
+
+    def is_alive(self) -> bool:
+        return self._process is not None and self._process.is_alive() and not self._quitting
+
+    def busy(self) -> bool:
+        return bool(self._jobs)
+
+    def shutdown(self, wait_s: float = QUIT_WAIT_S) -> None:
+        """Cancel the running calls, ask the process to end, and make sure it does (any thread)."""
+        if self._process is None:
+            return
+        with self._ending:
+            if not self._quitting:
+                self._quitting = True
+                for job_id in list(self._jobs):
+                    self._send(("cancel", job_id))
+                self._send(("quit",))
+            self._process.join(wait_s)
+            if self._process.is_alive():
+                log.warning("%s process %s did not end in %.0f s; killing it", self.role, self._process.pid, wait_s)
+                self._process.kill()
+                self._process.join(5)
+        log.info("%s process ended (%s)", self.role, self._process.exitcode)
+
+    def kill(self) -> None:
+        """For tests and for a stuck worker: end it now, as a crash would."""
+        if self._process is not None:
+            self._process.kill()
+
+    # ---- calls ----
+    def submit(self, job: "Job", fn: Callable, args: tuple, low_priority: bool) -> int:
+        job_id = next(_ids)
+        self._jobs[job_id] = job
+        self._done[job_id] = threading.Event()
+        if not self._send(("call", job_id, fn, args, low_priority, window_env())):
+            self._done[job_id].set()
+        return job_id
+
+    def cancel(self, job_id: int) -> None:
+        self._send(("cancel", job_id))
+
+    def wait(self, job_id: int, msecs: int = -1) -> bool:
+        """Block until the call has ended (its result has arrived): only for quitting."""
+        done = self._done.get(job_id)
+        return done is None or done.wait(None if msecs < 0 else msecs / 1000)
+
+    def _send(self, message: tuple) -> bool:
+        try:
+            self._conn.send(message)
+            return True
+        except (OSError, ValueError, AttributeError):
+            return False  # the process is gone: the reader thread reports it
+
+    # ---- what comes back ----
+    def _read(self) -> None:
+        conn = self._conn
+        while True:
+            try:
+                message = pickle.loads(conn.recv_bytes())
+            except (EOFError, OSError):
+                break
+            except Exception:  # a message that can't be unpickled here: say which call it was for
+                log.exception("%s sent a message the window cannot read", self.role)
+                continue
+            if message[0] in ("return", "fail") and message[1] in self._done:
+                self._done[message[1]].set()
+            self._emit(self._arrived, message)
+        process = self._process
+        process.join(5)
+        for done in list(self._done.values()):
+            done.set()
+        self._emit(self._ended, process.exitcode)
+
+    def _emit(self, signal, value) -> None:
+        try:
+            if isValid(self):
+                signal.emit(value)
+        except RuntimeError:  # the app is being torn down
+            pass
+
+    @Slot(object)
+    def _on_message(self, message: tuple) -> None:
+        kind = message[0]
+        if kind == "ready":
+            self.pid = message[1]
+            return
+        job = self._jobs.get(message[1])
+        if job is None:
+            return
+        if kind == "event":
+            job.remote_event(message[2])
+        elif kind == "text":
+            job.remote_text(message[2])
+        elif kind in ("return", "fail"):
+            self._jobs.pop(message[1], None)
+            self._done.pop(message[1], None)
+            if kind == "return":
+                job.remote_returned(message[2])
+            else:
+                job.remote_failed(message[2], message[3])
+            job.remote_finished()
+
+    @Slot(object)
+    def _on_end(self, code: int | None) -> None:
+        jobs, self._jobs = self._jobs, {}
+        self._done.clear()
+        asked = self._quitting
+        self._quitting = True
+        if not asked:
+            log.error("%s process %s ended unexpectedly (exit code %s) with %d call(s) running",
+                      self.role, self.pid, code, len(jobs))
+        for job in jobs.values():
+            job.remote_failed(EngineStopped(code), f"The {self.role} process ended (exit code {code}).")
+            job.remote_finished()
+        if not asked:
+            self.stopped.emit(code)
+
+
+class EngineManager(QObject):
+    """The app's worker processes: the one engine, and a trainer per training."""
+
+    worker_died = Signal(str, object)  # role, exit code: the window says so once
+
+    def __init__(self):
+        super().__init__()
+        self._engine: EngineProcess | None = None
+        self._trainers: set[EngineProcess] = set()
+        # multiprocessing joins the processes it started at exit, in an atexit function of its own
+        # that would wait for ever for a worker nobody asked to quit. Handlers run last-in first-out,
+        # so register ours after it: it runs first and ends every worker.
+        import multiprocessing.util  # noqa: F401  -- registers that function now, if not yet
+        atexit.register(self.shutdown_all)
+
+    def engine(self) -> EngineProcess:
+        """The running engine, started now if there is none (the first time, or after it died)."""
+        if self._engine is None or not self._engine.is_alive():
+            self._engine = EngineProcess("engine").start()
+            self._engine.stopped.connect(self._on_engine_stopped)
+        return self._engine
+
+    def start_early(self) -> None:
+        """Spawn the engine in the background right after the window shows (it imports torch there)."""
+        self.engine()
+
+    def trainer(self) -> EngineProcess:
+        """A fresh process for one training; it ends when the training's call has ended."""
+        process = EngineProcess("trainer").start()
+        process.stopped.connect(lambda code: self.worker_died.emit("trainer", code))
+        self._trainers.add(process)
+        return process
+
+    def done_with(self, process: EngineProcess) -> None:
+        """A trainer's call ended: end the process, in the background, so its memory goes back.
+        (It stays listed until it has ended, so that quitting waits for it.)"""
+        if process in self._trainers:
+            def end() -> None:
+                process.shutdown()
+                self._trainers.discard(process)
+            threading.Thread(target=end, name="wenan-trainer-end", daemon=True).start()
+
+    def processes(self) -> list[EngineProcess]:
+        return [p for p in (self._engine, *list(self._trainers)) if p is not None]
+
+    def shutdown_all(self) -> None:
+        """At quit: every worker asked to end, and killed if it does not."""
+        for process in self.processes():
+            process.shutdown()
+        self._engine = None
+        self._trainers.clear()
+
+    @Slot(object)
+    def _on_engine_stopped(self, code: Any) -> None:
+        self._engine = None
+        self.worker_died.emit("engine", code)
+        self.engine()  # a fresh one at once: the next request finds it warming up
+
+
+_manager: EngineManager | None = None
+
+
+def manager() -> EngineManager:
+    global _manager
+    if _manager is None:
+        _manager = EngineManager()
+    return _manager
