@@ -97,6 +97,9 @@ class EngineProcess(QObject):
     def is_alive(self) -> bool:
         return self._process is not None and self._process.is_alive() and not self._quitting
 
+    def exited(self) -> bool:
+        return self._process is not None and not self._process.is_alive()
+
     def busy(self) -> bool:
         return bool(self._jobs)
 

@@ -239,6 +239,7 @@ def step_worker(ctx: Context) -> str:
     from .worker import Job
 
     app = QCoreApplication.instance() or create_application([sys.argv[0]])
+    manager().shutdown_all()  # the window's warm-up may have started one: time a fresh start
     answer: dict = {}
     loop = QEventLoop()
     job = Job(tasks.ping, args=("self-test",), name="self-test-ping", process="engine")

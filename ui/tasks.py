@@ -191,6 +191,20 @@ def clear_models(ctx) -> None:
     clear_cache()
 
 
+def collect_garbage(ctx) -> None:
+    """Python's collection, then the C allocator's free pages handed back (glibc): what a process
+    can give back of a finished training (bench/worker_memory.py)."""
+    import ctypes
+    import sys
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            pass
+
+
 def ping(ctx, value):
     """The self-test's and the tests' check that the process answers."""
     import os

@@ -4,11 +4,9 @@ and a check (as napari does) that no test leaves a QThread running.
 from __future__ import annotations
 
 import gc
-import threading
 import time
 import warnings
 from pathlib import Path
-from typing import Any, Callable
 
 import pytest
 from PySide6.QtCore import QSettings, QThread
@@ -155,6 +153,36 @@ def no_thread_left_running(qapp):
     assert not leftover and not threads, f"still running: jobs {leftover}, threads {threads}"
 
 
+def in_engine(qtbot, fn, *args):
+    """Run `fn(ctx, *args)` in the engine process (where the pages' model cache is) and return its result."""
+    from ui.worker import Job
+
+    job = Job(fn, args=args, name=f"test:{fn.__name__}", process="engine")
+    failed = []
+    job.failed.connect(lambda err, details: failed.append(details))
+    with qtbot.waitSignal(job.returned, timeout=LONG) as returned:
+        job.start()
+    assert not failed, failed
+    qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
+    return returned.args[0]
+
+
+def swap_task(monkeypatch, page_module, task: str, fn) -> None:
+    """Make `page_module` send `fn` to the engine process where it sends `ui.tasks.<task>`.
+
+    A monkeypatch of the engine in this process would not reach the worker process: `fn` must be
+    picklable (a module-level function, or a functools.partial of one, as in `held_tasks`)."""
+    import types
+
+    from ui import tasks
+
+    current = getattr(page_module, "tasks")
+    stand_in = current if isinstance(current, types.SimpleNamespace) else types.SimpleNamespace(
+        **{name: getattr(tasks, name) for name in dir(tasks) if not name.startswith("_")})
+    setattr(stand_in, task, fn)
+    monkeypatch.setattr(page_module, "tasks", stand_in)
+
+
 class EngineGate:
     """Holds a job inside the engine's own callback until the job is cancelled.
 
@@ -172,15 +200,11 @@ class EngineGate:
     def hold(self, page_module, task: str, callback: str, when: tuple = ("any",)) -> None:
         """Make `page_module`'s `tasks.<task>` stop at `when` (see `held_tasks.matches`)."""
         import functools
-        import types
 
         import held_tasks
-        from ui import tasks
 
-        stand_in = types.SimpleNamespace(**{name: getattr(tasks, name) for name in dir(tasks)
-                                            if not name.startswith("_")})
-        setattr(stand_in, task, functools.partial(held_tasks.held, str(self.folder), task, callback, when))
-        self.monkeypatch.setattr(page_module, "tasks", stand_in)
+        swap_task(self.monkeypatch, page_module, task,
+                  functools.partial(held_tasks.held, str(self.folder), task, callback, when))
 
     def reached(self) -> bool:
         return (self.folder / "reached").exists()

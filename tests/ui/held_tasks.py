@@ -77,3 +77,15 @@ def in_bundle(bundle: str, task: str, ctx, *args):
             del sys._MEIPASS
         else:
             sys._MEIPASS = had
+
+
+def load(ctx, name: str, device: str) -> None:
+    from engine.writing import load_model
+
+    load_model(name, device)
+
+
+def loaded(ctx, name: str, device: str) -> bool:
+    from engine.writing import is_loaded
+
+    return is_loaded(name, device)

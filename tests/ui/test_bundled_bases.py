@@ -28,6 +28,18 @@ def bundle(tmp_path, monkeypatch) -> Path:
         if item.name not in ("base_models", "build.json"):
             (resources / item.name).symlink_to(item, target_is_directory=item.is_dir())
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
+    # The engine and trainer processes look at the bundle too, as an installed app's do.
+    import functools
+
+    import held_tasks
+    import ui.pages.train_bases
+    import ui.pages.train_estimate
+    import ui.pages.train_page
+    from conftest import swap_task
+
+    for module, task in ((ui.pages.train_bases, "find_bases"), (ui.pages.train_estimate, "count_parameters"),
+                         (ui.pages.train_page, "train")):
+        swap_task(monkeypatch, module, task, functools.partial(held_tasks.in_bundle, sys._MEIPASS, task))
     return resources
 
 

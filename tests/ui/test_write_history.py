@@ -4,12 +4,13 @@ Real tiny model, real engine checks, real SQLite history in the test's data fold
 """
 from __future__ import annotations
 
-from conftest import write
+import held_tasks
+from conftest import in_engine, write
 from PySide6.QtWidgets import QApplication
 
 from engine.history import History, RerunRequest, default_path
 from engine.quality import penalty
-from engine.writing import GenerateConfig, GenerateResult, is_loaded, load_model
+from engine.writing import GenerateConfig, GenerateResult
 from ui.i18n import LanguageManager
 
 LONG = 120_000
@@ -224,7 +225,7 @@ def test_a_damaged_history_is_set_aside_and_said_once(qtbot, page, wenan_home):
 
 
 def test_the_history_file_is_created_off_the_gui_thread_but_a_damaged_one_is_left_to_the_pages(wenan_home):
-    from ui.warmup import create_history_file
+    from ui.tasks import create_history_file  # it runs in the engine process, before a generation
 
     path = wenan_home / "history.sqlite3"
     create_history_file()
@@ -255,13 +256,14 @@ def test_flag_messages_follow_a_language_switch(qtbot, page, ui_pairs_model):
 
 
 def test_the_shown_model_is_loaded_in_the_background_before_any_request(qtbot, page, gpt2_base):
-    load_model(str(gpt2_base), "cpu")  # another model in the cache, which holds one: "tiny" is not loaded
-    assert not is_loaded("tiny", "cpu")
+    # another model in the engine process's cache, which holds one: "tiny" is not loaded
+    in_engine(qtbot, held_tasks.load, str(gpt2_base), "cpu")
+    assert not in_engine(qtbot, held_tasks.loaded, "tiny", "cpu")
     page.hide()
     page.show()  # as when the user opens the Write page
     with qtbot.waitSignal(page.preloader.loaded, timeout=LONG) as loaded:
         pass
-    assert loaded.args == ["tiny"] and is_loaded("tiny", "cpu")  # on the page's device
+    assert loaded.args == ["tiny"] and in_engine(qtbot, held_tasks.loaded, "tiny", "cpu")  # on the page's device
     page.form.set_prompt("青禾")
     result = write(qtbot, page)  # finds it loaded; the drafts are as usual
     assert result.variants and saved_run(page).model == "tiny"
