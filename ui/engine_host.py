@@ -8,8 +8,9 @@ engine started, and the engine's messages follow the window's language.
 The window (`ui.engine_process`) starts it with multiprocessing's spawn context and talks over
 one pipe. Messages, each a tuple:
 
-    window → engine   ("call", job_id, fn, args, low_priority, env)   fn: a module-level function;
-                                                                    env: the window's os.environ
+    window → engine   ("call", job_id, payload, low_priority, env)   payload: pickled (fn, args), fn
+                                                                    a module-level function; env:
+                                                                    the window's os.environ
                       ("cancel", job_id)
                       ("quit",)
     engine → window   ("ready", pid)
@@ -143,20 +144,21 @@ class Host:
                 self._start(*message[1:])
         self._finish()
 
-    def _start(self, job_id: int, fn: Callable, args: tuple, low_priority: bool, env: dict) -> None:
+    def _start(self, job_id: int, payload: bytes, low_priority: bool, env: dict) -> None:
         ctx = CallContext(self, job_id)
-        thread = threading.Thread(target=self._run, args=(ctx, job_id, fn, args, low_priority, env),
-                                  name=f"call-{job_id}-{getattr(fn, '__name__', 'fn')}", daemon=True)
+        thread = threading.Thread(target=self._run, args=(ctx, job_id, payload, low_priority, env),
+                                  name=f"call-{job_id}", daemon=True)
         with self._lock:
             self._calls[job_id] = (ctx, thread)
         thread.start()
 
-    def _run(self, ctx: CallContext, job_id: int, fn: Callable, args: tuple, low_priority: bool,
-             env: dict) -> None:
+    def _run(self, ctx: CallContext, job_id: int, payload: bytes, low_priority: bool, env: dict) -> None:
         if low_priority:
             lower_thread_priority()
         apply_env(env)
+        fn: Callable | str = "?"
         try:
+            fn, args = pickle.loads(payload)  # here, so a function this process can't import fails its call only
             result = fn(ctx, *args)
         except BaseException as err:  # every failure reaches the window as a message, never a silent end
             ctx.flush()

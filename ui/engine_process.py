@@ -127,10 +127,12 @@ class EngineProcess(QObject):
 
     # ---- calls ----
     def submit(self, job: "Job", fn: Callable, args: tuple, low_priority: bool) -> int:
+        """Send `fn(ctx, *args)`; raises here, at once, if they cannot be pickled (a bug, not a user error)."""
+        payload = pickle.dumps((fn, args), protocol=pickle.HIGHEST_PROTOCOL)
         job_id = next(_ids)
         self._jobs[job_id] = job
         self._done[job_id] = threading.Event()
-        if not self._send(("call", job_id, fn, args, low_priority, window_env())):
+        if not self._send(("call", job_id, payload, low_priority, window_env())):
             self._done[job_id].set()
         return job_id
 
@@ -143,10 +145,12 @@ class EngineProcess(QObject):
         return done is None or done.wait(None if msecs < 0 else msecs / 1000)
 
     def _send(self, message: tuple) -> bool:
+        if self._conn is None:
+            return False
         try:
             self._conn.send(message)
             return True
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):
             return False  # the process is gone: the reader thread reports it
 
     # ---- what comes back ----

@@ -89,3 +89,14 @@ def loaded(ctx, name: str, device: str) -> bool:
     from engine.writing import is_loaded
 
     return is_loaded(name, device)
+
+
+def fail_with(ctx, kind: str):
+    """Errors as the engine raises them: torch's out-of-memory error, or one of the engine's own."""
+    if kind == "oom":
+        import torch
+
+        raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    from engine.common import DataFileError
+
+    raise DataFileError("file_missing", path="/nowhere/copy.txt")

@@ -134,3 +134,24 @@ def test_a_killed_engine_is_said_once_replaced_and_writes_again(qtbot, window, u
     again = write(qtbot, page)  # the fresh engine loads the model again and writes
     assert again.variants and not again.cancelled
     assert fresh.pid not in (None, engine.pid)
+
+
+@pytest.mark.parametrize("kind", ["oom", "engine"])
+def test_errors_cross_as_the_user_reads_them(qtbot, wenan_home, kind):
+    import held_tasks
+    from engine.common import DataFileError
+    from ui.errors import error_text, is_out_of_memory
+    from ui.worker import Job
+
+    job = Job(held_tasks.fail_with, args=(kind,), name="fail", process="engine")
+    with qtbot.waitSignal(job.failed, timeout=LONG) as failed:
+        job.start()
+    err, details = failed.args
+    assert "Traceback" in details and "fail_with" in details
+    if kind == "oom":  # torch's class stays in the engine process; what it was does not get lost
+        assert type(err).__module__ == "ui.engine_host" and is_out_of_memory(err)
+        assert "ran out of memory" in error_text(err)
+    else:  # the engine's own error keeps its key, so the window can say it in its language
+        assert isinstance(err, DataFileError) and err.key == "file_missing"
+        assert err.message("zh") == "文件 /nowhere/copy.txt 不存在。请检查路径后重试。"
+    qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
