@@ -210,15 +210,21 @@ def _without_traceback(err: BaseException) -> BaseException:
     return err
 
 
+_from_window = dict(os.environ)  # what the window's environment held, as this process last heard
+
+
 def apply_env(env: dict) -> None:
-    """Make this process's environment the window's, as it was when the call was sent."""
-    if env == os.environ:
-        return
-    for key in set(os.environ) - set(env):
-        os.environ.pop(key, None)
+    """Follow the window's environment as it was when the call was sent: what it set or changed is
+    set here; what it has removed is removed. What the engine set here itself (say, a library's
+    thread variables) is left alone."""
     for key, value in env.items():
         if os.environ.get(key) != value:
             os.environ[key] = value
+    for key in set(_from_window) - set(env):
+        if os.environ.get(key) == _from_window[key]:
+            del os.environ[key]
+    _from_window.clear()
+    _from_window.update(env)
 
 
 def window_env() -> dict:

@@ -100,3 +100,9 @@ def fail_with(ctx, kind: str):
     from engine.common import DataFileError
 
     raise DataFileError("file_missing", path="/nowhere/copy.txt")
+
+
+def environment(ctx, key: str):
+    import os
+
+    return os.environ.get(key)

@@ -155,3 +155,19 @@ def test_errors_cross_as_the_user_reads_them(qtbot, wenan_home, kind):
         assert isinstance(err, DataFileError) and err.key == "file_missing"
         assert err.message("zh") == "文件 /nowhere/copy.txt 不存在。请检查路径后重试。"
     qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
+
+
+def test_a_data_folder_chosen_after_start_reaches_the_engine(qtbot, wenan_home, tmp_path, monkeypatch):
+    import held_tasks
+    from conftest import in_engine
+    from ui.settings import AppSettings
+
+    assert in_engine(qtbot, held_tasks.environment, "WENAN_HOME") == str(wenan_home)  # the engine is running
+    monkeypatch.delenv("WENAN_HOME")
+    settings = AppSettings()
+    settings.data_folder = str(tmp_path / "chosen")
+    settings.apply_data_folder()  # what the Settings dialog does
+    assert in_engine(qtbot, held_tasks.environment, "WENAN_HOME") == str(tmp_path / "chosen")
+    settings.data_folder = ""
+    settings.apply_data_folder()  # back to the default folder: the variable is gone there too
+    assert in_engine(qtbot, held_tasks.environment, "WENAN_HOME") is None
