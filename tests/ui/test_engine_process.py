@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from engine.models import library
 from engine.training import checkpoint
@@ -104,7 +105,7 @@ def test_a_killed_trainer_is_said_once_and_its_training_resumes(qtbot, window, d
         os.kill(trainer.pid, signal.SIGKILL)
     assert window.banner.isVisible() and "stopped unexpectedly" in window.banner.text()
     assert "process ended" in page.status.text() and not dialogs.asked
-    assert not [w for w in window.findChildren(type(window.banner)) if w.objectName() == "errorDialog"]
+    assert not [box for box in window.findChildren(QMessageBox) if box.objectName() == "errorDialog"]
     assert page.resume_button.isEnabled() and name in page.resume_button.text()
 
     page.resume_button.click()
@@ -113,7 +114,9 @@ def test_a_killed_trainer_is_said_once_and_its_training_resumes(qtbot, window, d
     assert not result.cancelled and result.step == 400 and library.exists(name)
 
 
-def test_a_killed_engine_is_said_once_replaced_and_writes_again(qtbot, window, ui_model):
+def test_an_engine_killed_mid_generation_is_said_once_replaced_and_writes_again(qtbot, window, ui_model,
+                                                                                engine_gate):
+    import ui.pages.write_page
     from ui.engine_process import manager
 
     from conftest import write
@@ -122,15 +125,26 @@ def test_a_killed_engine_is_said_once_replaced_and_writes_again(qtbot, window, u
     window.show_page("write")
     page = window.write_page
     page.settings.n_spin.setValue(2)
+    page.settings.length_spin.setValue(400)
     page.form.set_prompt("青禾")
-    assert write(qtbot, page).variants
+    engine_gate.hold(ui.pages.write_page, "generate", "on_text")  # it waits in the engine at its first text
+    page.generate_button.click()
+    engine_gate.wait(qtbot)
+    qtbot.waitUntil(lambda: any(card.text() for card in page.cards), timeout=LONG)
+    streamed = [card.text() for card in page.cards]
     engine = manager().engine()
     assert engine.pid is not None and engine.pid != os.getpid()
-    with qtbot.waitSignal(manager().worker_died, timeout=LONG):
+    with qtbot.waitSignal(page.generation_finished, timeout=LONG) as finished:
         os.kill(engine.pid, signal.SIGKILL)
+    assert finished.args == [None] and "engine process ended" in page.status.text()
+    assert [card.text() for card in page.cards] == streamed  # what was already written stays on the cards
     assert window.banner.isVisible() and "stopped unexpectedly" in window.banner.text()
+    assert not [box for box in window.findChildren(QMessageBox) if box.objectName() == "errorDialog"]
     fresh = manager().engine()
     assert fresh is not engine and fresh.is_alive()
+
+    engine_gate.release()
+    page.settings.length_spin.setValue(12)
     again = write(qtbot, page)  # the fresh engine loads the model again and writes
     assert again.variants and not again.cancelled
     assert fresh.pid not in (None, engine.pid)
