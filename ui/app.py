@@ -1,7 +1,8 @@
 """Starting the desktop app: QApplication, settings, logging, language, the window.
 
-Nothing here imports torch or transformers: the window must be up within a
-second; the heavy imports happen in a worker after it shows (MainWindow.warm_up).
+Nothing here imports torch or transformers, and nothing in this process ever does: the window
+must be up within a second, and the engine runs in a worker process the window starts right
+after it shows (MainWindow.start_warm_up, ui/engine_process.py).
 """
 from __future__ import annotations
 
