@@ -9,9 +9,10 @@ Both sides run the app's worker code (`ui.engine_host` and `ui.tasks`) through t
                 same and ends; the engine holds only what it held before.
 
 Resident memory (VmRSS, from /proc: Linux only) of each worker, in MB, after the training has ended
-and Python has collected its garbage; the ratio is one process / own process.
+and Python has collected its garbage (and, for the one process, also after glibc's malloc_trim,
+its best case); the ratio is one process with garbage collected / own process.
 
-    .venv/bin/python bench/worker_memory.py [--steps 60]
+    .venv/bin/python bench/worker_memory.py [--steps 60] [--base MODEL_FOLDER]
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def rss_mb(pid: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--base", default="scratch", help="a pretrained model folder to fine-tune (LoRA) instead")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
@@ -59,10 +61,11 @@ def main() -> int:
         return out["result"], job
 
     def config(name: str) -> TrainConfig:
-        return TrainConfig(data=str(workspace.SAMPLE), name=name, max_steps=args.steps, device="cpu")
+        return TrainConfig(data=str(workspace.SAMPLE), name=name, max_steps=args.steps, device="cpu", base=args.base,
+                           method="auto")
 
-    def settle(pid: int) -> float:
-        call(tasks.collect_garbage)
+    def settle(pid: int, trim: bool = True) -> float:
+        call(tasks.collect_garbage, trim)
         time.sleep(1.0)
         return rss_mb(pid)
 
@@ -71,6 +74,7 @@ def main() -> int:
     engine = manager().engine()
     before_one = settle(engine.pid)
     call(tasks.train, config("one-process"), False, None)
+    untrimmed_one = settle(engine.pid, trim=False)  # what the app did when it trained in its own process
     after_one = settle(engine.pid)
     manager().shutdown_all()
 
@@ -86,13 +90,14 @@ def main() -> int:
     after_own = settle(engine.pid)
     manager().shutdown_all()
 
-    print(f"worker memory after a {args.steps}-step training of the sample (VmRSS, MB; {os.cpu_count()} CPUs, "
+    print(f"worker memory after a {args.steps}-step training of the sample on {Path(args.base).name} (VmRSS, MB; {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}):")
     print(f"{'':28} {'before':>8} {'after':>8} {'kept':>8}")
-    print(f"{'one process (train in it)':28} {before_one:8.0f} {after_one:8.0f} {after_one - before_one:8.0f}")
+    print(f"{'one process, gc only':28} {before_one:8.0f} {untrimmed_one:8.0f} {untrimmed_one - before_one:8.0f}")
+    print(f"{'one process, + malloc_trim':28} {before_one:8.0f} {after_one:8.0f} {after_one - before_one:8.0f}")
     print(f"{'own process (engine)':28} {before_own:8.0f} {after_own:8.0f} {after_own - before_own:8.0f}")
     print(f"the trainer process {'has ended: all it held went back' if trainer.exited() else 'is STILL RUNNING'}")
-    print(f"ratio, memory held after training (one / own process): {after_one / after_own:.2f}x")
+    print(f"ratio, memory held after training (one process, gc only / own process): {untrimmed_one / after_own:.2f}x")
     return 0
 
 

@@ -308,7 +308,15 @@ class MainWindow(QMainWindow):
         job.returned.connect(lambda choice: self.state.set_device(choice))
         job.failed.connect(lambda err, details: self.state.set_device(None, err))
         job.finished.connect(job.deleteLater)
+        # The chart's import (pyqtgraph, numpy) runs on a thread here, after the engine's start-up:
+        # a thread that holds the GIL stalls the window when a busy CPU preempts it, and is more
+        # often preempted while the engine process imports torch on the other core.
+        job.finished.connect(self._import_chart)
         job.start()
+
+    def _import_chart(self) -> None:
+        if self._close_pending:
+            return
         chart = Job(lambda ctx: import_gui(), name="chart-import", parent=self)
         chart.finished.connect(chart.deleteLater)
         chart.start()

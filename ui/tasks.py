@@ -191,14 +191,14 @@ def clear_models(ctx) -> None:
     clear_cache()
 
 
-def collect_garbage(ctx) -> None:
+def collect_garbage(ctx, trim: bool = True) -> None:
     """Python's collection, then the C allocator's free pages handed back (glibc): what a process
     can give back of a finished training (bench/worker_memory.py)."""
     import ctypes
     import sys
 
     gc.collect()
-    if sys.platform.startswith("linux"):
+    if trim and sys.platform.startswith("linux"):
         try:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
         except (OSError, AttributeError):
