@@ -76,7 +76,9 @@ class CallContext:
         if phase == self._event_phase and phase is not None and now - self._last_event < EVENT_FLUSH_S:
             self._event = event
             return
-        self._event = None
+        if self._event is not None:  # the newest of the last phase first: its step and loss count
+            self._host.send(("event", self._id, self._event))
+            self._event = None
         self._event_phase, self._last_event = phase, now
         self._host.send(("event", self._id, event))
 

@@ -21,16 +21,13 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from shiboken6 import isValid
 
-# Text deltas are merged and sent at most every TEXT_FLUSH_S: a tiny model streams hundreds of
-# tokens a second per variant, far more updates than a person can read.
-from .engine_host import TEXT_FLUSH_S, lower_thread_priority
+from .engine_host import CallContext, lower_thread_priority
 
 log = logging.getLogger(__name__)
 
@@ -60,32 +57,26 @@ def tracker() -> JobTracker:
     return _tracker
 
 
-class JobContext:
-    """What the background function gets: the cancel flag and the two engine callbacks."""
+class _SignalRelay:
+    """What `CallContext` sends, emitted as the worker's signals (a QThread's job has no pipe)."""
+
+    def __init__(self, worker: "EngineWorker"):
+        self._worker = worker
+
+    def send(self, message: tuple) -> None:
+        if message[0] == "event":
+            self._worker.progress.emit(message[2])
+        elif message[0] == "text":
+            self._worker.text.emit(message[2])
+
+
+class JobContext(CallContext):
+    """What the background function gets, as in the engine process: the cancel flag and the two
+    engine callbacks, events throttled and text merged the same way."""
 
     def __init__(self, worker: "EngineWorker", cancel: threading.Event):
+        super().__init__(_SignalRelay(worker), 0)
         self.cancel = cancel
-        self._worker = worker
-        self._pending: dict[int, list[str]] = {}
-        self._last_flush = 0.0
-
-    def on_event(self, event: Any) -> None:
-        """Engine progress callback (runs on the worker thread)."""
-        self._worker.progress.emit(event)
-
-    def on_text(self, event: Any) -> None:
-        """Engine streaming callback: collects deltas and sends them in small batches."""
-        self._pending.setdefault(event.index, []).append(event.delta)
-        now = time.monotonic()
-        if now - self._last_flush >= TEXT_FLUSH_S:
-            self.flush_text(now)
-
-    def flush_text(self, now: float | None = None) -> None:
-        if self._pending:
-            merged = {index: "".join(parts) for index, parts in self._pending.items()}
-            self._pending = {}
-            self._worker.text.emit(merged)
-        self._last_flush = now if now is not None else time.monotonic()
 
 
 class EngineWorker(QObject):
@@ -111,7 +102,7 @@ class EngineWorker(QObject):
         try:
             result = self._fn(ctx)
         except BaseException as err:  # everything reaches the GUI as a dialog, never a crash
-            ctx.flush_text()
+            ctx.flush()
             details = traceback.format_exc()
             # The text is all the GUI needs; dropping the frames frees what they hold
             # (a model, CUDA memory after an out-of-memory error) right away.
@@ -121,7 +112,7 @@ class EngineWorker(QObject):
                 cause = cause.__cause__ or cause.__context__
             self.failed.emit(err, details)
         else:
-            ctx.flush_text()
+            ctx.flush()
             self.returned.emit(result)
         finally:
             # Hand this object back to the GUI thread before deleteLater: destroying a Python

@@ -187,3 +187,26 @@ def test_a_data_folder_chosen_after_start_reaches_the_engine(qtbot, wenan_home, 
     settings.data_folder = ""
     settings.apply_data_folder()  # back to the default folder: the variable is gone there too
     assert in_engine(qtbot, held_tasks.environment, "WENAN_HOME") is None
+
+
+def test_events_are_throttled_within_a_phase_and_none_is_lost_at_a_change():
+    from engine.common.events import TrainEvent
+    from ui.engine_host import CallContext
+
+    class Pipe:
+        def __init__(self):
+            self.sent = []
+
+        def send(self, message):
+            self.sent.append(message)
+
+    pipe = Pipe()
+    ctx = CallContext(pipe, 7)
+    for step in range(1, 1001):  # a thousand steps in a few milliseconds
+        ctx.on_event(TrainEvent("training", step=step))
+    ctx.on_event(TrainEvent("evaluating", step=1000))
+    ctx.flush()
+    steps = [(m[2].phase, m[2].step) for m in pipe.sent]
+    assert all(m[:2] == ("event", 7) for m in pipe.sent)
+    assert len(steps) < 50 and steps[0] == ("training", 1)
+    assert steps[-2:] == [("training", 1000), ("evaluating", 1000)]  # the newest step, then the new phase
