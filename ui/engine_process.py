@@ -62,16 +62,18 @@ def _exit_text(code: int | None) -> str:
     return str(code)
 
 
-class EngineProcess(QObject):
-    """One worker process and the calls it runs; create and use it on the GUI thread."""
+class EngineProcess:
+    """One worker process and the calls it runs; use it on the GUI thread (`shutdown` from any).
 
-    _arrived = Signal(object)  # from the reader thread: a message
-    _ended = Signal(object)    # from the reader thread: the exit code
-    stopped = Signal(object)   # the process ended without being asked to: its exit code
+    A plain object, not a QObject: the last reference to it may go on its reader thread or on a
+    thread that ended it, and a QObject destroyed there, with its queued signals still on the way
+    to the GUI thread, crashes Qt. What the reader thread receives goes through the manager's
+    relay, which lives as long as the app.
+    """
 
-    def __init__(self, role: str = "engine", parent: QObject | None = None):
-        super().__init__(parent)
+    def __init__(self, relay: "EngineManager", role: str = "engine"):
         self.role = role
+        self._relay = relay
         self.pid: int | None = None
         self._jobs: dict[int, Job] = {}
         self._done: dict[int, threading.Event] = {}
@@ -79,8 +81,6 @@ class EngineProcess(QObject):
         self._conn = None
         self._quitting = False
         self._ending = threading.Lock()
-        self._arrived.connect(self._on_message)
-        self._ended.connect(self._on_end)
 
     # ---- life ----
     def start(self) -> "EngineProcess":
@@ -166,22 +166,22 @@ class EngineProcess(QObject):
                 continue
             if message[0] in ("return", "fail") and message[1] in self._done:
                 self._done[message[1]].set()
-            self._emit(self._arrived, message)
+            self._emit(self._relay.arrived, message)
         process = self._process
         process.join(5)
         for done in list(self._done.values()):
             done.set()
-        self._emit(self._ended, process.exitcode)
+        self._emit(self._relay.ended, process.exitcode)
 
     def _emit(self, signal, value) -> None:
         try:
-            if isValid(self):
-                signal.emit(value)
+            if isValid(self._relay):
+                signal.emit(self, value)
         except RuntimeError:  # the app is being torn down
             pass
 
-    @Slot(object)
-    def _on_message(self, message: tuple) -> None:
+    def on_message(self, message: tuple) -> None:
+        """On the GUI thread, by way of the relay."""
         kind = message[0]
         if kind == "ready":
             self.pid = message[1]
@@ -202,8 +202,8 @@ class EngineProcess(QObject):
                 job.remote_failed(message[2], message[3])
             job.remote_finished()
 
-    @Slot(object)
-    def _on_end(self, code: int | None) -> None:
+    def on_end(self, code: int | None) -> bool:
+        """On the GUI thread, by way of the relay; True if nobody had asked the process to end."""
         jobs, self._jobs = self._jobs, {}
         self._done.clear()
         asked = self._quitting
@@ -214,14 +214,16 @@ class EngineProcess(QObject):
         for job in jobs.values():
             job.remote_failed(EngineStopped(code), f"The {self.role} process ended (exit code {code}).")
             job.remote_finished()
-        if not asked:
-            self.stopped.emit(code)
+        return not asked
 
 
 class EngineManager(QObject):
-    """The app's worker processes: the one engine, and a trainer per training."""
+    """The app's worker processes: the one engine, and a trainer per training. Also the relay of
+    what their reader threads receive to the GUI thread (one object, alive as long as the app)."""
 
     worker_died = Signal(str, object)  # role, exit code: the window says so once
+    arrived = Signal(object, object)   # from a reader thread: the process, a message
+    ended = Signal(object, object)     # from a reader thread: the process, its exit code
 
     def __init__(self):
         super().__init__()
@@ -232,12 +234,13 @@ class EngineManager(QObject):
         # so register ours after it: it runs first and ends every worker.
         import multiprocessing.util  # noqa: F401  -- registers that function now, if not yet
         atexit.register(self.shutdown_all)
+        self.arrived.connect(self._on_arrived)
+        self.ended.connect(self._on_ended)
 
     def engine(self) -> EngineProcess:
         """The running engine, started now if there is none (the first time, or after it died)."""
         if self._engine is None or not self._engine.is_alive():
-            self._engine = EngineProcess("engine").start()
-            self._engine.stopped.connect(self._on_engine_stopped)
+            self._engine = EngineProcess(self, "engine").start()
         return self._engine
 
     def start_early(self) -> None:
@@ -246,8 +249,7 @@ class EngineManager(QObject):
 
     def trainer(self) -> EngineProcess:
         """A fresh process for one training; it ends when the training's call has ended."""
-        process = EngineProcess("trainer").start()
-        process.stopped.connect(lambda code: self.worker_died.emit("trainer", code))
+        process = EngineProcess(self, "trainer").start()
         self._trainers.add(process)
         return process
 
@@ -270,11 +272,21 @@ class EngineManager(QObject):
         self._engine = None
         self._trainers.clear()
 
-    @Slot(object)
-    def _on_engine_stopped(self, code: Any) -> None:
-        self._engine = None
-        self.worker_died.emit("engine", code)
-        self.engine()  # a fresh one at once: the next request finds it warming up
+    @Slot(object, object)
+    def _on_arrived(self, process: EngineProcess, message: tuple) -> None:
+        process.on_message(message)
+
+    @Slot(object, object)
+    def _on_ended(self, process: EngineProcess, code: Any) -> None:
+        if not process.on_end(code):
+            return  # it was asked to end
+        if process is self._engine:
+            self._engine = None
+            self.worker_died.emit("engine", code)
+            self.engine()  # a fresh one at once: the next request finds it warming up
+        else:
+            self._trainers.discard(process)
+            self.worker_died.emit(process.role, code)
 
 
 _manager: EngineManager | None = None
