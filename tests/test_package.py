@@ -157,7 +157,7 @@ def test_desktop_entry_starts_the_installed_command():
 # ---- the self-test itself ----
 
 ALL_STEPS = ("data folder", "offline", "sample data", "model classes", "training", "generation", "LoRA", "history",
-             "CSV export", "display", "window")
+             "CSV export", "display", "window", "engine process")
 
 
 def _self_test_lines(stdout: str) -> dict[str, str]:
