@@ -41,7 +41,8 @@ log = logging.getLogger("wenan.engine")
 
 TEXT_FLUSH_S = 0.04     # text deltas merged and sent at most this often
 EVENT_FLUSH_S = 0.05    # progress events of one phase: the newest at most this often
-EXIT_GRACE_S = 30.0     # after the window is gone: time for a training to save its checkpoint
+EXIT_GRACE_S = 30.0     # at the end: time for a call that saves on cancel (a training's checkpoint)
+ABANDON_S = 1.0         # at the end: time for any other call (an import, a load) before the process exits
 WORKER_NICENESS = 5     # added to a low-priority call's thread on Linux, so the window wins a core
 LOG_FILE = "wenan-engine.log"
 
@@ -68,6 +69,7 @@ class CallContext:
         self._event: Any = None       # the newest progress event not sent yet
         self._last_event = 0.0
         self._event_phase: str | None = None
+        self.saves_on_cancel = False  # the call's function says so: the end waits for it to save
 
     def on_event(self, event: Any) -> None:
         """Progress: a new phase goes at once; within a phase, the newest event every EVENT_FLUSH_S."""
@@ -161,6 +163,7 @@ class Host:
         fn: Callable | str = "?"
         try:
             fn, args = pickle.loads(payload)  # here, so a function this process can't import fails its call only
+            ctx.saves_on_cancel = getattr(getattr(fn, "func", fn), "saves_on_cancel", False)
             result = fn(ctx, *args)
         except BaseException as err:  # every failure reaches the window as a message, never a silent end
             ctx.flush()
@@ -175,14 +178,16 @@ class Host:
                 self._calls.pop(job_id, None)
 
     def _finish(self) -> None:
-        """Cancel what still runs (the window is gone or quitting) and give it time to save."""
+        """Cancel what still runs (the window is gone or quitting) and give a training time to save;
+        an import or a model load that can't be cancelled is abandoned with the process."""
         with self._lock:
             calls = list(self._calls.values())
         for ctx, _ in calls:
             ctx.cancel.set()
-        deadline = time.monotonic() + EXIT_GRACE_S
-        for _, thread in calls:
-            thread.join(max(0.0, deadline - time.monotonic()))
+        started = time.monotonic()
+        for ctx, thread in calls:
+            grace = EXIT_GRACE_S if ctx.saves_on_cancel else ABANDON_S
+            thread.join(max(0.0, started + grace - time.monotonic()))
 
 
 def portable_error(err: BaseException) -> BaseException:

@@ -106,6 +106,9 @@ def train(ctx, cfg, resume: bool, threads: int | None):
     return run(cfg, on_event=on_event, cancel=ctx.cancel, resume=resume)
 
 
+train.saves_on_cancel = True  # the engine process waits for its checkpoint before it exits
+
+
 @dataclass(frozen=True)
 class CheckedDrafts:
     """A generation's result, each variant's flags, and the cleanest-first order."""
@@ -184,6 +187,9 @@ def run_batch(ctx, model: str, products, scenario: str, out, n: int, mapping: di
                resume=resume, device=device)
 
 
+run_batch.saves_on_cancel = True  # its journal
+
+
 def clear_models(ctx) -> None:
     """Forget the loaded models (the self-test, and a model deleted from the library)."""
     from engine.writing import clear_cache
@@ -212,4 +218,4 @@ def ping(ctx, value):
 
     return {"value": value, "pid": os.getpid(), "frozen": bool(getattr(sys, "frozen", False)),
             "executable": sys.executable,
-            "qt": any(name.startswith("PySide6") for name in sys.modules)}
+            "qt": sorted(name for name in sys.modules if name.startswith("PySide6."))}

@@ -210,3 +210,12 @@ def test_events_are_throttled_within_a_phase_and_none_is_lost_at_a_change():
     assert all(m[:2] == ("event", 7) for m in pipe.sent)
     assert len(steps) < 50 and steps[0] == ("training", 1)
     assert steps[-2:] == [("training", 1000), ("evaluating", 1000)]  # the newest step, then the new phase
+
+
+def test_the_engine_process_runs_without_qt(qtbot, wenan_home):
+    from conftest import in_engine
+    from ui import tasks
+
+    answer = in_engine(qtbot, tasks.ping, "hello")
+    assert answer["value"] == "hello" and answer["pid"] != os.getpid()
+    assert answer["qt"] == [] and answer["executable"] == sys.executable
