@@ -259,9 +259,9 @@ def step_worker(ctx: Context) -> str:
         raise RuntimeError(f"the engine process did not answer within {WORKER_TIMEOUT_MS / 1000:.0f} s")
     if answer["frozen"] != bool(getattr(sys, "frozen", False)) or answer["executable"] != sys.executable:
         raise RuntimeError(f"the engine process runs {answer['executable']}, not {sys.executable}")
-    # A bundle's every process runs PyInstaller's PySide6 hook, which imports QtCore to point Qt at the
-    # bundle's own files; no window, no widget is ever made there.
-    gui = [name for name in answer["qt"] if name != "PySide6.QtCore"]
+    # A bundle's every process runs PyInstaller's PySide6 hook, which imports QtCore (and shiboken's
+    # support modules) to point Qt at the bundle's own files; no window, no widget is ever made there.
+    gui = [name for name in answer["qt"] if name.startswith("PySide6.Qt") and name != "PySide6.QtCore"]
     if gui:
         raise RuntimeError(f"the engine process imported {', '.join(gui)}")
     qt = "QtCore only (PyInstaller's hook)" if answer["qt"] else "no Qt"
