@@ -45,7 +45,7 @@ class TrainConfig:
     seed: int = 1337
     eval_every: int | None = None     # None: about 10 evaluations per run
     eval_max_batches: int = 50        # caps the cost of one evaluation
-    checkpoint_every_s: float = 300.0 # a resumable checkpoint at least this often
+    checkpoint_every_s: float = 60.0  # a resumable checkpoint at least this often; more often when saving is cheap
     checkpoint_every_steps: int | None = None
     reserve_gui_core: bool = False    # leave one CPU core to the desktop app's event loop
 

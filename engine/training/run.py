@@ -20,6 +20,15 @@ from .config import TrainResult
 from .loss import causal_lm_loss
 from .schedule import Plan
 
+SAVE_SHARE = 0.03        # checkpoints take at most this share of the run's time...
+MIN_CHECKPOINT_S = 10.0  # ...and come no closer than this, however cheap they are
+
+
+def checkpoint_interval(save_s: float, longest: float = 60.0) -> float:
+    """Seconds between checkpoints when one takes `save_s`: as often as keeps saving within
+    SAVE_SHARE of the time, but never further apart than `longest` (then saving may cost more)."""
+    return min(longest, max(MIN_CHECKPOINT_S, save_s * (1 - SAVE_SHARE) / SAVE_SHARE))
+
 
 class Throttle:
     """Passes on at most ~10 progress events a second; phase changes always go through."""
@@ -165,6 +174,7 @@ class Run:
         self.autocast = autocast or ctx.accelerator.autocast  # the forward pass's precision context
         self.pace = Pace(state.step)
         self.last_save = time.monotonic()
+        self.save_s: float | None = None  # what the last checkpoint took; sets the next interval
         self.average_tps = 0.0        # over the whole session, fixed when the loop ends
 
     # ---- reporting ----
@@ -230,7 +240,8 @@ class Run:
         step = self.state.step
         if step == self.plan.total_steps:
             return False  # the finished model is saved instead
-        return (every_steps is not None and step % every_steps == 0) or time.monotonic() - self.last_save >= every_s
+        interval = every_s if self.save_s is None else checkpoint_interval(self.save_s, every_s)
+        return (every_steps is not None and step % every_steps == 0) or time.monotonic() - self.last_save >= interval
 
     def save_checkpoint(self) -> None:
         """A resumable checkpoint; the time it takes is not counted as training time."""
@@ -238,6 +249,7 @@ class Run:
 
         ctx = self.ctx
         self.close_session()
+        started = time.monotonic()
         self.report("saving", force=True)
         # every process's random stream (dropout masks), so each resumes its own; a collective call
         rngs = gather_object([checkpoint.rng_state()]) if ctx.world > 1 else None
@@ -246,6 +258,7 @@ class Run:
                                        self.state.to_dict(), self.meta, rng_by_rank=rngs)
         ctx.accelerator.wait_for_everyone()
         self.last_save = time.monotonic()
+        self.save_s = self.last_save - started
 
     def end_training(self) -> None:
         """The loop is over: fix the average speed and add this session to the training time."""
