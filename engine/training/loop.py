@@ -34,8 +34,9 @@ from .blocks import BlockSampler, encode_blocks
 from .loss import causal_lm_loss, selective_loss_model
 from .config import RESUME_KEYS, TrainConfig, TrainResult, check_options
 from .output import save_finished
-from .run import Context, Run, RunState, StoppedPreparing, Throttle
-from .schedule import make_plan
+from .pace import Throttle
+from .run import Context, Run, RunState, StoppedPreparing
+from .schedule import Schedule, make_plan
 from .tuning import tune_for_training
 
 
@@ -96,7 +97,7 @@ def _context(cfg: TrainConfig, on_event, cancel: threading.Event, resume: bool) 
         raise TrainingError("no_checkpoint", name=name)
     if library.exists(name):
         raise TrainingError("model_exists", name=name)
-    return Context(name, accelerator, device, emit, cancel, previous)
+    return Context(name, accelerator, device, emit, cancel, previous, cfg.checkpoint_every_s)
 
 
 def _prepare(cfg: TrainConfig, ctx: Context, resume: bool) -> Prepared:
@@ -154,7 +155,8 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
     # fused: one kernel for all parameters rather than a loop over them (CUDA and CPU)
     optimizer = torch.optim.AdamW(groups, lr=plan.lr, betas=(0.9, 0.95),
                                   fused=ctx.device.kind in ("cuda", "cpu") or None)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, plan.lr_lambda())
+    schedule = Schedule(plan)  # the plan in force: fitted to the measured speed once the first steps are timed
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule.lr_lambda())
     with memory_advice(ctx.device.kind, "out_of_memory_loading", device=ctx.device.name):  # moves to the device
         model, optimizer = acc.prepare(base.model, optimizer)
         torch.manual_seed(cfg.seed + acc.process_index)
@@ -174,8 +176,9 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
         autocast = functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16)
     else:
         autocast = acc.autocast
-    return Run(ctx, plan, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, cfg.eval_max_batches, selective, autocast)
+    return Run(ctx, schedule, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
+               cfg.batch_size, selective, autocast, warmup_frac=cfg.warmup_frac,
+               fixed_eval_every=cfg.eval_every is not None)
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
@@ -211,6 +214,7 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
             run.optimizer.zero_grad(set_to_none=True)
             state.step += 1
             loss_count += 1
+            run.step_done()  # timing; fits the plan once the first steps are timed; ends a spent budget
 
             # timing and logging; .item() is a device sync, so the loss is read only when reported
             evaluate = run.plan.evaluates_at(state.step)
@@ -224,5 +228,5 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 return
 
             # periodic checkpoint
-            if run.checkpoint_due(cfg.checkpoint_every_steps, cfg.checkpoint_every_s):
+            if run.checkpoint_due(cfg.checkpoint_every_steps):
                 run.save_checkpoint()

@@ -36,7 +36,7 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
         data=DataRecord(Path(cfg.data).name, data.sha256, len(data.samples), split[0], split[1], train_tokens,
                         data.encoding),
         hyperparameters=dict(asdict(cfg), lr=run.plan.lr, block_size=base.block_size,
-                             total_steps=run.plan.total_steps),
+                             total_steps=run.plan.total_steps, stopped_early=state.stopped_early),
         metrics=Metrics(state.train_loss, state.best_val,
                         math.exp(min(state.best_val, 50)) if state.best_val is not None else None, state.best_step),
         training=TrainingRecord(now, round(state.elapsed_s, 1), run.ctx.device_label, state.step,

@@ -410,178 +410,178 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>DataPage</name>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="172"/>
+        <location filename="../../ui/pages/data_page.py" line="182"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; It learns to write like your shop, on this computer: 1. load a file of your copy here, 2. train a model, 3. write new copy with it. New here? Start with the sample shop&apos;s copy.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;它在你的电脑上学习你店铺的文风：1. 在这里载入你的文案文件，2. 训练一个模型，3. 用它写新文案。第一次使用？先用示例店铺的文案试试。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="175"/>
+        <location filename="../../ui/pages/data_page.py" line="185"/>
         <source>Try the sample</source>
         <translation>试用示例</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="176"/>
+        <location filename="../../ui/pages/data_page.py" line="186"/>
         <source>Your copy</source>
         <translation>你的文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="177"/>
+        <location filename="../../ui/pages/data_page.py" line="187"/>
         <source>Open a file of your own marketing copy (.txt, .csv, .tsv, .xlsx or .jsonl), or drag it onto this window. Nothing leaves this computer.</source>
         <translation>打开一个你自己的营销文案文件（.txt、.csv、.tsv、.xlsx 或 .jsonl），或把它拖到本窗口。所有数据都不会离开这台电脑。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="179"/>
+        <location filename="../../ui/pages/data_page.py" line="189"/>
         <source>&amp;Open file…</source>
         <translation>打开文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="180"/>
+        <location filename="../../ui/pages/data_page.py" line="190"/>
         <source>Choose a file with your product copy (Ctrl+O)</source>
         <translation>选择包含商品文案的文件（Ctrl+O）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="181"/>
+        <location filename="../../ui/pages/data_page.py" line="191"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="182"/>
+        <location filename="../../ui/pages/data_page.py" line="192"/>
         <source>Load the bundled copy of a fictional shop, to see how it works</source>
         <translation>载入内置的虚构店铺文案，看看效果如何</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="183"/>
+        <location filename="../../ui/pages/data_page.py" line="193"/>
         <source>Sample with &amp;prompts</source>
         <translation>带提示的示例(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="184"/>
+        <location filename="../../ui/pages/data_page.py" line="194"/>
         <source>A table of prompt → copy pairs: a model trained on it can follow the Write page&apos;s forms</source>
         <translation>一个“提示 → 文案”配对的表格：用它训练的模型能按“写文案”页的表单来写</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="186"/>
+        <location filename="../../ui/pages/data_page.py" line="196"/>
         <source>&amp;Next: train →</source>
         <translation>下一步：训练(&amp;N) →</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="187"/>
+        <location filename="../../ui/pages/data_page.py" line="197"/>
         <source>Columns</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="188"/>
+        <location filename="../../ui/pages/data_page.py" line="198"/>
         <source>&amp;Copy column:</source>
         <translation>文案列(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="189"/>
+        <location filename="../../ui/pages/data_page.py" line="199"/>
         <source>P&amp;rompt column:</source>
         <translation>提示列(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="190"/>
+        <location filename="../../ui/pages/data_page.py" line="200"/>
         <source>The column that holds your marketing copy</source>
         <translation>存放营销文案的那一列</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="191"/>
+        <location filename="../../ui/pages/data_page.py" line="201"/>
         <source>Optional: a column with the request for each copy, such as the product and its selling points</source>
         <translation>可选：写明每条文案要求的列，比如商品和卖点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="193"/>
+        <location filename="../../ui/pages/data_page.py" line="203"/>
         <source>With a prompt column the model learns to write copy for a request; without one it learns to continue your copy.</source>
         <translation>有提示列时，模型学会按要求写文案；没有提示列时，模型学会接着你的文案往下写。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="195"/>
+        <location filename="../../ui/pages/data_page.py" line="205"/>
         <source>Cleaning</source>
         <translation>清洗</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="196"/>
+        <location filename="../../ui/pages/data_page.py" line="206"/>
         <source>Remove HTM&amp;L tags</source>
         <translation>去除 HTML 标签(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="205"/>
+        <location filename="../../ui/pages/data_page.py" line="215"/>
         <source>Pr&amp;eview of the cleaned samples</source>
         <translation>清洗后样本预览(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="197"/>
+        <location filename="../../ui/pages/data_page.py" line="207"/>
         <source>Tidy &amp;whitespace</source>
         <translation>整理空白字符(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="198"/>
+        <location filename="../../ui/pages/data_page.py" line="208"/>
         <source>&amp;Mask phone numbers, e-mails and ID numbers</source>
         <translation>遮盖手机号、邮箱和身份证号(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="199"/>
+        <location filename="../../ui/pages/data_page.py" line="209"/>
         <source>Replaces them with [PHONE], [EMAIL] and [ID] so the model never learns them</source>
         <translation>替换为 [PHONE]、[EMAIL] 和 [ID]，模型就不会学到这些信息</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="200"/>
+        <location filename="../../ui/pages/data_page.py" line="210"/>
         <source>Remove &amp;duplicates</source>
         <translation>去除重复(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="201"/>
+        <location filename="../../ui/pages/data_page.py" line="211"/>
         <source>Drop samples shorter &amp;than:</source>
         <translation>去除短于此长度的样本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="202"/>
+        <location filename="../../ui/pages/data_page.py" line="212"/>
         <source> characters</source>
         <translation> 字</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="203"/>
+        <location filename="../../ui/pages/data_page.py" line="213"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="204"/>
+        <location filename="../../ui/pages/data_page.py" line="214"/>
         <source>No file loaded yet.</source>
         <translation>尚未载入文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="207"/>
-        <location filename="../../ui/pages/data_page.py" line="315"/>
+        <location filename="../../ui/pages/data_page.py" line="217"/>
+        <location filename="../../ui/pages/data_page.py" line="325"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="225"/>
+        <location filename="../../ui/pages/data_page.py" line="235"/>
         <source>Open a copy file</source>
         <translation>打开文案文件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="226"/>
+        <location filename="../../ui/pages/data_page.py" line="236"/>
         <source>Copy files (*.txt *.csv *.tsv *.xlsx *.jsonl);;All files (*)</source>
         <translation>文案文件 (*.txt *.csv *.tsv *.xlsx *.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="274"/>
+        <location filename="../../ui/pages/data_page.py" line="284"/>
         <source>Loading {name}…</source>
         <translation>正在载入 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="303"/>
+        <location filename="../../ui/pages/data_page.py" line="313"/>
         <source>Could not use {name}.</source>
         <translation>无法使用 {name}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="331"/>
+        <location filename="../../ui/pages/data_page.py" line="341"/>
         <source>No file yet. Try the sample to see how it works.</source>
         <translation>还没有文件。试用示例，看看效果如何。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/data_page.py" line="334"/>
+        <location filename="../../ui/pages/data_page.py" line="344"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; · {format} · encoding: {encoding}</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; · {format} · 编码：{encoding}</translation>
     </message>
@@ -829,57 +829,57 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>FlagView</name>
     <message>
-        <location filename="../../ui/flag_view.py" line="53"/>
+        <location filename="../../ui/flag_view.py" line="56"/>
         <source>Absolute term</source>
         <translation>极限词</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="54"/>
+        <location filename="../../ui/flag_view.py" line="57"/>
         <source>Copied from training data</source>
         <translation>照搬训练文案</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="55"/>
+        <location filename="../../ui/flag_view.py" line="58"/>
         <source>Repetition</source>
         <translation>重复</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="55"/>
+        <location filename="../../ui/flag_view.py" line="58"/>
         <source>Too long</source>
         <translation>超长</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="56"/>
+        <location filename="../../ui/flag_view.py" line="59"/>
         <source>Missing keyword</source>
         <translation>缺关键词</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="59"/>
+        <location filename="../../ui/flag_view.py" line="60"/>
         <source>Unsupported claim</source>
         <translation>无依据的宣称</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="133"/>
+        <location filename="../../ui/flag_view.py" line="137"/>
         <source>What the quality checks found, and softer wording to use</source>
         <translation>质量检查发现的问题，以及更稳妥的说法</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="137"/>
+        <location filename="../../ui/flag_view.py" line="141"/>
         <source>Passed the quality checks</source>
         <translation>已通过质量检查</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="138"/>
+        <location filename="../../ui/flag_view.py" line="142"/>
         <source>No absolute terms, copying, repetition, length or keyword problems, and no claims beyond what you gave, were found.</source>
         <translation>没有发现极限词、照搬训练文案、重复、超长或缺关键词的问题，也没有超出你所提供信息的宣称。</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="162"/>
+        <location filename="../../ui/flag_view.py" line="166"/>
         <source>▾ Details</source>
         <translation>▾ 详情</translation>
     </message>
     <message>
-        <location filename="../../ui/flag_view.py" line="162"/>
+        <location filename="../../ui/flag_view.py" line="166"/>
         <source>▸ Details</source>
         <translation>▸ 详情</translation>
     </message>
@@ -1459,102 +1459,102 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="135"/>
+        <location filename="../../ui/pages/history_page.py" line="141"/>
         <source>History</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="136"/>
+        <location filename="../../ui/pages/history_page.py" line="142"/>
         <source>&amp;Try again</source>
         <translation>重试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="137"/>
+        <location filename="../../ui/pages/history_page.py" line="143"/>
         <source>&amp;Export</source>
         <translation>导出(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="138"/>
+        <location filename="../../ui/pages/history_page.py" line="144"/>
         <source>Save drafts as CSV (opens in Excel), Excel, Markdown or text; every file is labelled AI-generated</source>
         <translation>把草稿保存为 CSV（可用 Excel 打开）、Excel、Markdown 或文本；每个文件都标有“AI生成”</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="140"/>
+        <location filename="../../ui/pages/history_page.py" line="146"/>
         <source>Export &amp;selected drafts…</source>
         <translation>导出选中的草稿(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="141"/>
+        <location filename="../../ui/pages/history_page.py" line="147"/>
         <source>Export the drafts &amp;shown (current search and filters)…</source>
         <translation>导出当前显示的草稿（按当前搜索和筛选）(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="142"/>
+        <location filename="../../ui/pages/history_page.py" line="148"/>
         <source>Export &amp;all drafts…</source>
         <translation>导出全部草稿(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="143"/>
+        <location filename="../../ui/pages/history_page.py" line="149"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="144"/>
+        <location filename="../../ui/pages/history_page.py" line="150"/>
         <source>Delete the selected drafts (Delete); you can undo it</source>
         <translation>删除选中的草稿（Delete 键）；可以撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="145"/>
+        <location filename="../../ui/pages/history_page.py" line="151"/>
         <source>C&amp;lear all…</source>
         <translation>全部清除(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="146"/>
+        <location filename="../../ui/pages/history_page.py" line="152"/>
         <source>Delete every draft in the history, after asking</source>
         <translation>确认后删除历史中的所有草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="169"/>
+        <location filename="../../ui/pages/history_page.py" line="175"/>
         <source>Your drafts cannot be shown. {reason}</source>
         <translation>无法显示你的草稿。{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="251"/>
+        <location filename="../../ui/pages/history_page.py" line="257"/>
         <source>Drafts: {n}</source>
         <translation>草稿：{n} 条</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="253"/>
+        <location filename="../../ui/pages/history_page.py" line="259"/>
         <source>Matching: {n} of {total}</source>
         <translation>符合条件：{n} 条（共 {total} 条）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="256"/>
+        <location filename="../../ui/pages/history_page.py" line="262"/>
         <source>&lt;p&gt;&lt;b&gt;No drafts yet.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Every variant you write on the Write page is kept here, with its prompt, settings, seed and quality checks, so you can find it again, re-run it or export it for your team.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;还没有草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;你在“写文案”页写出的每条候选都会连同提示、设置、种子和质量检查结果保存在这里，方便你再次查找、重新生成，或导出给店铺团队。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="259"/>
+        <location filename="../../ui/pages/history_page.py" line="265"/>
         <source>Go to the &amp;Write page</source>
         <translation>前往“写文案”页(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="261"/>
+        <location filename="../../ui/pages/history_page.py" line="267"/>
         <source>&lt;p&gt;&lt;b&gt;No drafts match.&lt;/b&gt;&lt;/p&gt;&lt;p&gt;Try other words, or change the model, scenario, date or favorites filter.&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;没有符合条件的草稿。&lt;/b&gt;&lt;/p&gt;&lt;p&gt;换个词试试，或者调整模型、场景、日期或收藏筛选。&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="263"/>
+        <location filename="../../ui/pages/history_page.py" line="269"/>
         <source>Show &amp;all drafts</source>
         <translation>显示全部草稿(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="362"/>
+        <location filename="../../ui/pages/history_page.py" line="368"/>
         <source>Clear history</source>
         <translation>清除历史</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/history_page.py" line="363"/>
+        <location filename="../../ui/pages/history_page.py" line="369"/>
         <source>Delete all {n} drafts in your history? This cannot be undone. Export them first if you may need them.</source>
         <translation>删除历史中的全部 {n} 条草稿吗？此操作无法撤销；如果以后可能还要用，请先导出。</translation>
     </message>
@@ -1985,7 +1985,7 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>ModelChoice</name>
     <message>
-        <location filename="../../ui/pages/write_models.py" line="68"/>
+        <location filename="../../ui/pages/write_models.py" line="73"/>
         <source>— Pretrained chat models on this computer (no training needed) —</source>
         <translation>— 本机上的预训练对话模型（无需训练） —</translation>
     </message>
@@ -1993,97 +1993,97 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>PromptForm</name>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="101"/>
+        <location filename="../../ui/pages/write_form.py" line="119"/>
         <source>S&amp;cenario:</source>
         <translation>场景(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="105"/>
+        <location filename="../../ui/pages/write_form.py" line="123"/>
         <source>Prompt l&amp;anguage:</source>
         <translation>提示语言(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="106"/>
+        <location filename="../../ui/pages/write_form.py" line="124"/>
         <source>Use the language of the prompts your model learned from</source>
         <translation>请使用模型训练时所用提示的语言</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="108"/>
+        <location filename="../../ui/pages/write_form.py" line="126"/>
         <source>e.g. bamboo fibre towel</source>
         <translation>例如：竹纤维毛巾</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="109"/>
+        <location filename="../../ui/pages/write_form.py" line="127"/>
         <source>Paste the customer&apos;s real review here</source>
         <translation>在此粘贴顾客的真实评价</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="110"/>
+        <location filename="../../ui/pages/write_form.py" line="128"/>
         <source>e.g. soft, absorbs fast, four colours</source>
         <translation>例如：柔软、吸水快、四色可选</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="111"/>
+        <location filename="../../ui/pages/write_form.py" line="129"/>
         <source>e.g. young families</source>
         <translation>例如：年轻家庭</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="112"/>
+        <location filename="../../ui/pages/write_form.py" line="130"/>
         <source>e.g. warm, lively, professional</source>
         <translation>例如：温暖、活泼、专业</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="113"/>
+        <location filename="../../ui/pages/write_form.py" line="131"/>
         <source>e.g. Taobao, Xiaohongshu, Amazon</source>
         <translation>例如：淘宝、小红书、亚马逊</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="114"/>
+        <location filename="../../ui/pages/write_form.py" line="132"/>
         <source>Words the copy must contain</source>
         <translation>文案中必须出现的词</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="126"/>
+        <location filename="../../ui/pages/write_form.py" line="133"/>
         <source>e.g. 100% cotton, 500 ml, ¥99, ISO 9001 certified, made in Hangzhou</source>
         <translation>例如：100%纯棉、500 毫升、¥99、通过 ISO 9001 认证、产自杭州</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="132"/>
+        <location filename="../../ui/pages/write_form.py" line="139"/>
         <source>Facts yo&amp;u can vouch for:</source>
         <translation>可核实的事实(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="133"/>
+        <location filename="../../ui/pages/write_form.py" line="140"/>
         <source>Materials, certificates, awards, prices, sizes and origins you can prove. The copy may use them; a figure, certificate, material or origin in a draft that is neither here nor in the form is flagged.</source>
         <translation>你能提供证明的材质、认证、奖项、价格、尺寸和产地。文案可以使用这些信息；草稿中出现的数值、认证、材质或产地，如果既不在这里也不在表单中，就会被标出。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="119"/>
+        <location filename="../../ui/pages/write_form.py" line="143"/>
         <source>&amp;Prompt (you can edit it):</source>
         <translation>提示（可以修改）(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="120"/>
+        <location filename="../../ui/pages/write_form.py" line="144"/>
         <source>&amp;Opening words:</source>
         <translation>开头几个字(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="121"/>
+        <location filename="../../ui/pages/write_form.py" line="145"/>
         <source>Rebuild from the fields</source>
         <translation>按表单重新生成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="122"/>
+        <location filename="../../ui/pages/write_form.py" line="146"/>
         <source>Throw away your edits and build the prompt from the fields again</source>
         <translation>放弃你的修改，按表单内容重新生成提示</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="123"/>
+        <location filename="../../ui/pages/write_form.py" line="147"/>
         <source>This model learned from plain copy without prompts, so it cannot follow a form. Type the first words of the copy you want (for example a product name); it writes on from there.</source>
         <translation>这个模型学习的是没有提示的纯文案，所以无法按表单来写。请输入你想要的文案的开头几个字（比如商品名），它会接着往下写。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_form.py" line="213"/>
+        <location filename="../../ui/pages/write_form.py" line="241"/>
         <source>Drafts the shop&apos;s reply to a real customer review. Wenan Studio never writes reviews: made-up reviews mislead buyers and are against the law.</source>
         <translation>为顾客的真实评价起草店铺回复。文案工坊绝不代写评价：编造评价会误导买家，也违反法律。</translation>
     </message>
@@ -2151,148 +2151,148 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>ReviewsPage</name>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="147"/>
+        <location filename="../../ui/pages/reviews_page.py" line="156"/>
         <source>Reviews (口碑)</source>
         <translation>口碑（Reviews）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="148"/>
+        <location filename="../../ui/pages/reviews_page.py" line="157"/>
         <source>Open the review export of your shop (Taobao, Tmall, JD, Pinduoduo, Amazon: .csv, .xlsx, .txt). See what customers praise and criticise, read their own words, and write copy and replies from them. Every quote is a customer&apos;s real words.</source>
         <translation>打开店铺的评价导出文件（淘宝、天猫、京东、拼多多、亚马逊：.csv、.xlsx、.txt），看顾客夸什么、吐槽什么，读他们的原话，并据此写文案和回复。每条引用都是顾客的真实原话。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="151"/>
+        <location filename="../../ui/pages/reviews_page.py" line="160"/>
         <source>&amp;Open review export…</source>
         <translation>打开评价导出文件(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="152"/>
+        <location filename="../../ui/pages/reviews_page.py" line="161"/>
         <source>E&amp;xport insight…</source>
         <translation>导出口碑分析(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="153"/>
+        <location filename="../../ui/pages/reviews_page.py" line="162"/>
         <source>Save the aspects, counts, phrases and quotes as .xlsx or .csv</source>
         <translation>把关注点、数量、说法和原文保存为 .xlsx 或 .csv</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="154"/>
+        <location filename="../../ui/pages/reviews_page.py" line="163"/>
         <source>&lt;b&gt;Selling points&lt;/b&gt;: praised most often</source>
         <translation>&lt;b&gt;卖点&lt;/b&gt;：被夸得最多</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="155"/>
+        <location filename="../../ui/pages/reviews_page.py" line="164"/>
         <source>&lt;b&gt;Pain points&lt;/b&gt;: criticised most often</source>
         <translation>&lt;b&gt;痛点&lt;/b&gt;：被吐槽得最多</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="156"/>
+        <location filename="../../ui/pages/reviews_page.py" line="165"/>
         <source>The aspects customers praise appear here.</source>
         <translation>顾客夸赞的关注点会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="157"/>
+        <location filename="../../ui/pages/reviews_page.py" line="166"/>
         <source>The aspects customers criticise appear here.</source>
         <translation>顾客吐槽的关注点会显示在这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <location filename="../../ui/pages/reviews_page.py" line="167"/>
         <source>Aspect</source>
         <translation>关注点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <location filename="../../ui/pages/reviews_page.py" line="167"/>
         <source>Mentions</source>
         <translation>提及</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="158"/>
+        <location filename="../../ui/pages/reviews_page.py" line="167"/>
         <source>Praised</source>
         <translation>好评</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="159"/>
+        <location filename="../../ui/pages/reviews_page.py" line="168"/>
         <source>Criticised</source>
         <translation>差评</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="160"/>
+        <location filename="../../ui/pages/reviews_page.py" line="169"/>
         <source>&amp;Use in a draft</source>
         <translation>用于写文案(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="161"/>
+        <location filename="../../ui/pages/reviews_page.py" line="170"/>
         <source>Fill the Write page&apos;s selling points with the ticked aspects</source>
         <translation>把勾选的关注点填入写文案页的“卖点”</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="162"/>
+        <location filename="../../ui/pages/reviews_page.py" line="171"/>
         <source>Tick the selling points to use, then “Use in a draft”.</source>
         <translation>勾选要用的卖点，再点“用于写文案”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="175"/>
+        <location filename="../../ui/pages/reviews_page.py" line="184"/>
         <source>Open a review export</source>
         <translation>打开评价导出文件</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="176"/>
+        <location filename="../../ui/pages/reviews_page.py" line="185"/>
         <source>Review exports (*.csv *.tsv *.xlsx *.txt *.jsonl);;All files (*)</source>
         <translation>评价导出文件 (*.csv *.tsv *.xlsx *.txt *.jsonl);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="191"/>
+        <location filename="../../ui/pages/reviews_page.py" line="200"/>
         <source>Reading {name}…</source>
         <translation>正在读取 {name}…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="205"/>
-        <location filename="../../ui/pages/reviews_page.py" line="220"/>
+        <location filename="../../ui/pages/reviews_page.py" line="214"/>
+        <location filename="../../ui/pages/reviews_page.py" line="229"/>
         <source>Counting again…</source>
         <translation>正在重新统计…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="290"/>
+        <location filename="../../ui/pages/reviews_page.py" line="299"/>
         <source>No review export opened yet.</source>
         <translation>尚未打开评价导出文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="292"/>
+        <location filename="../../ui/pages/reviews_page.py" line="301"/>
         <source>Could not use {name}.</source>
         <translation>无法使用 {name}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="294"/>
+        <location filename="../../ui/pages/reviews_page.py" line="303"/>
         <source>praise and criticism follow the “{column}” ratings</source>
         <translation>好评差评按“{column}”列的评分判断</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="295"/>
+        <location filename="../../ui/pages/reviews_page.py" line="304"/>
         <source>praise and criticism come from the reviews&apos; own words</source>
         <translation>好评差评按评价文字判断</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="296"/>
+        <location filename="../../ui/pages/reviews_page.py" line="305"/>
         <source>&lt;b&gt;{name}&lt;/b&gt; · {count} reviews analysed of {rows} rows ({skipped} empty or “no review written”) · {source}</source>
         <translation>&lt;b&gt;{name}&lt;/b&gt; · 共 {rows} 行，分析了 {count} 条评价（{skipped} 条为空或“未填写评价”）· {source}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="379"/>
+        <location filename="../../ui/pages/reviews_page.py" line="388"/>
         <source>Export the insight</source>
         <translation>导出口碑分析</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="381"/>
+        <location filename="../../ui/pages/reviews_page.py" line="390"/>
         <source>Excel workbook (*.xlsx);;CSV (*.csv)</source>
         <translation>Excel 工作簿 (*.xlsx);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="394"/>
+        <location filename="../../ui/pages/reviews_page.py" line="403"/>
         <source>Exported the insight to {path}</source>
         <translation>口碑分析已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/reviews_page.py" line="395"/>
+        <location filename="../../ui/pages/reviews_page.py" line="404"/>
         <source>Export failed</source>
         <translation>导出失败</translation>
     </message>
@@ -2403,253 +2403,258 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainForm</name>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="169"/>
+        <location filename="../../ui/pages/train_form.py" line="184"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="170"/>
+        <location filename="../../ui/pages/train_form.py" line="185"/>
         <source>Learn from s&amp;cratch</source>
         <translation>从零学习(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="171"/>
+        <location filename="../../ui/pages/train_form.py" line="186"/>
         <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
         <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="183"/>
+        <location filename="../../ui/pages/train_form.py" line="198"/>
         <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
         <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="185"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>Choose a folder with config.json and *.safetensors</source>
         <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="186"/>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="188"/>
+        <location filename="../../ui/pages/train_form.py" line="203"/>
         <source>Train one of your models further on this data</source>
         <translation>用这份数据继续训练你已有的模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="189"/>
+        <location filename="../../ui/pages/train_form.py" line="204"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="191"/>
+        <location filename="../../ui/pages/train_form.py" line="206"/>
         <source>The name this model gets in your library</source>
         <translation>这个模型在模型库中的名称</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="192"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="193"/>
+        <location filename="../../ui/pages/train_form.py" line="208"/>
         <source>Automatic (recommended)</source>
         <translation>自动（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="193"/>
+        <location filename="../../ui/pages/train_form.py" line="208"/>
         <source>Full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="194"/>
+        <location filename="../../ui/pages/train_form.py" line="209"/>
         <source>LoRA (light, for big models)</source>
         <translation>LoRA（轻量，适合大模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="196"/>
+        <location filename="../../ui/pages/train_form.py" line="211"/>
         <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
         <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="198"/>
+        <location filename="../../ui/pages/train_form.py" line="213"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <source>Training &amp;time:</source>
+        <translation>训练时长(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="216"/>
         <source>&amp;Quick</source>
         <translation>快速(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="216"/>
         <source>About a quarter of the standard training: a first look</source>
         <translation>约为标准训练量的四分之一：先看看效果</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="200"/>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
         <source>The usual amount of training for this data</source>
         <translation>适合这份数据的常规训练量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
         <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
         <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>&amp;Epochs:</source>
         <translation>轮数(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="182"/>
+        <location filename="../../ui/pages/train_form.py" line="232"/>
+        <source>Passes over your data; overrides the preset and the training time</source>
+        <translation>把数据完整学习几遍；会覆盖预设和训练时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="233"/>
+        <source>Stop after this many steps; overrides epochs and the training time</source>
+        <translation>达到此步数后停止；会覆盖轮数和训练时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="197"/>
         <source>A model f&amp;older:</source>
         <translation>模型文件夹(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="175"/>
+        <location filename="../../ui/pages/train_form.py" line="190"/>
         <source>A base model that came with Wenan Studio. It already knows the language, so your copy only has to teach it your shop&apos;s style.</source>
         <translation>文案工坊自带的基础模型。它已经懂语言，你的文案只需教会它你店铺的文风。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="177"/>
+        <location filename="../../ui/pages/train_form.py" line="192"/>
         <source>A model on this co&amp;mputer:</source>
         <translation>本机上的模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="178"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>A pretrained model another program already keeps here (Ollama, LM Studio, GPT4All, Jan, the Hugging Face or ModelScope downloads) or one you added. It already writes fluent text; your copy teaches it your shop&apos;s voice.</source>
         <translation>其他程序已存放在本机的预训练模型（Ollama、LM Studio、GPT4All、Jan、Hugging Face 或 ModelScope 的下载），或你添加的模型。它已能写出通顺的文字；你的文案会教它店铺的语气。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="187"/>
+        <location filename="../../ui/pages/train_form.py" line="202"/>
         <source>Continue a librar&amp;y model:</source>
         <translation>继续训练模型库中的模型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="190"/>
+        <location filename="../../ui/pages/train_form.py" line="205"/>
         <source>Model n&amp;ame:</source>
         <translation>模型名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="200"/>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
         <source>Stan&amp;dard</source>
         <translation>标准(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
         <source>Thoro&amp;ugh</source>
         <translation>充分(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Batch si&amp;ze:</source>
         <translation>批大小(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Ma&amp;x steps:</source>
         <translation>最多步数(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Learning ra&amp;te:</source>
         <translation>学习率(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="208"/>
+        <location filename="../../ui/pages/train_form.py" line="225"/>
         <source>Bloc&amp;k size:</source>
         <translation>块长度(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="211"/>
+        <location filename="../../ui/pages/train_form.py" line="228"/>
         <source>From preset</source>
         <translation>按预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="212"/>
+        <location filename="../../ui/pages/train_form.py" line="229"/>
         <source>From epochs</source>
         <translation>按轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="213"/>
-        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <location filename="../../ui/pages/train_form.py" line="230"/>
+        <location filename="../../ui/pages/train_form.py" line="231"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="215"/>
-        <source>Passes over your data; overrides the preset</source>
-        <translation>把数据完整学习几遍；会覆盖预设</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
-        <source>Stop after this many steps; overrides epochs</source>
-        <translation>达到此步数后停止；会覆盖轮数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <location filename="../../ui/pages/train_form.py" line="234"/>
         <source>Blocks per step; lower it if memory runs out</source>
         <translation>每步处理的块数；内存不足时请调小</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="218"/>
+        <location filename="../../ui/pages/train_form.py" line="235"/>
         <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
         <translation>每块的词元数：从零学习为 128，其他为 256</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="228"/>
+        <location filename="../../ui/pages/train_form.py" line="245"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="228"/>
+        <location filename="../../ui/pages/train_form.py" line="245"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="233"/>
+        <location filename="../../ui/pages/train_form.py" line="250"/>
         <source>Built-in: {name}</source>
         <translation>内置：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="235"/>
+        <location filename="../../ui/pages/train_form.py" line="252"/>
         <source>{n} M parameters</source>
         <translation>{n} M 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="236"/>
+        <location filename="../../ui/pages/train_form.py" line="253"/>
         <source>{n} B parameters</source>
         <translation>{n} B 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="237"/>
+        <location filename="../../ui/pages/train_form.py" line="254"/>
         <source>Built-in: {name} ({size})</source>
         <translation>内置：{name}（{size}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="269"/>
+        <location filename="../../ui/pages/train_form.py" line="286"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="282"/>
+        <location filename="../../ui/pages/train_form.py" line="299"/>
         <source>Choose a model folder first.</source>
         <translation>请先选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="336"/>
+        <location filename="../../ui/pages/train_form.py" line="353"/>
         <source>Give the model a name.</source>
         <translation>请给模型起个名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="344"/>
+        <location filename="../../ui/pages/train_form.py" line="361"/>
         <source>A model with this name is already in the library.</source>
         <translation>模型库中已有同名模型。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="346"/>
+        <location filename="../../ui/pages/train_form.py" line="363"/>
         <source>Saved in the library under this name.</source>
         <translation>将以此名称保存到模型库。</translation>
     </message>
@@ -2692,107 +2697,107 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>数据：&lt;b&gt;{name}&lt;/b&gt;，{n} 条样本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="142"/>
+        <location filename="../../ui/pages/train_page.py" line="143"/>
         <source>From scratch, a model learns only from your file. On a few hundred lines it writes rough drafts, good for trying the app. For copy you can publish, start from a pretrained model.</source>
         <translation>从零训练的模型只从你的文件学习。在几百行数据上，它只能写出粗略的草稿，适合试用。要写能发布的文案，请从预训练模型开始。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="146"/>
+        <location filename="../../ui/pages/train_page.py" line="147"/>
         <source>A pretrained model already writes fluently; training on your copy teaches it your shop&apos;s voice. A chat model can also write right away on the Write page, before any training.</source>
         <translation>预训练模型本来就能写出流畅的文案；用你的文案训练会让它学会你店铺的语气。对话模型也可以不经训练，直接在“写文案”页写作。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="153"/>
+        <location filename="../../ui/pages/train_page.py" line="154"/>
         <source>Device: {problem}</source>
         <translation>设备：{problem}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="155"/>
+        <location filename="../../ui/pages/train_page.py" line="156"/>
         <source>Device: checking…</source>
         <translation>设备：检测中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="158"/>
+        <location filename="../../ui/pages/train_page.py" line="159"/>
         <source>Device: CPU — training uses {n} of {total} cores, so this window stays responsive</source>
         <translation>设备：CPU — 训练使用 {total} 个核心中的 {n} 个，窗口操作保持流畅</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="161"/>
+        <location filename="../../ui/pages/train_page.py" line="162"/>
         <source>Device: {name}</source>
         <translation>设备：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="193"/>
+        <location filename="../../ui/pages/train_page.py" line="194"/>
         <source>&amp;Resume “{name}” ({step} of {total} steps)</source>
         <translation>继续训练“{name}”（第 {step}/{total} 步）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="196"/>
+        <location filename="../../ui/pages/train_page.py" line="197"/>
         <source>&amp;Resume</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="197"/>
+        <location filename="../../ui/pages/train_page.py" line="198"/>
         <source>Continue an interrupted training from its last checkpoint</source>
         <translation>从上次的检查点继续被中断的训练</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="232"/>
+        <location filename="../../ui/pages/train_page.py" line="234"/>
         <source>Resuming “{name}” from step {step}.</source>
         <translation>从第 {step} 步继续训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="238"/>
+        <location filename="../../ui/pages/train_page.py" line="240"/>
         <source>Stopping after this step and saving a checkpoint…</source>
         <translation>这一步完成后停止，正在保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="239"/>
+        <location filename="../../ui/pages/train_page.py" line="241"/>
         <source>Cancel requested.</source>
         <translation>已请求取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="271"/>
+        <location filename="../../ui/pages/train_page.py" line="273"/>
         <source>Training “{name}” on {file}.</source>
         <translation>正在用 {file} 训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="286"/>
+        <location filename="../../ui/pages/train_page.py" line="288"/>
         <source>Stopped before training began. Nothing was saved.</source>
         <translation>已在训练开始前停止，没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="282"/>
+        <location filename="../../ui/pages/train_page.py" line="284"/>
         <source>Stopped at step {step} of {total}. A checkpoint was saved: press Resume to continue.</source>
         <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="296"/>
+        <location filename="../../ui/pages/train_page.py" line="298"/>
         <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
         <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="298"/>
+        <location filename="../../ui/pages/train_page.py" line="300"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="304"/>
+        <location filename="../../ui/pages/train_page.py" line="306"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="305"/>
+        <location filename="../../ui/pages/train_page.py" line="307"/>
         <source>“{name}” is ready to write with.</source>
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="309"/>
+        <location filename="../../ui/pages/train_page.py" line="311"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="311"/>
+        <location filename="../../ui/pages/train_page.py" line="313"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>
@@ -2906,6 +2911,54 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
     </message>
 </context>
 <context>
+    <name>TrainTime</name>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>5 minutes</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>30 minutes</source>
+        <translation>30 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="44"/>
+        <source>Until it stops improving</source>
+        <translation>直到不再进步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="44"/>
+        <source>By the preset</source>
+        <translation>按预设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="47"/>
+        <source>How long to train. The run plans its schedule to end by then, stops sooner when the model stops improving, and keeps its best state.</source>
+        <translation>训练多长时间。训练会按这个时间安排进度并准时结束；模型不再进步时会提前停止，并保留效果最好的状态。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="59"/>
+        <source>Trains for a number of passes over your data: the preset&apos;s, or Advanced&apos;s.</source>
+        <translation>按轮数训练：使用预设的轮数，或“高级”中设定的轮数或步数。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="62"/>
+        <source>Trains until the model stops getting better on held-out copy (at most {hours} hours), and keeps its best state.</source>
+        <translation>一直训练到模型在留出的文案上不再进步为止（最多 {hours} 小时），并保留效果最好的状态。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="66"/>
+        <source>Ends within {n} min, sooner if the model stops getting better, and keeps its best state.</source>
+        <translation>{n} 分钟内结束；模型不再进步时会提前停止，并保留效果最好的状态。</translation>
+    </message>
+</context>
+<context>
     <name>UndoBar</name>
     <message>
         <location filename="../../ui/pages/history_undo.py" line="31"/>
@@ -3001,92 +3054,92 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>WritePage</name>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="153"/>
+        <location filename="../../ui/pages/write_page.py" line="146"/>
         <source>Write copy</source>
         <translation>写文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="154"/>
+        <location filename="../../ui/pages/write_page.py" line="147"/>
         <source>&amp;Model:</source>
         <translation>模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="155"/>
+        <location filename="../../ui/pages/write_page.py" line="148"/>
         <source>Model &amp;library…</source>
         <translation>模型库(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="156"/>
+        <location filename="../../ui/pages/write_page.py" line="149"/>
         <source>Rename, delete, import or export models (Ctrl+L)</source>
         <translation>重命名、删除、导入或导出模型（Ctrl+L）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="157"/>
+        <location filename="../../ui/pages/write_page.py" line="150"/>
         <source>&lt;b&gt;Welcome to Wenan Studio!&lt;/b&gt; You have no models yet. A model learns from your own copy on the Data and Train pages. To see how it works, start with the bundled sample shop: load it, train a few minutes, then come back here.</source>
         <translation>&lt;b&gt;欢迎使用文案工坊！&lt;/b&gt;你还没有模型。模型会在“数据”和“训练”页从你自己的文案中学习。想先看看效果，可以从内置的示例店铺开始：载入示例，训练几分钟，再回到这里。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="161"/>
+        <location filename="../../ui/pages/write_page.py" line="154"/>
         <source>Try the &amp;sample</source>
         <translation>试用示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="162"/>
+        <location filename="../../ui/pages/write_page.py" line="155"/>
         <source>Ge&amp;nerate</source>
         <translation>生成(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="163"/>
+        <location filename="../../ui/pages/write_page.py" line="156"/>
         <source>Write the variants (Ctrl+Enter)</source>
         <translation>写出候选文案（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="164"/>
+        <location filename="../../ui/pages/write_page.py" line="157"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="165"/>
+        <location filename="../../ui/pages/write_page.py" line="158"/>
         <source>Stop writing (Esc)</source>
         <translation>停止生成（Esc）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="166"/>
+        <location filename="../../ui/pages/write_page.py" line="159"/>
         <source>Variants appear here as the model writes them. Every draft is labelled as AI-generated; check facts before you publish.</source>
         <translation>模型边写，候选边出现在这里。每条草稿都标有“AI生成”；发布前请核实内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="224"/>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
         <source>learned from plain copy</source>
         <translation>学习的是纯文案</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="224"/>
+        <location filename="../../ui/pages/write_page.py" line="216"/>
         <source>learned from prompt → copy pairs</source>
         <translation>学习的是“提示 → 文案”配对</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="225"/>
+        <location filename="../../ui/pages/write_page.py" line="217"/>
         <source>{kind}: {samples} samples of {file}; validation loss {val}</source>
         <translation>{kind}：{file} 中的 {samples} 条样本；验证损失 {val}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="233"/>
+        <location filename="../../ui/pages/write_page.py" line="226"/>
         <source>A pretrained chat model found on this computer: it writes now, before any training, but it has not learnt your shop&apos;s voice. Show it your copy as examples, or train it on your copy on the Train page.</source>
         <translation>在本机找到的预训练对话模型：无需训练即可写作，但它还没学过你店铺的语气。可以把你的文案作为示例给它看，或在“训练”页用你的文案训练它。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="262"/>
+        <location filename="../../ui/pages/write_page.py" line="256"/>
         <source>Write a prompt first (fill in a field or type opening words).</source>
         <translation>请先写提示（填写表单，或输入开头几个字）。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="283"/>
+        <location filename="../../ui/pages/write_page.py" line="277"/>
         <source>Loading the model and writing…</source>
         <translation>正在载入模型并生成…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="307"/>
+        <location filename="../../ui/pages/write_page.py" line="301"/>
         <source>Stopping…</source>
         <translation>正在停止…</translation>
     </message>
@@ -3146,27 +3199,27 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>已停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="361"/>
+        <location filename="../../ui/pages/write_page.py" line="334"/>
         <source>Could not write: see the message.</source>
         <translation>无法生成：请查看提示信息。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="362"/>
+        <location filename="../../ui/pages/write_page.py" line="335"/>
         <source>Writing stopped</source>
         <translation>生成已停止</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="385"/>
+        <location filename="../../ui/pages/write_page.py" line="358"/>
         <source>These drafts could not be kept in the history: {reason} They stay here until you write again; copy the ones you need.</source>
         <translation>这些草稿未能保存到历史：{reason}在你再次生成之前，它们会一直留在这里；请复制你需要的候选。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="411"/>
+        <location filename="../../ui/pages/write_page.py" line="384"/>
         <source>Stop the current writing first, then run the request again.</source>
         <translation>请先停止当前的生成，再重新运行这次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/write_page.py" line="417"/>
+        <location filename="../../ui/pages/write_page.py" line="392"/>
         <source>The model &quot;{name}&quot; is no longer in your library, so this request cannot be written again. Choose another model and write a new one.</source>
         <translation>模型库中已经没有模型“{name}”，因此无法重新生成这次请求。请选择其他模型重新写。</translation>
     </message>
