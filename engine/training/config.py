@@ -50,6 +50,7 @@ class TrainConfig:
     checkpoint_every_s: float = 60.0  # a resumable checkpoint at least this often; more often when saving is cheap
     checkpoint_every_steps: int | None = None
     reserve_gui_core: bool = False    # leave one CPU core to the desktop app's event loop
+    mixture: bool = True              # scratch: keep an n-gram of the training tokens to mix with when writing
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     run.report("saving", force=True)
     path = None
     if ctx.is_main:
-        path = save_finished(run, cfg, prepared.data, prepared.base, prepared.split, prepared.train_tokens)
+        blocks = (prepared.train_blocks[0], prepared.val_blocks[0]) if prepared.base.scratch and cfg.mixture else None
+        path = save_finished(run, cfg, prepared.data, prepared.base, prepared.split, prepared.train_tokens, blocks)
     ctx.accelerator.wait_for_everyone()
     result = run.result(path, cancelled=False)
     run.report("done", force=True)
