@@ -92,7 +92,8 @@ def line_bits(scored: list, lines: list[str], ngram=None) -> float:
     bits = 0.0
     for ids, p in scored:
         if ngram is not None:
-            p = ngram.weight * p + (1 - ngram.weight) * ngram.sequence_probs(ids)
+            p_ngram, buckets = ngram.sequence_probs(ids, evidence=True)
+            p = ngram.mix(p, p_ngram, buckets)
         bits -= float(np.sum(np.log2(p)))
     return bits / sum(len(line) + 1 for line in lines)
 
@@ -152,7 +153,7 @@ def neural_rows(run: dict, unseen: list[str], seen: list[str]) -> list[dict]:
             row.update(ngram_order=mix.order, weight=mix.weight)
         rows.append(row)
     if ngram is not None:  # for comparison: the token n-gram alone
-        alone = TokenKneserNey(ngram.orders, ngram.vocab, weight=0.0)
+        alone = TokenKneserNey(ngram.orders, ngram.vocab, weight=0.0, weights=[0.0] * ngram.buckets)
         rows.append(dict(base, model=f"its token n-gram alone (order {ngram.order})",
                          bpc=line_bits(scored["unseen"], unseen, alone),
                          bpc_seen=line_bits(scored["seen"], seen, alone) if seen else None))
@@ -171,6 +172,7 @@ def main() -> int:
     ap.add_argument("--vocab", type=int, help="force the scratch tokenizer's vocabulary size")
     ap.add_argument("--tokenizer", choices=("bpe", "cjk"), help="force byte-level BPE across characters (bpe) "
                     "or with every CJK character kept whole and never joined (cjk)")
+    ap.add_argument("--precision", choices=("fp32", "bf16"), help="force the CPU training precision")
     ap.add_argument("--lr", type=float)
     ap.add_argument("--block-size", type=int)
     ap.add_argument("--batch-size", type=int)
@@ -190,6 +192,9 @@ def main() -> int:
             options["minutes"] = args.minutes
         options.update({k: getattr(args, k) for k in ("lr", "block_size", "batch_size") if getattr(args, k)})
         force_scratch(args.size, args.vocab, args.tokenizer)
+        if args.precision:
+            import engine.training.loop
+            engine.training.loop.cpu_autocast = lambda device, scratch: args.precision == "bf16"
         with workspace.CpuWatch() as watch:
             run = train_neural(train_path, "heldout", **options)
         for row in neural_rows(run, unseen, seen):

@@ -20,6 +20,12 @@ NGRAM_FILE = "ngram.npz"
 MAX_ORDER = 4
 BITS = 16
 LAMBDAS = tuple(round(0.05 * i, 2) for i in range(1, 20))  # the mixture weights tried on validation
+MIN_BUCKET = 300  # validation positions a context class needs to get a weight of its own
+
+
+def evidence_bucket(order_seen, total):
+    """How much the n-gram knows of a context: the longest context seen, and how often (3 classes)."""
+    return order_seen * 3 + np.searchsorted(np.array([4, 32]), total, side="right")
 
 
 class _Order:
@@ -56,8 +62,14 @@ def _pack(ids: np.ndarray, order: int) -> np.ndarray:
 class TokenKneserNey:
     """Interpolated Kneser–Ney over token ids, order ≤ 4, for a vocabulary of `vocab` tokens."""
 
-    def __init__(self, orders: list[_Order], vocab: int, weight: float = 0.5):
+    def __init__(self, orders: list[_Order], vocab: int, weight: float = 0.5, weights: list | None = None):
         self.orders, self.vocab, self.weight = orders, vocab, weight  # weight: λ, the model's share
+        # λ by how much the n-gram knows of the context (evidence_bucket); `weight` where a class had too few
+        self.weights = list(weights) if weights else [weight] * self.buckets
+
+    @property
+    def buckets(self) -> int:
+        return (len(self.orders) + 1) * 3
 
     @classmethod
     def count(cls, ids: np.ndarray, vocab: int, order: int = 3) -> TokenKneserNey:
@@ -79,11 +91,13 @@ class TokenKneserNey:
 
     # ---- probabilities ----
 
-    def sequence_probs(self, ids: np.ndarray) -> np.ndarray:
-        """P(ids[t] | the tokens before it) for every t ≥ 1 (a vectorised `next_probs` per position)."""
+    def sequence_probs(self, ids: np.ndarray, evidence: bool = False):
+        """P(ids[t] | the tokens before it) for every t ≥ 1 (a vectorised `next_probs` per position);
+        with `evidence`, also each position's evidence bucket."""
         ids = np.asarray(ids, dtype=np.uint64)
         n = len(ids) - 1
         p = np.full(n, 1.0 / self.vocab)
+        seen_order, seen_total = np.zeros(n, np.int64), np.zeros(n)
         for k, level in enumerate(self.orders, start=1):
             full = np.zeros(n, np.uint64)
             valid = np.arange(1, n + 1) >= k - 1  # fewer than k-1 tokens before: the lower order stands
@@ -98,11 +112,14 @@ class TokenKneserNey:
             c = level.count(full)
             mixed = (np.maximum(c - d, 0.0) + d * level.types[i] * p) / total
             p = np.where(seen, mixed, p)
-        return p
+            seen_order, seen_total = np.where(seen, k, seen_order), np.where(seen, total, seen_total)
+        return (p, evidence_bucket(seen_order, seen_total)) if evidence else p
 
-    def next_probs(self, context: list[int]) -> np.ndarray:
-        """P(every token of the vocabulary | `context`), summing to 1."""
+    def next_probs(self, context: list[int], evidence: bool = False):
+        """P(every token of the vocabulary | `context`), summing to 1; with `evidence`, also the context's
+        evidence bucket."""
         p = np.full(self.vocab, 1.0 / self.vocab)
+        seen_order, seen_total = 0, 0.0
         for k, level in enumerate(self.orders, start=1):
             if len(context) < k - 1:
                 break
@@ -117,13 +134,29 @@ class TokenKneserNey:
             ids = (level.keys[lo:lo + m] & np.uint64((1 << BITS) - 1)).astype(np.int64)
             p *= d * m / total
             p[ids] += (level.counts[lo:lo + m] - d) / total
-        return p
+            seen_order, seen_total = k, total
+        return (p, int(evidence_bucket(seen_order, seen_total))) if evidence else p
 
-    def choose_weight(self, model_probs: np.ndarray, ngram_probs: np.ndarray) -> float:
-        """The λ among LAMBDAS that gives the lowest mean loss on held-out positions."""
-        losses = [-np.mean(np.log(w * model_probs + (1 - w) * ngram_probs)) for w in LAMBDAS]
-        self.weight = LAMBDAS[int(np.argmin(losses))]
+    def choose_weight(self, model_probs: np.ndarray, ngram_probs: np.ndarray, buckets=None) -> float:
+        """The λ among LAMBDAS that gives the lowest mean loss on held-out positions; with each
+        position's evidence bucket, also one λ per bucket that has MIN_BUCKET positions."""
+        def best(pm, pn) -> float:
+            losses = [-np.mean(np.log(w * pm + (1 - w) * pn)) for w in LAMBDAS]
+            return LAMBDAS[int(np.argmin(losses))]
+
+        self.weight = best(model_probs, ngram_probs)
+        self.weights = [self.weight] * self.buckets
+        if buckets is not None:
+            for b in range(self.buckets):
+                where = buckets == b
+                if where.sum() >= MIN_BUCKET:
+                    self.weights[b] = best(model_probs[where], ngram_probs[where])
         return self.weight
+
+    def mix(self, model_probs: np.ndarray, ngram_probs: np.ndarray, buckets=None) -> np.ndarray:
+        """λ·p_model + (1 − λ)·p_ngram, λ by bucket when given."""
+        w = self.weight if buckets is None else np.asarray(self.weights)[buckets]
+        return w * model_probs + (1 - w) * ngram_probs
 
     # ---- files ----
 
@@ -131,7 +164,7 @@ class TokenKneserNey:
         arrays = {}
         for k, level in enumerate(self.orders, start=1):
             arrays[f"keys{k}"], arrays[f"counts{k}"] = level.keys, level.counts.astype(np.uint32)
-        meta = json.dumps({"vocab": self.vocab, "order": self.order, "weight": self.weight})
+        meta = json.dumps({"vocab": self.vocab, "order": self.order, "weight": self.weight, "weights": self.weights})
         np.savez_compressed(Path(folder) / NGRAM_FILE, meta=np.frombuffer(meta.encode(), np.uint8), **arrays)
 
     @classmethod
@@ -142,7 +175,7 @@ class TokenKneserNey:
         with np.load(path, allow_pickle=False) as z:
             meta = json.loads(bytes(z["meta"]).decode())
             orders = [_Order(z[f"keys{k}"], z[f"counts{k}"]) for k in range(1, meta["order"] + 1)]
-        return cls(orders, meta["vocab"], meta["weight"])
+        return cls(orders, meta["vocab"], meta["weight"], meta.get("weights"))
 
 
 def mix_processor(ngram: TokenKneserNey):
@@ -157,11 +190,12 @@ def mix_processor(ngram: TokenKneserNey):
     class MixLogits(LogitsProcessor):
         def __call__(self, input_ids, scores):
             context = input_ids[:, input_ids.shape[1] - (ngram.order - 1):] if ngram.order > 1 else input_ids[:, :0]
-            p_ngram = np.stack([ngram.next_probs(row) for row in context.tolist()])
+            rows = [ngram.next_probs(row, evidence=True) for row in context.tolist()]
             mixed = torch.zeros(scores.shape, dtype=torch.float32, device=scores.device)
             width = min(scores.shape[-1], ngram.vocab)
-            mixed[:, :width] = torch.from_numpy(p_ngram[:, :width]).to(mixed.device, torch.float32)
-            mixed = ngram.weight * torch.softmax(scores.float(), dim=-1) + (1 - ngram.weight) * mixed
+            mixed[:, :width] = torch.from_numpy(np.stack([p for p, _ in rows])[:, :width]).to(mixed.device)
+            w = torch.tensor([ngram.weights[b] for _, b in rows], dtype=torch.float32, device=scores.device)[:, None]
+            mixed = w * torch.softmax(scores.float(), dim=-1) + (1 - w) * mixed
             return torch.log(mixed).to(scores.dtype)
 
     return MixLogits()

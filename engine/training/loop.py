@@ -177,9 +177,11 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
         autocast = functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16)
     else:
         autocast = acc.autocast
-    return Run(ctx, schedule, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, selective, autocast, warmup_frac=cfg.warmup_frac,
-               fixed_eval_every=cfg.eval_every is not None)
+    run = Run(ctx, schedule, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
+              cfg.batch_size, selective, autocast, warmup_frac=cfg.warmup_frac,
+              fixed_eval_every=cfg.eval_every is not None)
+    run.mixture_tokens = prepared.train_tokens if base.scratch and cfg.mixture else 0
+    return run
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:

@@ -34,13 +34,18 @@ def fit_mixture(model, train_ids, val_ids, vocab: int, batch_size: int, device) 
     best, report = None, {"model": float(-np.mean(np.log(p_model)))}
     for order in ORDERS:
         ngram = TokenKneserNey.count(stream, vocab, order)
-        p_ngram = np.concatenate([ngram.sequence_probs(row) for row in val_ids.numpy()])
+        scored = [ngram.sequence_probs(row, evidence=True) for row in val_ids.numpy()]
+        p_ngram, buckets = np.concatenate([p for p, _ in scored]), np.concatenate([b for _, b in scored])
         weight = ngram.choose_weight(p_model, p_ngram)
-        loss = float(-np.mean(np.log(weight * p_model + (1 - weight) * p_ngram)))
-        report[f"order{order}"] = {"ngram": float(-np.mean(np.log(p_ngram))), "mixture": loss, "weight": weight}
+        single = float(-np.mean(np.log(ngram.mix(p_model, p_ngram))))
+        ngram.choose_weight(p_model, p_ngram, buckets)
+        loss = float(-np.mean(np.log(ngram.mix(p_model, p_ngram, buckets))))
+        report[f"order{order}"] = {"ngram": float(-np.mean(np.log(p_ngram))), "one_weight": single, "weight": weight,
+                                   "mixture": loss}
         if best is None or loss < best[0]:
             best = (loss, ngram)
-    report["chosen"] = {"order": best[1].order, "weight": best[1].weight, "mixture": best[0]}
+    report["chosen"] = {"order": best[1].order, "weight": best[1].weight, "mixture": best[0],
+                        "weights": best[1].weights}
     return best[1], report
 
 

@@ -139,6 +139,7 @@ class Run:
         self.save_s: float | None = None  # what the last checkpoint took; sets the next interval
         self.eval_batch_s: float | None = None  # measured per validation batch
         self.session_steps = 0
+        self.mixture_tokens = 0       # training tokens a scratch model's n-gram is counted from at the end
         # a budget counts from the start of train() (preparing included), less what earlier sessions used
         budget_s = self.plan.budget_s
         self.ends_at = None if budget_s is None else ctx.started + budget_s - state.elapsed_s
@@ -207,11 +208,15 @@ class Run:
         return self.ends_at - time.monotonic() - self.finish_s()
 
     def finish_s(self) -> float:
-        """What saving the finished model will take: a checkpoint's time, or its bytes at a slow disk's speed."""
-        if self.save_s is not None:
-            return 0.5 + 2 * self.save_s
+        """What finishing will take: saving (a checkpoint's time, or its bytes at a slow disk's speed) and
+        fitting a scratch model's n-gram (a pass over the validation blocks, counting the training tokens)."""
         trained = sum(p.numel() for p in self.raw_model.parameters() if p.requires_grad)
-        return 0.5 + 2 * trained * 16 / 200e6  # weights and two Adam moments, fp32
+        saving = 2 * self.save_s if self.save_s is not None else 2 * trained * 16 / 200e6  # weights, 2 Adam moments
+        mixture = 0.0
+        if self.mixture_tokens:
+            val_batches = -(-self.val_ids.shape[0] // self.batch_size)
+            mixture = val_batches * (self.eval_batch_s or 0.0) + 5e-6 * self.mixture_tokens
+        return 0.5 + saving + mixture
 
     def fit_plan(self) -> None:
         """Evaluation sized and spaced to its share of the run; with a budget, the steps that fill it."""
