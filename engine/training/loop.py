@@ -1,9 +1,10 @@
 """Fine-tuning: one readable loop, resumable at any step.
 
 `train()` reads top to bottom: the run's context, the checks and the data, the base model,
-a plan fixed once, the optimizer and state, then the loop (evaluate / forward-backward-update
-/ timing and logging / checkpoint), then the cancel path or the finished model. Evaluation,
-reporting and saving are methods of `Run` (`engine.training.run`).
+a plan (fitted to the measured speed after the first steps), the optimizer and state, then the
+loop (evaluate / forward-backward-update / timing and logging / checkpoint), then the cancel path
+or the finished model. Evaluation, reporting, fitting the plan and saving are methods of `Run`
+(`engine.training.run`).
 
 The caller passes an event callback and a cancel flag; nothing here knows about threads, Qt
 or the terminal. Multi-device runs work unchanged under `accelerate launch`: each process

@@ -140,6 +140,7 @@ class Run:
         self.eval_batch_s: float | None = None  # measured per validation batch
         self.session_steps = 0
         self.mixture_tokens = 0       # training tokens a scratch model's n-gram is counted from at the end
+        self.trained_params = sum(p.numel() for p in self.raw_model.parameters() if p.requires_grad)
         # a budget counts from the start of train() (preparing included), less what earlier sessions used
         budget_s = self.plan.budget_s
         self.ends_at = None if budget_s is None else ctx.started + budget_s - state.elapsed_s
@@ -210,8 +211,8 @@ class Run:
     def finish_s(self) -> float:
         """What finishing will take: saving (a checkpoint's time, or its bytes at a slow disk's speed) and
         fitting a scratch model's n-gram (a pass over the validation blocks, counting the training tokens)."""
-        trained = sum(p.numel() for p in self.raw_model.parameters() if p.requires_grad)
-        saving = 2 * self.save_s if self.save_s is not None else 2 * trained * 16 / 200e6  # weights, 2 Adam moments
+        # unmeasured: the weights and two Adam moments, fp32, at a slow disk's 200 MB/s
+        saving = 2 * self.save_s if self.save_s is not None else 2 * self.trained_params * 16 / 200e6
         mixture = 0.0
         if self.mixture_tokens:
             val_batches = -(-self.val_ids.shape[0] // self.batch_size)

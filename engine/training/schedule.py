@@ -19,7 +19,8 @@ UNTIL_PLATEAU_MINUTES = 120.0  # "until it stops improving": a budget this long,
 
 @dataclass(frozen=True)
 class Plan:
-    """What the run will do, fixed before it starts (and recorded in its checkpoints)."""
+    """What the run will do: derived before it starts, fitted to its measured speed after the first
+    steps (engine.training.budget), and recorded in its checkpoints."""
     total_steps: int          # optimizer steps
     steps_per_epoch: int      # one pass over the training blocks
     blocks_per_step: int      # batch size x accumulation x processes
