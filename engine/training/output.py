@@ -57,7 +57,8 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
         run.raw_model.save_pretrained(tmp)
         base.tokenizer.save_pretrained(tmp)
         if ngram is not None:
-            ngram.save(tmp)  # writing samples from the model mixed with it        save_training_index(tmp, (s.text for s in data.samples))  # so drafts can be checked for copying
+            ngram.save(tmp)  # writing samples from the model mixed with it
+        save_training_index(tmp, (s.text for s in data.samples))  # so drafts can be checked for copying
         save_examples(tmp, data.samples)  # so drafts can be shown the closest of them
         write_card(tmp, card)
     checkpoint.discard_run(name)
