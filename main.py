@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     g = t.add_mutually_exclusive_group()
     g.add_argument("--epochs", type=float)
     g.add_argument("--max-steps", type=int)
+    g.add_argument("--minutes", type=float, metavar="M",
+                   help="a time budget: the schedule is planned to end after M minutes, and stops sooner "
+                        "when the validation loss stops improving (the best weights are kept)")
     t.add_argument("--batch-size", type=int, default=8)
     t.add_argument("--grad-accum", type=int, default=1)
     t.add_argument("--block-size", type=int)

@@ -49,6 +49,7 @@ import copy
 import dataclasses
 import json
 import time
+from pathlib import Path
 
 import workspace  # first: sets WENAN_HOME and offline mode before engine/transformers load
 
@@ -91,13 +92,23 @@ def flops_per_token(config) -> tuple[int, float]:
     return non_embedding, 6 * (non_embedding + V * d) + 12 * L * d * T
 
 
-def build_base(folder, train_texts, all_texts, block: int, seed: int = workspace.SEED):
-    """The model the engine would build from scratch for this data, saved as a plain HF folder."""
-    from engine.models import build_scratch_model
+def build_base(folder, train_texts, all_texts, block: int, seed: int = workspace.SEED, shape: str | None = None,
+               vocab: int | None = None):
+    """The model the engine would build from scratch for this data, saved as a plain HF folder;
+    `shape` ("4x256": layers x width) and `vocab` force another size than the engine's choice."""
+    import engine.models.scratch
+    from engine.models import ScratchSize, build_scratch_model, train_tokenizer
 
-    tokenizer = workspace.engine_tokenizer(all_texts)
+    tokenizer = workspace.engine_tokenizer(all_texts) if vocab is None else train_tokenizer(all_texts, vocab)
     train_tokens = sum(len(ids) + 1 for ids in tokenizer(train_texts)["input_ids"])
-    model = build_scratch_model(tokenizer, train_tokens, block, seed)
+    original = engine.models.scratch.scratch_size
+    if shape:
+        layers, width = (int(v) for v in shape.lower().split("x"))
+        engine.models.scratch.scratch_size = lambda tokens: ScratchSize(layers, max(1, width // 64), width)
+    try:
+        model = build_scratch_model(tokenizer, train_tokens, block, seed)
+    finally:
+        engine.models.scratch.scratch_size = original
     return workspace.save_model_folder(folder, model, tokenizer), model.config
 
 
@@ -151,7 +162,7 @@ def run_engine(args, folder, run: int, threads_seen: set) -> dict:
             marks.append((time.perf_counter(), e.step))
 
     cfg = TrainConfig(
-        data=str(workspace.SAMPLE), name=f"engine-{run}", base=str(folder), method="full",
+        data=str(args.data), name=f"engine-{run}", base=str(folder), method="full",
         max_steps=args.steps, batch_size=args.batch_size, block_size=args.block, lr=args.lr, seed=args.seed,
         # "final": one evaluation at the end, so the weights scored are the last step's, as on the classic side
         eval_every=args.steps if args.engine_eval == "final" else None,
@@ -233,6 +244,9 @@ def main() -> int:
                         help="what-if engine changes, comma-separated: bf16, no-dropout (default none)")
     parser.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
                         help="before each timed run, wait up to S seconds for other processes to leave the CPUs idle")
+    parser.add_argument("--data", type=Path, default=workspace.SAMPLE, help="the text (default: the bundled sample)")
+    parser.add_argument("--shape", help="force the model's LAYERSxWIDTH (e.g. 4x256; default: the engine's choice)")
+    parser.add_argument("--vocab", type=int, help="force the tokenizer's vocabulary (needs enough --data)")
     parser.add_argument("--json", action="store_true", help="print one JSON line of results")
     args = parser.parse_args()
     unknown = set(args.engine_patch.split(",")) - {"none", "bf16", "no-dropout"}
@@ -244,9 +258,10 @@ def main() -> int:
 
     threads = workspace.use_threads(args.threads)
     transformers.logging.set_verbosity_error()
-    data, train_texts, val_texts = workspace.load_sample(seed=args.seed)
+    data, train_texts, val_texts = workspace.load_sample(args.data, seed=args.seed)
     all_texts = [s.text for s in data.samples]
-    folder, config = build_base(workspace.scratch_dir("base"), train_texts, all_texts, args.block, args.seed)
+    folder, config = build_base(workspace.scratch_dir("base"), train_texts, all_texts, args.block, args.seed,
+                                args.shape, args.vocab)
     from transformers import AutoTokenizer
     tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True)
     val_blocks = token_blocks(tokenizer, val_texts, args.block, keep_tail=True)

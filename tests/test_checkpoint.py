@@ -106,3 +106,13 @@ def test_a_single_process_checkpoint_restores_the_generator_it_saved():
     torch.manual_seed(0)
     checkpoint.load_checkpoint("run", *_parts())
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_checkpoints_come_at_least_every_minute_and_more_often_when_saving_is_cheap():
+    from engine.training.run import MIN_CHECKPOINT_S, SAVE_SHARE, checkpoint_interval
+
+    assert checkpoint_interval(0.03) == MIN_CHECKPOINT_S   # a 1 M model saves in ~0.03 s
+    mid = checkpoint_interval(1.0)
+    assert MIN_CHECKPOINT_S < mid < 60 and 1.0 / (mid + 1.0) == pytest.approx(SAVE_SHARE)
+    assert checkpoint_interval(16.0) == 60.0               # a 500 M full fine-tune: the minute wins
+    assert checkpoint_interval(16.0, longest=30.0) == 30.0

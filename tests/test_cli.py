@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,34 @@ def test_kill_9_during_training_then_resume(wenan_home):
     assert first_step == saved + 1
     assert events[-1]["event"] == "done" and (wenan_home / "models" / "crashy" / "wenan.json").is_file()
     assert not (wenan_home / "runs" / "crashy").exists()
+
+
+@pytest.mark.slow  # trains for 70 s, as the issue asks
+def test_kill_9_after_70_s_of_training_resumes_from_a_checkpoint_at_most_60_s_old(wenan_home):
+    args = ("--max-steps", "1000000")  # far more than 70 s: only the time-based checkpoints save
+    proc = _start_training(wenan_home, "crash70", *args)
+    try:
+        _read_until(proc, lambda e: e.get("phase") == "training")
+        started = time.monotonic()
+        _read_until(proc, lambda e: time.monotonic() - started >= 70)
+    finally:
+        proc.kill()  # SIGKILL: no cleanup runs
+        killed_at = time.time()
+        proc.wait(30)
+    run = wenan_home / "runs" / "crash70"
+    state = json.loads((run / "state.json").read_text())
+    saved = int(state["checkpoint"].split("-")[1])
+    written = (run / state["checkpoint"] / "trainer_state.json").stat().st_mtime
+    assert saved > 0
+    assert killed_at - written <= 60
+
+    again = _start_training(wenan_home, "crash70", *args, "--resume")
+    try:
+        first = _read_until(again, lambda e: e.get("phase") == "training" and e["step"] > 0)
+    finally:
+        again.kill()
+        again.wait(30)
+    assert saved < first["step"] <= saved + 50
 
 
 def test_ctrl_c_saves_a_checkpoint_and_exits_130(wenan_home):

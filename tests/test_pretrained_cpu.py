@@ -124,15 +124,15 @@ def test_cpu_precision_choice(monkeypatch):
     monkeypatch.setenv("WENAN_CPU_BF16", "0")
     assert not cpu_has_bf16()
     # a CPU with native bf16: a pretrained base writes and trains LoRA in bf16, a full fine-tune keeps
-    # fp32 master weights, and a scratch model trains in fp32
+    # fp32 master weights, and everything trains under bf16 autocast, scratch models too
     assert load_dtype(CPU_BF16, "write") == torch.bfloat16
     assert load_dtype(CPU_BF16, "lora") == torch.bfloat16
     assert load_dtype(CPU_BF16, "full") == torch.float32
-    assert not cpu_autocast(CPU_BF16, scratch=True) and cpu_autocast(CPU_BF16, scratch=False)
+    assert cpu_autocast(CPU_BF16, scratch=True) and cpu_autocast(CPU_BF16, scratch=False)
     assert CPU_BF16.mixed_precision == "no"  # accelerate's process-wide state never changes between runs
     # elsewhere everything stays fp32
     assert load_dtype(CPU_FP32, "write") == load_dtype(CPU_FP32, "lora") == torch.float32
-    assert not cpu_autocast(CPU_FP32, scratch=False)
+    assert not cpu_autocast(CPU_FP32, scratch=False) and not cpu_autocast(CPU_FP32, scratch=True)
 
 
 def test_choose_device_reports_cpu_precision(monkeypatch):

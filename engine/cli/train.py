@@ -16,7 +16,7 @@ def cmd_train(args: Namespace) -> int:
     cfg = TrainConfig(
         data=args.data, name=args.name, base=args.base, text_column=args.text_column,
         prompt_column=args.prompt_column, val_fraction=args.val_fraction, mask_pii=not args.no_mask_pii,
-        epochs=args.epochs, max_steps=args.max_steps, batch_size=args.batch_size, grad_accum=args.grad_accum,
+        epochs=args.epochs, max_steps=args.max_steps, minutes=args.minutes, batch_size=args.batch_size, grad_accum=args.grad_accum,
         block_size=args.block_size, lr=args.lr, method=args.method, device=args.device, seed=args.seed,
         checkpoint_every_steps=args.checkpoint_every,
     )

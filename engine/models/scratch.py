@@ -43,14 +43,23 @@ def scratch_vocab_size(chars: int) -> int:
     return max(512, min(16_384, (vocab + 63) // 64 * 64))
 
 
-def train_tokenizer(texts: list[str], vocab_size: int):
+# Han characters, CJK punctuation and full-width forms: with `cjk_whole`, each is its own piece, so
+# merges make whole characters (where the data has a character at least twice) but never join two.
+CJK_CHAR = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+
+
+def train_tokenizer(texts: list[str], vocab_size: int, cjk_whole: bool = False):
     """A byte-level BPE tokenizer (no unknown tokens) trained on the user's own text."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     quiet_transformers()
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    if cjk_whole:
+        tok.pre_tokenizer = pre_tokenizers.Sequence([
+            pre_tokenizers.Split(Regex(CJK_CHAR), behavior="isolated"),
+            pre_tokenizers.ByteLevel(add_prefix_space=False)])
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=vocab_size,

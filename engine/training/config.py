@@ -12,7 +12,7 @@ PRETRAINED_BLOCK = 256
 MIN_BLOCK = 8          # shorter blocks hold too little copy to learn from
 
 # Settings that must match for --resume to continue the same run.
-RESUME_KEYS = ("base", "text_column", "prompt_column", "val_fraction", "epochs", "max_steps",
+RESUME_KEYS = ("base", "text_column", "prompt_column", "val_fraction", "epochs", "max_steps", "minutes", "patience",
                 "batch_size", "grad_accum", "block_size", "lr", "method", "seed", "mask_pii", "attention_dropout")
 
 
@@ -28,6 +28,8 @@ class TrainConfig:
     mask_pii: bool = True             # mask phone numbers, e-mails and ID numbers before training
     epochs: float | None = None       # None: 3 for pretrained bases, more for scratch (see _default_epochs)
     max_steps: int | None = None      # overrides epochs
+    minutes: float | None = None      # a time budget: the schedule is planned to end then; overrides both
+    patience: int | None = None       # evaluations without a new best before stopping; None: 3 with a budget
     batch_size: int = 8               # blocks per optimizer step and process, before accumulation
     grad_accum: int = 1               # micro-batches per optimizer step
     block_size: int | None = None     # tokens per block; None: 128 scratch, 256 pretrained
@@ -43,11 +45,12 @@ class TrainConfig:
     attention_dropout: float | None = 0.0  # off: faster and no worse (PERFORMANCE.md); None keeps the model's
     device: str = "auto"              # "auto" | "cuda" | "mps" | "cpu"
     seed: int = 1337
-    eval_every: int | None = None     # None: about 10 evaluations per run
-    eval_max_batches: int = 50        # caps the cost of one evaluation
-    checkpoint_every_s: float = 300.0 # a resumable checkpoint at least this often
+    eval_every: int | None = None     # None: about 10 evaluations, spaced to take at most ~10 % of the time
+    eval_max_batches: int = 50        # caps the cost of one evaluation (fewer when that would cost more)
+    checkpoint_every_s: float = 60.0  # a resumable checkpoint at least this often; more often when saving is cheap
     checkpoint_every_steps: int | None = None
     reserve_gui_core: bool = False    # leave one CPU core to the desktop app's event loop
+    mixture: bool = True              # scratch: keep an n-gram of the training tokens to mix with when writing
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,9 @@ def check_options(cfg) -> None:
         if value is not None:
             at_least(option, value, minimum)
     positive("--epochs", cfg.epochs)
+    positive("--minutes", cfg.minutes)
+    if cfg.patience is not None:
+        at_least("patience", cfg.patience, 1)
     positive("--lr", cfg.lr)
     if cfg.attention_dropout is not None:
         within("attention_dropout", cfg.attention_dropout, 0, 1)

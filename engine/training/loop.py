@@ -1,9 +1,10 @@
 """Fine-tuning: one readable loop, resumable at any step.
 
 `train()` reads top to bottom: the run's context, the checks and the data, the base model,
-a plan fixed once, the optimizer and state, then the loop (evaluate / forward-backward-update
-/ timing and logging / checkpoint), then the cancel path or the finished model. Evaluation,
-reporting and saving are methods of `Run` (`engine.training.run`).
+a plan (fitted to the measured speed after the first steps), the optimizer and state, then the
+loop (evaluate / forward-backward-update / timing and logging / checkpoint), then the cancel path
+or the finished model. Evaluation, reporting, fitting the plan and saving are methods of `Run`
+(`engine.training.run`).
 
 The caller passes an event callback and a cancel flag; nothing here knows about threads, Qt
 or the terminal. Multi-device runs work unchanged under `accelerate launch`: each process
@@ -34,8 +35,9 @@ from .blocks import BlockSampler, encode_blocks
 from .loss import causal_lm_loss, selective_loss_model
 from .config import RESUME_KEYS, TrainConfig, TrainResult, check_options
 from .output import save_finished
-from .run import Context, Run, RunState, StoppedPreparing, Throttle
-from .schedule import make_plan
+from .pace import Throttle
+from .run import Context, Run, RunState, StoppedPreparing
+from .schedule import Schedule, make_plan
 from .tuning import tune_for_training
 
 
@@ -60,7 +62,8 @@ def train(cfg: TrainConfig, *, on_event: Callable[[TrainEvent], None] = lambda e
     run.report("saving", force=True)
     path = None
     if ctx.is_main:
-        path = save_finished(run, cfg, prepared.data, prepared.base, prepared.split, prepared.train_tokens)
+        blocks = (prepared.train_blocks[0], prepared.val_blocks[0]) if prepared.base.scratch and cfg.mixture else None
+        path = save_finished(run, cfg, prepared.data, prepared.base, prepared.split, prepared.train_tokens, blocks)
     ctx.accelerator.wait_for_everyone()
     result = run.result(path, cancelled=False)
     run.report("done", force=True)
@@ -96,7 +99,7 @@ def _context(cfg: TrainConfig, on_event, cancel: threading.Event, resume: bool) 
         raise TrainingError("no_checkpoint", name=name)
     if library.exists(name):
         raise TrainingError("model_exists", name=name)
-    return Context(name, accelerator, device, emit, cancel, previous)
+    return Context(name, accelerator, device, emit, cancel, previous, cfg.checkpoint_every_s)
 
 
 def _prepare(cfg: TrainConfig, ctx: Context, resume: bool) -> Prepared:
@@ -154,7 +157,8 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
     # fused: one kernel for all parameters rather than a loop over them (CUDA and CPU)
     optimizer = torch.optim.AdamW(groups, lr=plan.lr, betas=(0.9, 0.95),
                                   fused=ctx.device.kind in ("cuda", "cpu") or None)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, plan.lr_lambda())
+    schedule = Schedule(plan)  # the plan in force: fitted to the measured speed once the first steps are timed
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule.lr_lambda())
     with memory_advice(ctx.device.kind, "out_of_memory_loading", device=ctx.device.name):  # moves to the device
         model, optimizer = acc.prepare(base.model, optimizer)
         torch.manual_seed(cfg.seed + acc.process_index)
@@ -174,8 +178,11 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
         autocast = functools.partial(torch.autocast, "cpu", dtype=torch.bfloat16)
     else:
         autocast = acc.autocast
-    return Run(ctx, plan, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
-               cfg.batch_size, cfg.eval_max_batches, selective, autocast)
+    run = Run(ctx, schedule, base.method, model, optimizer, scheduler, sampler, prepared.val_blocks, meta, state,
+              cfg.batch_size, selective, autocast, warmup_frac=cfg.warmup_frac,
+              fixed_eval_every=cfg.eval_every is not None)
+    run.mixture_tokens = prepared.train_tokens if base.scratch and cfg.mixture else 0
+    return run
 
 
 def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
@@ -211,6 +218,7 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
             run.optimizer.zero_grad(set_to_none=True)
             state.step += 1
             loss_count += 1
+            run.step_done()  # timing; fits the plan once the first steps are timed; ends a spent budget
 
             # timing and logging; .item() is a device sync, so the loss is read only when reported
             evaluate = run.plan.evaluates_at(state.step)
@@ -224,5 +232,5 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 return
 
             # periodic checkpoint
-            if run.checkpoint_due(cfg.checkpoint_every_steps, cfg.checkpoint_every_s):
+            if run.checkpoint_due(cfg.checkpoint_every_steps):
                 run.save_checkpoint()

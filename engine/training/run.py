@@ -10,31 +10,24 @@ import dataclasses
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..common.events import TrainEvent
 from ..models.device import DeviceChoice
-from . import checkpoint
+from . import budget, checkpoint
 from .blocks import BlockSampler
 from .config import TrainResult
 from .loss import causal_lm_loss
-from .schedule import Plan
+from .pace import Pace, Throttle
+from .schedule import Plan, Schedule
+
+SAVE_SHARE = 0.03        # checkpoints take at most this share of the run's time...
+MIN_CHECKPOINT_S = 10.0  # ...and come no closer than this, however cheap they are
 
 
-class Throttle:
-    """Passes on at most ~10 progress events a second; phase changes always go through."""
-
-    def __init__(self, on_event: Callable[[TrainEvent], None], interval: float = 0.1):
-        self.on_event, self.interval, self.last, self.phase = on_event, interval, 0.0, None
-
-    def due(self) -> bool:
-        return time.monotonic() - self.last >= self.interval
-
-    def __call__(self, event: TrainEvent, force: bool = False) -> None:
-        now = time.monotonic()
-        if force or event.phase != self.phase or now - self.last >= self.interval:
-            self.last, self.phase = now, event.phase
-            self.on_event(event)
+def checkpoint_interval(save_s: float, longest: float = 60.0) -> float:
+    """Seconds between checkpoints when one takes `save_s`: as often as keeps saving within
+    SAVE_SHARE of the time, but never further apart than `longest` (then saving may cost more)."""
+    return min(longest, max(MIN_CHECKPOINT_S, save_s * (1 - SAVE_SHARE) / SAVE_SHARE))
 
 
 class StoppedPreparing(Exception):
@@ -54,6 +47,8 @@ class Context:
     emit: Throttle
     cancel: threading.Event
     previous: dict | None         # the interrupted run's state.json that --resume continues
+    checkpoint_every_s: float = 60.0  # the longest time between checkpoints
+    started: float = field(default_factory=time.monotonic)  # when train() was called
 
     @property
     def is_main(self) -> bool:
@@ -76,6 +71,15 @@ class Context:
 
         flag = torch.tensor(float(self.cancel.is_set()), device=self.accelerator.device)
         return self.accelerator.reduce(flag, reduction="sum").item() > 0
+
+    def agree_max(self, values: list[float]) -> list[float]:
+        """The largest of each value over all processes (a collective call when there are several)."""
+        if self.world == 1:
+            return values
+        import torch
+
+        local = torch.tensor(values, dtype=torch.float64, device=self.accelerator.device)
+        return self.accelerator.gather(local[None]).max(dim=0).values.tolist()
 
     def check_stop(self, method: str) -> None:
         if self.stop_requested():
@@ -100,6 +104,9 @@ class RunState:
     elapsed_s: float = 0.0            # training time of the sessions before this one (resumes, saves)
     history: list = field(default_factory=list)  # [step, train loss or None, validation loss or None]
     eval_due: bool = False            # a cancel cut this step's evaluation short: --resume does it first
+    plan: dict | None = None          # the plan as fitted to the measured speed (budget, evaluation)
+    since_best: int = 0               # evaluations since the best one
+    stopped_early: bool = False       # the validation loss stopped improving before the plan's end
 
     @classmethod
     def from_dict(cls, saved: dict) -> RunState:
@@ -110,70 +117,52 @@ class RunState:
         return dataclasses.asdict(self)
 
 
-class Pace:
-    """Time and throughput of this session of the run: the ETA and a tokens/s over the last ~2 s.
-
-    A session starts at the beginning and after every checkpoint (which resets the clock, so
-    saving doesn't count as training time).
-    """
-
-    def __init__(self, step: int):
-        self.run_started = time.monotonic()
-        self.run_tokens = 0           # for the average the result reports
-        self.tokens_per_s: float | None = None
-        self.restart(step)
-
-    def restart(self, step: int) -> None:
-        self.started, self.step0, self.tokens = time.monotonic(), step, 0
-        self.window = [(self.started, 0)]
-
-    def add_tokens(self, n: int) -> None:
-        self.tokens += n
-        self.run_tokens += n
-
-    def mark(self) -> None:
-        now = time.monotonic()
-        self.window.append((now, self.tokens))
-        (t0, n0), self.window[:] = self.window[0], self.window[-20:]
-        if now > t0:
-            self.tokens_per_s = (self.tokens - n0) / (now - t0)
-
-    def session_s(self) -> float:
-        return time.monotonic() - self.started
-
-    def eta_s(self, step: int, total: int) -> float | None:
-        done = step - self.step0
-        return self.session_s() / done * (total - step) if done > 0 else None
-
-    def average_tokens_per_s(self) -> float:
-        return self.run_tokens / max(time.monotonic() - self.run_started, 1e-9)
-
-
 class Run:
     """The model, optimizer and state of a run, and what the loop asks of them besides a step."""
 
-    def __init__(self, ctx: Context, plan: Plan, method: str, model, optimizer, scheduler,
+    def __init__(self, ctx: Context, schedule: Schedule, method: str, model, optimizer, scheduler,
                  sampler: BlockSampler, val_blocks: tuple, meta: dict, state: RunState, batch_size: int,
-                 eval_max_batches: int, selective=None, autocast=None):
-        self.ctx, self.plan, self.method = ctx, plan, method
+                 selective=None, autocast=None, warmup_frac: float = 0.05, fixed_eval_every: bool = False):
+        self.ctx, self.schedule, self.method = ctx, schedule, method
         self.model, self.optimizer, self.scheduler = model, optimizer, scheduler
         self.raw_model = ctx.accelerator.unwrap_model(model)
         self.sampler, self.val_ids, self.val_labels = sampler, *val_blocks
         self.meta, self.state = meta, state
-        self.batch_size, self.eval_max_batches = batch_size, eval_max_batches
+        self.batch_size = batch_size
         self.selective = selective    # the causal LM whose loss training.loss computes selectively, or None
         self.autocast = autocast or ctx.accelerator.autocast  # the forward pass's precision context
+        self.warmup_frac, self.fixed_eval_every = warmup_frac, fixed_eval_every
+        if state.plan:  # resumed: the plan as it was fitted
+            self.plan = Plan(**state.plan)
         self.pace = Pace(state.step)
         self.last_save = time.monotonic()
+        self.save_s: float | None = None  # what the last checkpoint took; sets the next interval
+        self.eval_batch_s: float | None = None  # measured per validation batch
+        self.session_steps = 0
+        self.mixture_tokens = 0       # training tokens a scratch model's n-gram is counted from at the end
+        self.trained_params = sum(p.numel() for p in self.raw_model.parameters() if p.requires_grad)
+        # a budget counts from the start of train() (preparing included), less what earlier sessions used
+        budget_s = self.plan.budget_s
+        self.ends_at = None if budget_s is None else ctx.started + budget_s - state.elapsed_s
         self.average_tps = 0.0        # over the whole session, fixed when the loop ends
+
+    @property
+    def plan(self) -> Plan:
+        return self.schedule.plan
+
+    @plan.setter
+    def plan(self, plan: Plan) -> None:
+        self.schedule.plan = plan
+        self.state.plan = dataclasses.asdict(plan)
+        self.meta["total_steps"] = plan.total_steps
 
     # ---- reporting ----
 
     def event(self, phase: str) -> TrainEvent:
         s, plan = self.state, self.plan
         return TrainEvent(phase, s.step, plan.total_steps, plan.epoch(s.step), s.train_loss, s.val_loss,
-                          self.pace.tokens_per_s, s.elapsed_s + self.pace.session_s(),
-                          self.pace.eta_s(s.step, plan.total_steps), self.ctx.device_label, self.method)
+                          self.pace.tokens_per_s, s.elapsed_s + self.pace.session_s(), self.eta_s(),
+                          self.ctx.device_label, self.method)
 
     def report(self, phase: str = "training", force: bool = False) -> None:
         self.ctx.emit(self.event(phase), force=force)
@@ -184,10 +173,88 @@ class Run:
         self.pace.mark()
         self.report()
 
+    def eta_s(self) -> float | None:
+        """Seconds to the end: the budget's end, or the steps and evaluations left at the measured speed."""
+        if self.ends_at is not None:
+            return max(0.0, self.ends_at - time.monotonic())
+        step_s = self.pace.step_s()
+        if step_s is None:
+            return None
+        left = self.plan.total_steps - self.state.step
+        evaluations = left // self.plan.eval_every + 1
+        return left * step_s + evaluations * self.plan.eval_batches * (self.eval_batch_s or 0.0)
+
+    # ---- fitting the plan to the measured speed ----
+
+    def step_done(self) -> None:
+        """After each step: time it; once the first are timed, fit the plan; stop when the budget is spent."""
+        self.pace.step_done()
+        self.session_steps += 1
+        if self.session_steps == budget.PROBE_STEPS + 1 and self.state.plan is None:
+            self.fit_plan()
+        elif self.ends_at is not None and self.ctx.agree_max([float(self.time_left() <= 0)])[0]:
+            self.stop_at_this_step()
+
+    def costs(self) -> budget.Costs:
+        if self.eval_batch_s is None:
+            self.eval_batch_s = self.time_eval_batch()
+        save_share = 0.0 if self.save_s is None else self.save_s / (self.checkpoint_interval() + self.save_s)
+        # every process must fit the same plan, or they would evaluate at different steps
+        step_s, eval_batch_s, save_share = self.ctx.agree_max([self.pace.step_s() or 1e-3, self.eval_batch_s,
+                                                               save_share])
+        return budget.Costs(step_s, eval_batch_s, save_share)
+
+    def time_left(self) -> float:
+        """Seconds left for steps and evaluations: the budget less what saving the model will take."""
+        return self.ends_at - time.monotonic() - self.finish_s()
+
+    def finish_s(self) -> float:
+        """What finishing will take: saving (a checkpoint's time, or its bytes at a slow disk's speed) and
+        fitting a scratch model's n-gram (a pass over the validation blocks, counting the training tokens)."""
+        # unmeasured: the weights and two Adam moments, fp32, at a slow disk's 200 MB/s
+        saving = 2 * self.save_s if self.save_s is not None else 2 * self.trained_params * 16 / 200e6
+        mixture = 0.0
+        if self.mixture_tokens:
+            val_batches = -(-self.val_ids.shape[0] // self.batch_size)
+            mixture = val_batches * (self.eval_batch_s or 0.0) + 5e-6 * self.mixture_tokens
+        return 0.5 + saving + mixture
+
+    def fit_plan(self) -> None:
+        """Evaluation sized and spaced to its share of the run; with a budget, the steps that fill it."""
+        costs, val_batches = self.costs(), -(-self.val_ids.shape[0] // self.batch_size)
+        if self.ends_at is not None:
+            self.plan = budget.plan_budget(self.plan, costs, self.state.step, self.time_left(), val_batches,
+                                           self.warmup_frac)
+        else:
+            run_s = self.plan.total_steps * costs.step_s
+            self.plan = budget.fit_evaluation(self.plan, costs, run_s, budget.EVALUATIONS_PER_RUN, val_batches,
+                                              fixed_every=self.fixed_eval_every)
+
+    def revise_plan(self) -> None:
+        if self.ends_at is not None and self.state.plan is not None and self.state.step < self.plan.total_steps:
+            self.plan = budget.revise(self.plan, self.costs(), self.state.step, self.time_left())
+
+    def stop_at_this_step(self) -> None:
+        """End the run after this step (its final evaluation still runs)."""
+        self.plan = self.plan.with_steps(self.state.step)
+
     # ---- evaluation ----
 
+    def time_eval_batch(self) -> float:
+        """Seconds one validation batch takes (measured once, on the first batch)."""
+        import torch
+
+        t0 = time.perf_counter()
+        with self.pace.paused(), torch.no_grad(), self.autocast():
+            self.model.eval()
+            x = self.val_ids[:self.batch_size].to(self.ctx.accelerator.device)
+            y = self.val_labels[:self.batch_size].to(self.ctx.accelerator.device)
+            causal_lm_loss(self.model, x, y, self.selective).item()  # .item(): waits for the device
+            self.model.train()
+        return time.perf_counter() - t0
+
     def evaluate(self) -> float | None:
-        """Mean validation loss over at most `eval_max_batches`; None when a cancel stopped it."""
+        """Mean validation loss over the plan's `eval_batches`; None when a cancel stopped it."""
         import torch
 
         acc = self.ctx.accelerator
@@ -195,7 +262,7 @@ class Run:
         losses = []
         try:
             with torch.no_grad():
-                for start in range(0, self.val_ids.shape[0], self.batch_size)[: self.eval_max_batches]:
+                for start in range(0, self.val_ids.shape[0], self.batch_size)[: self.plan.eval_batches]:
                     if self.ctx.stop_requested():
                         return None
                     x = self.val_ids[start:start + self.batch_size].to(acc.device)
@@ -210,27 +277,40 @@ class Run:
         """Validation loss, and the best weights so far; False when a cancel cut it short."""
         state = self.state
         self.report("evaluating", force=True)
-        val_loss = self.evaluate()
-        if val_loss is None:
-            state.eval_due = True  # so --resume evaluates this step before going on
-            return False
-        state.eval_due = False
-        state.val_loss = val_loss
-        state.history.append([state.step, None, round(val_loss, 5)])
-        if state.best_val is None or val_loss < state.best_val:
-            state.best_val, state.best_step = val_loss, state.step
-            if self.ctx.is_main:
-                checkpoint.save_best(self.ctx.name, self.raw_model, state.step, self.meta)
+        with self.pace.paused():
+            val_loss = self.evaluate()
+            if val_loss is None:
+                state.eval_due = True  # so --resume evaluates this step before going on
+                return False
+            state.eval_due = False
+            state.val_loss = val_loss
+            state.history.append([state.step, None, round(val_loss, 5)])
+            if state.best_val is None or val_loss < state.best_val:
+                state.best_val, state.best_step, state.since_best = val_loss, state.step, 0
+                if self.ctx.is_main:
+                    checkpoint.save_best(self.ctx.name, self.raw_model, state.step, self.meta)
+            else:
+                state.since_best += 1
+        if self.plan.patience is not None and state.since_best >= self.plan.patience:
+            state.stopped_early = True  # stopped improving: the best weights are what is saved
+            self.stop_at_this_step()
+        else:
+            self.revise_plan()
         self.report("training", force=True)
         return True
 
     # ---- checkpoints ----
 
-    def checkpoint_due(self, every_steps: int | None, every_s: float) -> bool:
+    def checkpoint_interval(self) -> float:
+        return self.ctx.checkpoint_every_s if self.save_s is None else \
+            checkpoint_interval(self.save_s, self.ctx.checkpoint_every_s)
+
+    def checkpoint_due(self, every_steps: int | None) -> bool:
         step = self.state.step
         if step == self.plan.total_steps:
             return False  # the finished model is saved instead
-        return (every_steps is not None and step % every_steps == 0) or time.monotonic() - self.last_save >= every_s
+        return (every_steps is not None and step % every_steps == 0) or \
+            time.monotonic() - self.last_save >= self.checkpoint_interval()
 
     def save_checkpoint(self) -> None:
         """A resumable checkpoint; the time it takes is not counted as training time."""
@@ -238,14 +318,17 @@ class Run:
 
         ctx = self.ctx
         self.close_session()
-        self.report("saving", force=True)
-        # every process's random stream (dropout masks), so each resumes its own; a collective call
-        rngs = gather_object([checkpoint.rng_state()]) if ctx.world > 1 else None
-        if ctx.is_main:
-            checkpoint.save_checkpoint(ctx.name, self.raw_model, self.optimizer, self.scheduler,
-                                       self.state.to_dict(), self.meta, rng_by_rank=rngs)
-        ctx.accelerator.wait_for_everyone()
+        started = time.monotonic()
+        with self.pace.paused():
+            self.report("saving", force=True)
+            # every process's random stream (dropout masks), so each resumes its own; a collective call
+            rngs = gather_object([checkpoint.rng_state()]) if ctx.world > 1 else None
+            if ctx.is_main:
+                checkpoint.save_checkpoint(ctx.name, self.raw_model, self.optimizer, self.scheduler,
+                                           self.state.to_dict(), self.meta, rng_by_rank=rngs)
+            ctx.accelerator.wait_for_everyone()
         self.last_save = time.monotonic()
+        self.save_s = self.last_save - started
 
     def end_training(self) -> None:
         """The loop is over: fix the average speed and add this session to the training time."""

@@ -1,9 +1,10 @@
-"""The plan of a run, derived once before the first step: how many steps, how often to
-evaluate, the peak learning rate and the warm-up, and the learning-rate curve itself."""
+"""The plan of a run: how many steps, how often and how much to evaluate, the peak learning
+rate and the warm-up, and the learning-rate curve itself. It is derived before the first step,
+and a time-budget run revises it from its measured speed (`engine.training.budget`)."""
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from .config import TrainConfig
@@ -12,11 +13,14 @@ from .config import TrainConfig
 # pretrained model's weights move little, and a LoRA adapter (starting at zero) in between.
 LR_SCRATCH, LR_LORA, LR_FULL = 1e-3, 2e-4, 5e-5
 EVALUATIONS_PER_RUN = 10
+PATIENCE = 3  # evaluations without a new best before a time-budget run stops early
+UNTIL_PLATEAU_MINUTES = 120.0  # "until it stops improving": a budget this long, ended by early stopping
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the run will do, fixed before it starts (and recorded in its checkpoints)."""
+    """What the run will do: derived before it starts, fitted to its measured speed after the first
+    steps (engine.training.budget), and recorded in its checkpoints."""
     total_steps: int          # optimizer steps
     steps_per_epoch: int      # one pass over the training blocks
     blocks_per_step: int      # batch size x accumulation x processes
@@ -24,6 +28,9 @@ class Plan:
     lr: float                 # the peak learning rate
     warmup_steps: int
     min_lr_frac: float        # the cosine ends at this share of the peak
+    eval_batches: int = 50    # batches of the validation set each evaluation reads
+    budget_s: float | None = None  # a time budget: the steps are revised to end the run then
+    patience: int | None = None    # evaluations without a new best before stopping; None: never
 
     def epoch(self, step: int) -> float:
         return step / self.steps_per_epoch
@@ -31,16 +38,29 @@ class Plan:
     def evaluates_at(self, step: int) -> bool:
         return step % self.eval_every == 0 or step == self.total_steps
 
-    def lr_lambda(self) -> Callable[[int], float]:
-        """Linear warm-up, then a cosine down to `min_lr_frac`; a factor of the peak for LambdaLR."""
+    def lr_factor(self, step: int) -> float:
+        """Linear warm-up, then a cosine down to `min_lr_frac`: a factor of the peak."""
         warmup, total, floor = self.warmup_steps, self.total_steps, self.min_lr_frac
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = (step - warmup) / max(1, total - warmup)
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
-        def factor(step: int) -> float:
-            if step < warmup:
-                return (step + 1) / warmup
-            progress = (step - warmup) / max(1, total - warmup)
-            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
-        return factor
+    def with_steps(self, total_steps: int, warmup_frac: float | None = None) -> Plan:
+        """The same plan ending at `total_steps` (the warm-up re-derived when `warmup_frac` is given)."""
+        warmup = self.warmup_steps if warmup_frac is None else max(1, int(warmup_frac * total_steps))
+        return replace(self, total_steps=max(1, total_steps), warmup_steps=warmup)
+
+
+class Schedule:
+    """The plan in force, which LambdaLR reads at every step: a budget run revises it as it goes."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+
+    def lr_lambda(self) -> Callable[[int], float]:
+        # a plain function, so LambdaLR's state_dict (saved as JSON in checkpoints) holds none of it
+        return lambda step: self.plan.lr_factor(step)
 
 
 def default_epochs(scratch: bool, train_tokens: int) -> float:
@@ -62,7 +82,12 @@ def make_plan(cfg: TrainConfig, *, n_blocks: int, train_tokens: int, world: int,
     steps_per_epoch = max(1, math.ceil(n_blocks / per_step))
     epochs = default_epochs(scratch, train_tokens) if cfg.epochs is None else cfg.epochs
     total = max(1, math.ceil(epochs * steps_per_epoch)) if cfg.max_steps is None else cfg.max_steps
+    budget_s = cfg.minutes * 60 if cfg.minutes else None
+    if budget_s is not None:
+        total = max(total, 1000)  # provisional: the budget's steps are known once the first are timed
     eval_every = max(1, total // EVALUATIONS_PER_RUN) if cfg.eval_every is None else cfg.eval_every
+    patience = cfg.patience if cfg.patience is not None else PATIENCE if budget_s is not None else None
     return Plan(total_steps=total, steps_per_epoch=steps_per_epoch, blocks_per_step=per_step,
                 eval_every=eval_every, lr=cfg.lr if cfg.lr is not None else default_lr(scratch, method),
-                warmup_steps=max(1, int(cfg.warmup_frac * total)), min_lr_frac=cfg.min_lr_frac)
+                warmup_steps=max(1, int(cfg.warmup_frac * total)), min_lr_frac=cfg.min_lr_frac,
+                eval_batches=cfg.eval_max_batches, budget_s=budget_s, patience=patience)

@@ -88,6 +88,7 @@ class LoadedModel:
     folder: str = ""          # where it was loaded from (a trained model's own samples are kept there)
     trained: bool = False     # trained in this app (it has a model card), not a base as found
     data_file: str = ""       # a trained model's data file, by name
+    ngram: object = None      # a scratch model's n-gram partner (models.token_ngram): writing samples the mixture
 
 
 _cache: dict[tuple, LoadedModel] = {}
@@ -143,9 +144,13 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
                 tokenizer.convert_tokens_to_ids(COPY) if COPY in tokenizer.get_vocab() else None):
         stop.update(ids if isinstance(ids, list) else [ids] if ids is not None else [])
     style = PromptStyle(card.style) if card is not None and card.style else PromptStyle.for_tokenizer(tokenizer)
+    ngram = None
+    if card is not None and card.base.kind == "scratch":
+        from ..models.token_ngram import TokenKneserNey  # numpy: not on the app's start-up path
+        ngram = TokenKneserNey.load(ref.folder)
     return LoadedModel(model, tokenizer, style, card is not None and card.is_text, choice.kind, choice.name,
                        tuple(sorted(stop)), ref.identity, str(ref.folder), card is not None,
-                       card.data.file if card is not None else "")
+                       card.data.file if card is not None else "", ngram)
 
 
 def clear_cache() -> None:
@@ -247,6 +252,7 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                 top_k=cfg.top_k if sampling else None, repetition_penalty=cfg.repetition_penalty,
                 eos_token_id=list(lm.stop_ids), pad_token_id=pad_id,
                 streamer=streamer, stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
+                logits_processor=_mixture(lm),
             )
     variants, indices, seen = [], [], set()
     for i in range(cfg.n):
@@ -260,6 +266,16 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                           max_new < cfg.max_new_tokens, prompt_cut, "trained" if lm.trained else "base",
                           tuple(e.text for e in examples[:shown]), source if shown else "",
                           lm.style.kind == "chat" and not lm.text_format)
+
+
+def _mixture(lm: LoadedModel):
+    """A scratch model writes from its mixture with its n-gram, which predicts unseen copy better."""
+    if lm.ngram is None:
+        return None
+    from transformers import LogitsProcessorList
+
+    from ..models.token_ngram import mix_processor
+    return LogitsProcessorList([mix_processor(lm.ngram)])
 
 
 def shared_prompt_cache(model, input_ids) -> dict:

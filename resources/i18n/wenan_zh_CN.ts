@@ -72,7 +72,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../ui/app.py" line="91"/>
+        <location filename="../../ui/app.py" line="92"/>
         <source>The data folder chosen in Settings cannot be used:
 {error}
 
@@ -1952,22 +1952,22 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>Training is running</source>
         <translation>正在训练</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>Stop the training and close? A checkpoint is saved first, so you can resume it later.</source>
         <translation>停止训练并关闭吗？会先保存检查点，以后可以继续训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="385"/>
+        <location filename="../../ui/main_window.py" line="393"/>
         <source>Saving a checkpoint and closing…</source>
         <translation>正在保存检查点并关闭…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="386"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Finishing background work and closing…</source>
         <translation>正在结束后台任务并关闭…</translation>
     </message>
@@ -2403,253 +2403,258 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
 <context>
     <name>TrainForm</name>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="178"/>
+        <location filename="../../ui/pages/train_form.py" line="184"/>
         <source>Start from</source>
         <translation>起点</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="179"/>
+        <location filename="../../ui/pages/train_form.py" line="185"/>
         <source>Learn from s&amp;cratch</source>
         <translation>从零学习(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="180"/>
+        <location filename="../../ui/pages/train_form.py" line="186"/>
         <source>A small new model that learns only from your copy. Needs no download; best with a few thousand lines or more.</source>
         <translation>一个只从你的文案中学习的小型新模型。无需下载；文案有几千行以上时效果最好。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="192"/>
+        <location filename="../../ui/pages/train_form.py" line="198"/>
         <source>A Hugging Face model folder on this computer (config.json and *.safetensors), e.g. a small Qwen or GPT-2</source>
         <translation>本机上的 Hugging Face 模型文件夹（含 config.json 和 *.safetensors），例如小型的 Qwen 或 GPT-2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="194"/>
+        <location filename="../../ui/pages/train_form.py" line="200"/>
         <source>Choose a folder with config.json and *.safetensors</source>
         <translation>选择包含 config.json 和 *.safetensors 的文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="195"/>
+        <location filename="../../ui/pages/train_form.py" line="201"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="197"/>
+        <location filename="../../ui/pages/train_form.py" line="203"/>
         <source>Train one of your models further on this data</source>
         <translation>用这份数据继续训练你已有的模型</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="198"/>
+        <location filename="../../ui/pages/train_form.py" line="204"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="200"/>
+        <location filename="../../ui/pages/train_form.py" line="206"/>
         <source>The name this model gets in your library</source>
         <translation>这个模型在模型库中的名称</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="201"/>
+        <location filename="../../ui/pages/train_form.py" line="207"/>
         <source>&amp;Method:</source>
         <translation>方法(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="202"/>
+        <location filename="../../ui/pages/train_form.py" line="208"/>
         <source>Automatic (recommended)</source>
         <translation>自动（推荐）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="202"/>
+        <location filename="../../ui/pages/train_form.py" line="208"/>
         <source>Full fine-tune</source>
         <translation>全量微调</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="203"/>
+        <location filename="../../ui/pages/train_form.py" line="209"/>
         <source>LoRA (light, for big models)</source>
         <translation>LoRA（轻量，适合大模型）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="205"/>
+        <location filename="../../ui/pages/train_form.py" line="211"/>
         <source>Automatic trains all weights when they fit in memory, and LoRA adapters otherwise</source>
         <translation>内存够用时训练全部权重，否则训练 LoRA 适配器</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="207"/>
+        <location filename="../../ui/pages/train_form.py" line="213"/>
         <source>Preset:</source>
         <translation>预设：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="208"/>
+        <location filename="../../ui/pages/train_form.py" line="214"/>
+        <source>Training &amp;time:</source>
+        <translation>训练时长(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="216"/>
         <source>&amp;Quick</source>
         <translation>快速(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="208"/>
+        <location filename="../../ui/pages/train_form.py" line="216"/>
         <source>About a quarter of the standard training: a first look</source>
         <translation>约为标准训练量的四分之一：先看看效果</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="209"/>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
         <source>The usual amount of training for this data</source>
         <translation>适合这份数据的常规训练量</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="210"/>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
         <source>Twice the standard training: better copy, longer wait; watch the validation loss</source>
         <translation>标准训练量的两倍：文案更好，耗时更长；请留意验证损失</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>&amp;Epochs:</source>
         <translation>轮数(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="191"/>
+        <location filename="../../ui/pages/train_form.py" line="232"/>
+        <source>Passes over your data; overrides the preset and the training time</source>
+        <translation>把数据完整学习几遍；会覆盖预设和训练时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="233"/>
+        <source>Stop after this many steps; overrides epochs and the training time</source>
+        <translation>达到此步数后停止；会覆盖轮数和训练时长</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_form.py" line="197"/>
         <source>A model f&amp;older:</source>
         <translation>模型文件夹(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="184"/>
+        <location filename="../../ui/pages/train_form.py" line="190"/>
         <source>A base model that came with Wenan Studio. It already knows the language, so your copy only has to teach it your shop&apos;s style.</source>
         <translation>文案工坊自带的基础模型。它已经懂语言，你的文案只需教会它你店铺的文风。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="186"/>
+        <location filename="../../ui/pages/train_form.py" line="192"/>
         <source>A model on this co&amp;mputer:</source>
         <translation>本机上的模型(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="187"/>
+        <location filename="../../ui/pages/train_form.py" line="193"/>
         <source>A pretrained model another program already keeps here (Ollama, LM Studio, GPT4All, Jan, the Hugging Face or ModelScope downloads) or one you added. It already writes fluent text; your copy teaches it your shop&apos;s voice.</source>
         <translation>其他程序已存放在本机的预训练模型（Ollama、LM Studio、GPT4All、Jan、Hugging Face 或 ModelScope 的下载），或你添加的模型。它已能写出通顺的文字；你的文案会教它店铺的语气。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="196"/>
+        <location filename="../../ui/pages/train_form.py" line="202"/>
         <source>Continue a librar&amp;y model:</source>
         <translation>继续训练模型库中的模型(&amp;Y)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="199"/>
+        <location filename="../../ui/pages/train_form.py" line="205"/>
         <source>Model n&amp;ame:</source>
         <translation>模型名称(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="209"/>
+        <location filename="../../ui/pages/train_form.py" line="217"/>
         <source>Stan&amp;dard</source>
         <translation>标准(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="210"/>
+        <location filename="../../ui/pages/train_form.py" line="218"/>
         <source>Thoro&amp;ugh</source>
         <translation>充分(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Batch si&amp;ze:</source>
         <translation>批大小(&amp;Z)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Ma&amp;x steps:</source>
         <translation>最多步数(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="216"/>
+        <location filename="../../ui/pages/train_form.py" line="224"/>
         <source>Learning ra&amp;te:</source>
         <translation>学习率(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="217"/>
+        <location filename="../../ui/pages/train_form.py" line="225"/>
         <source>Bloc&amp;k size:</source>
         <translation>块长度(&amp;K)：</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="220"/>
+        <location filename="../../ui/pages/train_form.py" line="228"/>
         <source>From preset</source>
         <translation>按预设</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="221"/>
+        <location filename="../../ui/pages/train_form.py" line="229"/>
         <source>From epochs</source>
         <translation>按轮数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="222"/>
-        <location filename="../../ui/pages/train_form.py" line="223"/>
+        <location filename="../../ui/pages/train_form.py" line="230"/>
+        <location filename="../../ui/pages/train_form.py" line="231"/>
         <source>Automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="224"/>
-        <source>Passes over your data; overrides the preset</source>
-        <translation>把数据完整学习几遍；会覆盖预设</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/train_form.py" line="225"/>
-        <source>Stop after this many steps; overrides epochs</source>
-        <translation>达到此步数后停止；会覆盖轮数</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/train_form.py" line="226"/>
+        <location filename="../../ui/pages/train_form.py" line="234"/>
         <source>Blocks per step; lower it if memory runs out</source>
         <translation>每步处理的块数；内存不足时请调小</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="227"/>
+        <location filename="../../ui/pages/train_form.py" line="235"/>
         <source>Tokens per block: 128 for scratch models, 256 otherwise</source>
         <translation>每块的词元数：从零学习为 128，其他为 256</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="237"/>
+        <location filename="../../ui/pages/train_form.py" line="245"/>
         <source>▾ Advanced</source>
         <translation>▾ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="237"/>
+        <location filename="../../ui/pages/train_form.py" line="245"/>
         <source>▸ Advanced</source>
         <translation>▸ 高级</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="242"/>
+        <location filename="../../ui/pages/train_form.py" line="250"/>
         <source>Built-in: {name}</source>
         <translation>内置：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="244"/>
+        <location filename="../../ui/pages/train_form.py" line="252"/>
         <source>{n} M parameters</source>
         <translation>{n} M 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="245"/>
+        <location filename="../../ui/pages/train_form.py" line="253"/>
         <source>{n} B parameters</source>
         <translation>{n} B 参数</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="246"/>
+        <location filename="../../ui/pages/train_form.py" line="254"/>
         <source>Built-in: {name} ({size})</source>
         <translation>内置：{name}（{size}）</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="278"/>
+        <location filename="../../ui/pages/train_form.py" line="286"/>
         <source>Choose a model folder</source>
         <translation>选择模型文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="291"/>
+        <location filename="../../ui/pages/train_form.py" line="299"/>
         <source>Choose a model folder first.</source>
         <translation>请先选择模型文件夹。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="345"/>
+        <location filename="../../ui/pages/train_form.py" line="353"/>
         <source>Give the model a name.</source>
         <translation>请给模型起个名字。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="353"/>
+        <location filename="../../ui/pages/train_form.py" line="361"/>
         <source>A model with this name is already in the library.</source>
         <translation>模型库中已有同名模型。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_form.py" line="355"/>
+        <location filename="../../ui/pages/train_form.py" line="363"/>
         <source>Saved in the library under this name.</source>
         <translation>将以此名称保存到模型库。</translation>
     </message>
@@ -2692,112 +2697,112 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <translation>数据：&lt;b&gt;{name}&lt;/b&gt;，{n} 条样本</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="143"/>
+        <location filename="../../ui/pages/train_page.py" line="144"/>
         <source>From scratch, a model learns only from your file. On a few hundred lines it writes rough drafts, good for trying the app. For copy you can publish, start from a pretrained model.</source>
         <translation>从零训练的模型只从你的文件学习。在几百行数据上，它只能写出粗略的草稿，适合试用。要写能发布的文案，请从预训练模型开始。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="147"/>
+        <location filename="../../ui/pages/train_page.py" line="148"/>
         <source>A pretrained model already writes fluently; training on your copy teaches it your shop&apos;s voice. A chat model can also write right away on the Write page, before any training.</source>
         <translation>预训练模型本来就能写出流畅的文案；用你的文案训练会让它学会你店铺的语气。对话模型也可以不经训练，直接在“写文案”页写作。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="154"/>
+        <location filename="../../ui/pages/train_page.py" line="155"/>
         <source>Device: {problem}</source>
         <translation>设备：{problem}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="156"/>
+        <location filename="../../ui/pages/train_page.py" line="157"/>
         <source>Device: checking…</source>
         <translation>设备：检测中…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="159"/>
+        <location filename="../../ui/pages/train_page.py" line="160"/>
         <source>Device: CPU — training uses {n} of {total} cores, so this window stays responsive</source>
         <translation>设备：CPU — 训练使用 {total} 个核心中的 {n} 个，窗口操作保持流畅</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="162"/>
+        <location filename="../../ui/pages/train_page.py" line="163"/>
         <source>Device: {name}</source>
         <translation>设备：{name}</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="194"/>
+        <location filename="../../ui/pages/train_page.py" line="195"/>
         <source>&amp;Resume “{name}” ({step} of {total} steps)</source>
         <translation>继续训练“{name}”（第 {step}/{total} 步）(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="197"/>
+        <location filename="../../ui/pages/train_page.py" line="198"/>
         <source>&amp;Resume</source>
         <translation>继续训练(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="198"/>
+        <location filename="../../ui/pages/train_page.py" line="199"/>
         <source>Continue an interrupted training from its last checkpoint</source>
         <translation>从上次的检查点继续被中断的训练</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="233"/>
+        <location filename="../../ui/pages/train_page.py" line="235"/>
         <source>Resuming “{name}” from step {step}.</source>
         <translation>从第 {step} 步继续训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="239"/>
+        <location filename="../../ui/pages/train_page.py" line="241"/>
         <source>Stopping after this step and saving a checkpoint…</source>
         <translation>这一步完成后停止，正在保存检查点…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="240"/>
+        <location filename="../../ui/pages/train_page.py" line="242"/>
         <source>Cancel requested.</source>
         <translation>已请求取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="256"/>
+        <location filename="../../ui/pages/train_page.py" line="258"/>
         <source>Training “{name}” on {file}.</source>
         <translation>正在用 {file} 训练“{name}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="271"/>
+        <location filename="../../ui/pages/train_page.py" line="273"/>
         <source>Stopped before training began. Nothing was saved.</source>
         <translation>已在训练开始前停止，没有保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="267"/>
+        <location filename="../../ui/pages/train_page.py" line="269"/>
         <source>Stopped at step {step} of {total}. A checkpoint was saved: press Resume to continue.</source>
         <translation>已在第 {step}/{total} 步停止。检查点已保存：点“继续训练”即可接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="281"/>
+        <location filename="../../ui/pages/train_page.py" line="283"/>
         <source>“{name}” is ready: {steps} steps in {time}, validation loss {val}.</source>
         <translation>“{name}”已训练好：{steps} 步，用时 {time}，验证损失 {val}。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="283"/>
+        <location filename="../../ui/pages/train_page.py" line="285"/>
         <source>Finished.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="289"/>
+        <location filename="../../ui/pages/train_page.py" line="291"/>
         <source>Training finished</source>
         <translation>训练完成</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="290"/>
+        <location filename="../../ui/pages/train_page.py" line="292"/>
         <source>“{name}” is ready to write with.</source>
         <translation>“{name}”已可以用来写文案了。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="296"/>
+        <location filename="../../ui/pages/train_page.py" line="298"/>
         <source>Training stopped: its process ended. Press Resume to continue from the last checkpoint.</source>
         <translation>训练已停止：训练进程意外结束。按“继续训练”可从最近的检查点接着训练。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="299"/>
+        <location filename="../../ui/pages/train_page.py" line="301"/>
         <source>Training stopped because of a problem.</source>
         <translation>训练因出现问题而停止。</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/train_page.py" line="300"/>
+        <location filename="../../ui/pages/train_page.py" line="302"/>
         <source>Training stopped</source>
         <translation>训练已停止</translation>
     </message>
@@ -2908,6 +2913,54 @@ Wenan Studio will use the default folder instead. To use {folder} again, choose 
         <location filename="../../ui/pages/train_progress.py" line="201"/>
         <source>CPU, {n} of {total} cores</source>
         <translation>CPU，使用 {total} 个核心中的 {n} 个</translation>
+    </message>
+</context>
+<context>
+    <name>TrainTime</name>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>5 minutes</source>
+        <translation>5 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>15 minutes</source>
+        <translation>15 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="43"/>
+        <source>30 minutes</source>
+        <translation>30 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="44"/>
+        <source>Until it stops improving</source>
+        <translation>直到不再进步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="44"/>
+        <source>By the preset</source>
+        <translation>按预设</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="47"/>
+        <source>How long to train. The run plans its schedule to end by then, stops sooner when the model stops improving, and keeps its best state.</source>
+        <translation>训练多长时间。训练会按这个时间安排进度并准时结束；模型不再进步时会提前停止，并保留效果最好的状态。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="59"/>
+        <source>Trains for a number of passes over your data: the preset&apos;s, or Advanced&apos;s.</source>
+        <translation>按轮数训练：使用预设的轮数，或“高级”中设定的轮数或步数。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="62"/>
+        <source>Trains until the model stops getting better on held-out copy (at most {hours} hours), and keeps its best state.</source>
+        <translation>一直训练到模型在留出的文案上不再进步为止（最多 {hours} 小时），并保留效果最好的状态。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/train_time.py" line="66"/>
+        <source>Ends within {n} min, sooner if the model stops getting better, and keeps its best state.</source>
+        <translation>{n} 分钟内结束；模型不再进步时会提前停止，并保留效果最好的状态。</translation>
     </message>
 </context>
 <context>

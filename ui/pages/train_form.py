@@ -19,6 +19,7 @@ from ..estimate import PRESETS
 from ..model_list import list_library
 from ..notice import InlineMessage, hint
 from .train_bases import FoundBases
+from .train_time import TrainTime
 
 METHODS = ("auto", "full", "lora")
 KINDS = ("scratch", "folder", "library", "found")  # button ids; built-in bases follow from BUILTIN_ID on
@@ -145,6 +146,11 @@ class TrainForm(QWidget):
         self.preset_group.idToggled.connect(lambda *_: self.changed.emit())
         self.preset_label = QLabel()
         form.addRow(self.preset_label, presets)
+        self.time = TrainTime(lambda: bool(self.epochs_spin.value() or self.steps_spin.value()))
+        self.time.changed.connect(self._on_time_changed)
+        self.time_label = QLabel()
+        self.time_label.setBuddy(self.time.combo)
+        form.addRow(self.time_label, self.time)
 
         self.advanced_toggle = QToolButton()
         self.advanced_toggle.setCheckable(True)
@@ -170,7 +176,7 @@ class TrainForm(QWidget):
             label.setBuddy(spin)
             self.adv_labels.append(label)
             adv.addRow(label, spin)
-            spin.valueChanged.connect(lambda _: self.changed.emit())
+            spin.valueChanged.connect(lambda _: self.time.update_hint())  # emits changed
         self.advanced.hide()
         return self.advanced
 
@@ -205,6 +211,8 @@ class TrainForm(QWidget):
         self.method_combo.setToolTip(self.tr("Automatic trains all weights when they fit in memory, and LoRA "
                                              "adapters otherwise"))
         self.preset_label.setText(self.tr("Preset:"))
+        self.time_label.setText(self.tr("Training &time:"))
+        self.time.retranslate()
         texts = {"quick": (self.tr("&Quick"), self.tr("About a quarter of the standard training: a first look")),
                  "standard": (self.tr("Stan&dard"), self.tr("The usual amount of training for this data")),
                  "thorough": (self.tr("Thoro&ugh"), self.tr("Twice the standard training: better copy, longer "
@@ -221,8 +229,8 @@ class TrainForm(QWidget):
         self.steps_spin.setSpecialValueText(self.tr("From epochs"))
         self.lr_spin.setSpecialValueText(self.tr("Automatic"))
         self.block_spin.setSpecialValueText(self.tr("Automatic"))
-        self.epochs_spin.setToolTip(self.tr("Passes over your data; overrides the preset"))
-        self.steps_spin.setToolTip(self.tr("Stop after this many steps; overrides epochs"))
+        self.epochs_spin.setToolTip(self.tr("Passes over your data; overrides the preset and the training time"))
+        self.steps_spin.setToolTip(self.tr("Stop after this many steps; overrides epochs and the training time"))
         self.batch_spin.setToolTip(self.tr("Blocks per step; lower it if memory runs out"))
         self.block_spin.setToolTip(self.tr("Tokens per block: 128 for scratch models, 256 otherwise"))
         self.validate_name()
@@ -358,6 +366,11 @@ class TrainForm(QWidget):
     # ---- the rest ----
     def preset(self) -> str:
         return list(PRESETS)[max(0, self.preset_group.checkedId())]
+
+    def _on_time_changed(self) -> None:
+        for radio in self.preset_radios.values():  # a time budget replaces the preset's epochs
+            radio.setEnabled(self.time.minutes() is None)
+        self.changed.emit()
 
     def method(self) -> str:
         return self.method_combo.currentData() or "auto"

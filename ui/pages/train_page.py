@@ -136,6 +136,7 @@ class TrainPage(QWidget):
 
     def _update_expectation(self) -> None:
         """What the choice will give, said before anyone waits for it."""
+        self.estimate.setVisible(self.form.time.minutes() is None)  # a budget says its own time
         kind, value = self.form.base_kind(), self.form.base_value()
         scratch = kind == "scratch" or kind == "library" and bool(value) and library.exists(value) \
             and library.get_model(value).card.base.kind == "scratch"
@@ -206,7 +207,8 @@ class TrainPage(QWidget):
         epochs = adv["epochs"] or self.estimate.preset_epochs()
         return TrainConfig(data=file, name=self.form.name(), base=self.form.base_value(), text_column=text_column,
                            prompt_column=prompt_column, mask_pii=data.clean.mask_pii, epochs=epochs,
-                           max_steps=adv["max_steps"], batch_size=adv["batch_size"], block_size=adv["block_size"],
+                           max_steps=adv["max_steps"], minutes=self.form.time.minutes(),
+                           batch_size=adv["batch_size"], block_size=adv["block_size"],
                            lr=adv["lr"], method=self.form.method(), device=self.state.settings.device,
                            reserve_gui_core=True)
 
