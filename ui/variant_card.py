@@ -82,6 +82,8 @@ class VariantCard(QFrame):
         self.edit_button.setToolTip(self.tr("Change the text before you copy it"))
         self.favorite_button.setText(self.tr("Favorite"))
         self.favorite_button.setToolTip(self.tr("Mark the variants you like"))
+        if hasattr(self, "_note_duplicate"):  # a dropped variant's note follows a language switch
+            self._set_note_text()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -111,9 +113,13 @@ class VariantCard(QFrame):
                 self.editor.setPlainText(final)
             self.edit_button.setEnabled(True)
             return
-        self.note.setText(self.tr("The same as another variant.") if duplicate and self.text().strip()
-                          else self.tr("The model wrote nothing for this variant."))
+        self._note_duplicate = duplicate and bool(self.text().strip())
+        self._set_note_text()
         self.note.show()
+
+    def _set_note_text(self) -> None:
+        self.note.setText(self.tr("The same as another variant.") if self._note_duplicate
+                          else self.tr("The model wrote nothing for this variant."))
 
     def reset(self) -> None:
         """Empty the card for the next generation (cheaper than building a new one)."""

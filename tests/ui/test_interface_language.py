@@ -210,3 +210,23 @@ def test_the_chinese_window_has_no_english_left(qtbot, window, driver, ui_model)
     problems += _walk(qtbot, window, user_values, "used in zh")
     window.set_language("en")
     assert not problems, "untranslated in the Chinese window:\n" + "\n".join(dict.fromkeys(problems))
+
+
+def test_a_dropped_variants_note_follows_a_language_switch(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import LanguageManager
+    from ui.variant_card import VariantCard
+
+    card = VariantCard(2)
+    qtbot.addWidget(card)
+    card.append("青禾竹纤维毛巾")
+    card.finish(None, duplicate=True)  # the engine dropped it: the same text as another variant
+    assert card.note.text() == "The same as another variant."
+    languages = LanguageManager(QApplication.instance())
+    try:
+        languages.apply("zh")
+        assert card.note.text() == "与另一条候选相同。"
+    finally:
+        languages.apply("en")
+    assert card.note.text() == "The same as another variant."
