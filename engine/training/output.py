@@ -17,7 +17,6 @@ from ..quality.memorisation import save_training_index
 from . import checkpoint
 from .bases import Base
 from .config import TrainConfig
-from .mixture import fit_mixture
 from .run import Run
 
 HISTORY_POINTS = 600  # training-loss points kept in the card; every validation point is kept
@@ -36,6 +35,7 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
         checkpoint.load_weights(run.raw_model, best)
     ngram, mixture = None, {}
     if blocks is not None:
+        from .mixture import fit_mixture  # numpy: kept off the app's start-up path
         ngram, mixture = fit_mixture(run.raw_model, blocks[0], blocks[1], len(base.tokenizer), run.batch_size,
                                      run.ctx.accelerator.device)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
