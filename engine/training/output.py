@@ -35,7 +35,7 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
         checkpoint.load_weights(run.raw_model, best)
     ngram, mixture = None, {}
     if blocks is not None:
-        from .mixture import fit_mixture  # numpy: never on the app's start-up path
+        from .mixture import fit_mixture  # numpy: kept off the app's start-up path
         ngram, mixture = fit_mixture(run.raw_model, blocks[0], blocks[1], len(base.tokenizer), run.batch_size,
                                      run.ctx.accelerator.device)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -208,6 +208,10 @@ class Run:
         """Seconds left for steps and evaluations: the budget less what saving the model will take."""
         return self.ends_at - time.monotonic() - self.finish_s()
 
+    def agreed_time_left(self) -> float:
+        """The least time left on any process, so all fit the same plan (a collective call)."""
+        return -self.ctx.agree_max([-self.time_left()])[0]
+
     def finish_s(self) -> float:
         """What finishing will take: saving (a checkpoint's time, or its bytes at a slow disk's speed) and
         fitting a scratch model's n-gram (a pass over the validation blocks, counting the training tokens)."""
@@ -223,7 +227,7 @@ class Run:
         """Evaluation sized and spaced to its share of the run; with a budget, the steps that fill it."""
         costs, val_batches = self.costs(), -(-self.val_ids.shape[0] // self.batch_size)
         if self.ends_at is not None:
-            self.plan = budget.plan_budget(self.plan, costs, self.state.step, self.time_left(), val_batches,
+            self.plan = budget.plan_budget(self.plan, costs, self.state.step, self.agreed_time_left(), val_batches,
                                            self.warmup_frac)
         else:
             run_s = self.plan.total_steps * costs.step_s
@@ -232,7 +236,7 @@ class Run:
 
     def revise_plan(self) -> None:
         if self.ends_at is not None and self.state.plan is not None and self.state.step < self.plan.total_steps:
-            self.plan = budget.revise(self.plan, self.costs(), self.state.step, self.time_left())
+            self.plan = budget.revise(self.plan, self.costs(), self.state.step, self.agreed_time_left())
 
     def stop_at_this_step(self) -> None:
         """End the run after this step (its final evaluation still runs)."""
@@ -309,8 +313,10 @@ class Run:
         step = self.state.step
         if step == self.plan.total_steps:
             return False  # the finished model is saved instead
-        return (every_steps is not None and step % every_steps == 0) or \
+        due = (every_steps is not None and step % every_steps == 0) or \
             time.monotonic() - self.last_save >= self.checkpoint_interval()
+        # saving is a collective call: all processes save at the same step, when any one's clock says so
+        return bool(self.ctx.agree_max([float(due)])[0])
 
     def save_checkpoint(self) -> None:
         """A resumable checkpoint; the time it takes is not counted as training time."""
