@@ -16,7 +16,8 @@ one pipe. Messages, each a tuple:
     engine → window   ("ready", pid)
                       ("event", job_id, event)         an engine event, throttled
                       ("text", job_id, {index: text})  merged deltas, at most every TEXT_FLUSH_S
-                      ("return", job_id, result)
+                      ("return", job_id, pickled result)  its own pickle: one the window
+                                                       can't read fails that call only
                       ("fail", job_id, error, details)  error: safe to unpickle without torch
 
 Each call runs on a thread of its own, as it did on a QThread in the window before, so a
@@ -115,12 +116,9 @@ class Host:
     def send(self, message: tuple) -> None:
         try:
             data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as err:  # an unpicklable result or event: report it, never lose the call
-            if message[0] not in ("return", "fail"):
-                log.warning("dropped an unpicklable %s message: %s", message[0], err)
-                return
-            data = pickle.dumps(("fail", message[1], RemoteError(type(err).__name__, str(err)),
-                                 traceback.format_exc()))
+        except Exception as err:  # an unpicklable event: dropped (a result is pickled by its call)
+            log.warning("dropped an unpicklable %s message: %s", message[0], err)
+            return
         with self._send_lock:
             try:
                 self.conn.send_bytes(data)
@@ -164,7 +162,7 @@ class Host:
         try:
             fn, args = pickle.loads(payload)  # here, so a function this process can't import fails its call only
             ctx.saves_on_cancel = getattr(getattr(fn, "func", fn), "saves_on_cancel", False)
-            result = fn(ctx, *args)
+            result = pickle.dumps(fn(ctx, *args), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as err:  # every failure reaches the window as a message, never a silent end
             ctx.flush()
             details = traceback.format_exc()

@@ -23,6 +23,8 @@ import logging
 import multiprocessing
 import pickle
 import threading
+import time
+import traceback
 from typing import TYPE_CHECKING, Any, Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -100,9 +102,6 @@ class EngineProcess:
     def exited(self) -> bool:
         return self._process is not None and not self._process.is_alive()
 
-    def busy(self) -> bool:
-        return bool(self._jobs)
-
     def shutdown(self, wait_s: float = QUIT_WAIT_S) -> None:
         """Cancel the running calls, ask the process to end, and make sure it does (any thread)."""
         if self._process is None:
@@ -113,9 +112,11 @@ class EngineProcess:
                 for job_id in list(self._jobs):
                     self._send(("cancel", job_id))
                 self._send(("quit",))
-            self._process.join(wait_s)
+            started = time.monotonic()
+            self._process.join(wait_s)  # may return at once at interpreter exit
             if self._process.is_alive():
-                log.warning("%s process %s did not end in %.0f s; killing it", self.role, self._process.pid, wait_s)
+                log.warning("%s process %s had not ended after %.1f s; killing it", self.role, self._process.pid,
+                            time.monotonic() - started)
                 self._process.kill()
                 self._process.join(5)
         log.info("%s process ended (%s)", self.role, self._process.exitcode)
@@ -161,9 +162,14 @@ class EngineProcess:
                 message = pickle.loads(conn.recv_bytes())
             except (EOFError, OSError):
                 break
-            except Exception:  # a message that can't be unpickled here: say which call it was for
+            except Exception:  # an event this process can't read: drop it
                 log.exception("%s sent a message the window cannot read", self.role)
                 continue
+            if message[0] == "return":  # unpickled here, off the GUI thread; one it can't read fails its call
+                try:
+                    message = ("return", message[1], pickle.loads(message[2]))
+                except Exception as err:
+                    message = ("fail", message[1], err, traceback.format_exc())
             if message[0] in ("return", "fail") and message[1] in self._done:
                 self._done[message[1]].set()
             self._emit(self._relay.arrived, message)
@@ -242,10 +248,6 @@ class EngineManager(QObject):
         if self._engine is None or not self._engine.is_alive():
             self._engine = EngineProcess(self, "engine").start()
         return self._engine
-
-    def start_early(self) -> None:
-        """Spawn the engine in the background right after the window shows (it imports torch there)."""
-        self.engine()
 
     def trainer(self) -> EngineProcess:
         """A fresh process for one training; it ends when the training's call has ended."""

@@ -238,7 +238,8 @@ def step_worker(ctx: Context) -> str:
     from .engine_process import manager
     from .worker import Job
 
-    app = QCoreApplication.instance() or create_application([sys.argv[0]])
+    # The adapter's signals need an application, kept alive (by this name) while the loop runs.
+    app = QCoreApplication.instance() or create_application([sys.argv[0]])  # noqa: F841
     manager().shutdown_all()  # the window's warm-up may have started one: time a fresh start
     answer: dict = {}
     loop = QEventLoop()
@@ -252,7 +253,6 @@ def step_worker(ctx: Context) -> str:
     loop.exec()
     seconds = time.perf_counter() - started
     manager().shutdown_all()
-    del app
     if "error" in answer:
         raise RuntimeError(f"the engine process failed: {answer['error']}")
     if answer.get("value") != "self-test":

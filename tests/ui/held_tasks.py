@@ -106,3 +106,17 @@ def environment(ctx, key: str):
     import os
 
     return os.environ.get(key)
+
+
+def result_only_the_engine_can_read(ctx, folder: str):
+    """An object of a class from a module the window's process can't import."""
+    import sys
+    from pathlib import Path
+
+    (Path(folder) / "engine_only_module.py").write_text("class Thing:\n    pass\n")
+    sys.path.insert(0, folder)
+    try:
+        import engine_only_module
+    finally:
+        sys.path.remove(folder)
+    return engine_only_module.Thing()

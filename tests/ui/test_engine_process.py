@@ -219,3 +219,19 @@ def test_the_engine_process_runs_without_qt(qtbot, wenan_home):
     answer = in_engine(qtbot, tasks.ping, "hello")
     assert answer["value"] == "hello" and answer["pid"] != os.getpid()
     assert answer["qt"] == [] and answer["executable"] == sys.executable
+
+
+def test_a_result_the_window_cannot_read_fails_its_call_and_the_engine_goes_on(qtbot, wenan_home, tmp_path):
+    import held_tasks
+    from conftest import in_engine
+    from ui import tasks
+    from ui.worker import Job
+
+    job = Job(held_tasks.result_only_the_engine_can_read, args=(str(tmp_path),), name="unreadable",
+              process="engine")
+    with qtbot.waitSignal(job.failed, timeout=LONG) as failed:
+        job.start()
+    err, details = failed.args
+    assert isinstance(err, ModuleNotFoundError) and "engine_only_module" in details
+    qtbot.waitUntil(lambda: not job.is_running(), timeout=LONG)
+    assert in_engine(qtbot, tasks.ping, "still here")["value"] == "still here"
