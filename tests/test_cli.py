@@ -196,14 +196,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _launch_two_processes(home: Path, name: str, *extra: str) -> subprocess.Popen:
+def _launch_two_processes(home: Path, name: str, *extra: str, script: Path = MAIN) -> subprocess.Popen:
     """`accelerate launch` of 2 training processes on the CPU, in a process group of their own (as a
     terminal's foreground job is, which Ctrl+C signals as a whole)."""
     launcher = shutil.which("accelerate", path=str(Path(sys.executable).parent))
     return subprocess.Popen(
         # --multi_gpu starts torchrun workers; with no GPU visible they train on the CPU with gloo
         [launcher, "launch", "--multi_gpu", "--num_processes", "2", "--num_machines", "1", "--mixed_precision", "no",
-         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), MAIN, "train", str(SAMPLE),
+         "--dynamo_backend", "no", "--main_process_port", str(_free_port()), script, "train", str(SAMPLE),
          "--name", name, "--max-steps", "12", "--batch-size", "4", "--device", "cpu", "--json", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True,
         env=subprocess_env(home, WENAN_ALLOW_LOOPBACK="1", OMP_NUM_THREADS="1", CUDA_VISIBLE_DEVICES=""))
@@ -249,6 +249,25 @@ def test_two_processes_ctrl_c_then_resume_match_a_straight_run(wenan_home):
     assert got.keys() == expected.keys()
     for key in expected:
         torch.testing.assert_close(got[key], expected[key], rtol=0, atol=1e-6)
+
+
+@pytest.mark.slow
+def test_two_processes_whose_clocks_disagree_log_and_save_at_the_same_steps(wenan_home):
+    # rank 1 would report and checkpoint after every step, rank 0 never: what they do after a step
+    # must be decided together, or one waits for ever in a collective call the other never makes
+    proc = _launch_two_processes(wenan_home, "skewed", script=Path(__file__).with_name("skewed_ranks.py"))
+    try:
+        out, err = proc.communicate(timeout=300)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 0, err[-3000:]
+    events = json_lines(out)
+    assert events[-1]["event"] == "done" and events[-1]["steps"] == 12
+    # rank 1's clock won: a checkpoint after each step but the last
+    saves = [e["step"] for e in events if e["event"] == "progress" and e["phase"] == "saving"]
+    assert saves[:-1] == list(range(1, 12))  # the last "saving" is the finished model's
+    assert (wenan_home / "models" / "skewed" / "model.safetensors").is_file()
 
 
 def test_generated_drafts_land_in_history_and_export(tiny_model, wenan_home, tmp_path):

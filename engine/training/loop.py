@@ -218,11 +218,12 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
             run.optimizer.zero_grad(set_to_none=True)
             state.step += 1
             loss_count += 1
-            run.step_done()  # timing; fits the plan once the first steps are timed; ends a spent budget
+            # timing; fits the plan once the first steps are timed; ends a spent budget; when to log and save
+            log_due = run.step_done(ctx.emit.due(), cfg.checkpoint_every_steps)
 
-            # timing and logging; .item() is a device sync, so the loss is read only when reported
+            # logging; .item() is a device sync, so the loss is read only when reported
             evaluate = run.plan.evaluates_at(state.step)
-            if ctx.emit.due() or evaluate:
+            if log_due or evaluate:
                 run.log_train_loss(acc.reduce(loss_sum / loss_count, reduction="mean").item())
                 loss_sum.zero_()
                 loss_count = 0
@@ -232,5 +233,5 @@ def _loop(run: Run, cfg: TrainConfig, prepared: Prepared) -> None:
                 return
 
             # periodic checkpoint
-            if run.checkpoint_due(cfg.checkpoint_every_steps):
+            if run.checkpoint_due():
                 run.save_checkpoint()

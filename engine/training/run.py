@@ -139,6 +139,7 @@ class Run:
         self.save_s: float | None = None  # what the last checkpoint took; sets the next interval
         self.eval_batch_s: float | None = None  # measured per validation batch
         self.session_steps = 0
+        self.save_due = False         # a checkpoint after this step, as all processes agreed
         self.mixture_tokens = 0       # training tokens a scratch model's n-gram is counted from at the end
         self.trained_params = sum(p.numel() for p in self.raw_model.parameters() if p.requires_grad)
         # a budget counts from the start of train() (preparing included), less what earlier sessions used
@@ -186,14 +187,27 @@ class Run:
 
     # ---- fitting the plan to the measured speed ----
 
-    def step_done(self) -> None:
-        """After each step: time it; once the first are timed, fit the plan; stop when the budget is spent."""
+    def step_done(self, log_due: bool, every_steps: int | None) -> bool:
+        """After each step: time it; once the first are timed, fit the plan; stop when the budget is spent;
+        decide whether to checkpoint. Returns whether to log the loss now.
+
+        What every process does after a step is decided once, by all together (one collective call
+        a step): each one's clock differs, and a process that logged, stopped or saved alone would
+        wait for ever in a collective call the others never make.
+        """
         self.pace.step_done()
         self.session_steps += 1
         if self.session_steps == budget.PROBE_STEPS + 1 and self.state.plan is None:
             self.fit_plan()
-        elif self.ends_at is not None and self.ctx.agree_max([float(self.time_left() <= 0)])[0]:
+        spent = self.ends_at is not None and self.time_left() <= 0
+        step = self.state.step
+        save = (every_steps is not None and step % every_steps == 0) or \
+            time.monotonic() - self.last_save >= self.checkpoint_interval()
+        spent, log_due, save = self.ctx.agree_max([float(spent), float(log_due), float(save)])
+        if spent:
             self.stop_at_this_step()
+        self.save_due = bool(save)
+        return bool(log_due)
 
     def costs(self) -> budget.Costs:
         if self.eval_batch_s is None:
@@ -309,14 +323,10 @@ class Run:
         return self.ctx.checkpoint_every_s if self.save_s is None else \
             checkpoint_interval(self.save_s, self.ctx.checkpoint_every_s)
 
-    def checkpoint_due(self, every_steps: int | None) -> bool:
-        step = self.state.step
-        if step == self.plan.total_steps:
-            return False  # the finished model is saved instead
-        due = (every_steps is not None and step % every_steps == 0) or \
-            time.monotonic() - self.last_save >= self.checkpoint_interval()
-        # saving is a collective call: all processes save at the same step, when any one's clock says so
-        return bool(self.ctx.agree_max([float(due)])[0])
+    def checkpoint_due(self) -> bool:
+        """Whether to checkpoint now, as all processes agreed after the step (`step_done`)."""
+        # the finished model is saved instead at the plan's end, which an evaluation may have moved here
+        return self.save_due and self.state.step != self.plan.total_steps
 
     def save_checkpoint(self) -> None:
         """A resumable checkpoint; the time it takes is not counted as training time."""
