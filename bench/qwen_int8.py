@@ -1,7 +1,7 @@
 """Weight-only int8 (torchao) against bf16 for writing with the Qwen2.5-0.5B stand-in on a CPU.
 
-Speed: 3 variants × N new tokens with a plain HF generate (prompt computed once per call, as the
-engine does), alternating bf16 and int8 in one process, median of --repeat calls each.
+Speed: 3 variants × N new tokens with the engine's writing loop (engine.writing.decoding, the prompt
+computed afresh each call), alternating bf16 and int8 in one process, median of --repeat calls each.
 Quality: random weights make the text meaningless, so the check is numeric: the next-token logits
 of int8 against bf16 (and bf16 against fp32, for scale) on the engine's chat prompt, as the
 relative error ||a - b|| / ||b|| and whether the top token agrees, over the prompt's positions.
@@ -15,6 +15,7 @@ import argparse
 import copy
 import os
 import statistics
+import threading
 import time
 
 import workspace  # noqa: F401  (offline, a temporary WENAN_HOME)
@@ -33,7 +34,7 @@ def main() -> int:
     from transformers import AutoModelForCausalLM
 
     from engine.writing import PRESETS
-    from engine.writing.generation import shared_prompt_cache
+    from engine.writing.decoding import Sampling, decode
 
     workspace.use_threads(args.threads)
     folder = qwen_cpu.build_standin()
@@ -58,19 +59,21 @@ def main() -> int:
           f"bf16 vs fp32 {float((ref.argmax(-1) == full.argmax(-1)).float().mean()):.1%}")
 
     # ---- speed ----
-    kwargs = dict(attention_mask=torch.ones_like(ids), max_new_tokens=args.new_tokens,
-                  min_new_tokens=args.new_tokens, do_sample=True, pad_token_id=151643, **PRESETS["balanced"])
+    sampling = Sampling(**PRESETS["balanced"], min_new_tokens=args.new_tokens)
+
+    def write(model, new_tokens: int, seed: int) -> None:  # the engine's loop, its prompt computed afresh
+        decode(model, prompt, qwen_cpu.N_VARIANTS, new_tokens, sampling, stop_ids=(151643, 151645),
+               on_tokens=lambda rows, tokens: None, cancel=threading.Event(), seed=seed)
+
     times = {"bf16": [], "int8": []}
-    with torch.inference_mode():
-        for model in (bf16, int8):  # warm-up
-            model.generate(input_ids=ids, **dict(kwargs, max_new_tokens=2, min_new_tokens=2),
-                           **shared_prompt_cache(model, ids))
-        for r in range(args.repeat):
-            for name in (("bf16", "int8") if r % 2 == 0 else ("int8", "bf16")):
-                model = bf16 if name == "bf16" else int8
-                t0 = time.perf_counter()
-                model.generate(input_ids=ids, **kwargs, **shared_prompt_cache(model, ids))
-                times[name].append(time.perf_counter() - t0)
+    for model in (bf16, int8):  # warm-up
+        write(model, 2, 0)
+    for r in range(args.repeat):
+        for name in (("bf16", "int8") if r % 2 == 0 else ("int8", "bf16")):
+            model = bf16 if name == "bf16" else int8
+            t0 = time.perf_counter()
+            write(model, args.new_tokens, r + 1)
+            times[name].append(time.perf_counter() - t0)
     for name, values in times.items():
         print(f"{name}: {args.new_tokens / statistics.median(values):.2f} tokens/s per variant "
               f"(calls {', '.join(f'{v:.1f}' for v in values)} s; prompt {len(prompt)} tokens)")

@@ -35,13 +35,10 @@ def _byte_tokens(tok, data: bytes) -> list[int]:
 
 def _stream(tok, stop_ids, opening: str, tokens: list[int]) -> tuple[list[str], str]:
     """Feed `tokens` one at a time to the streamer; the deltas it sent and its final text."""
-    import torch
     got: list[TextEvent] = []
-    streamer = gen._VariantStreamer(tok, 1, stop_ids, got.append, opening, 0.0)
-    streamer.put(torch.tensor([[5, 6]]))  # the prompt is skipped
+    streamer = gen._VariantStreamer(tok, 1, got.append, opening, 0.0)
     for token in tokens:
-        streamer.put(torch.tensor([token]))
-    streamer.end()
+        streamer.add([0], [token])
     return [e.delta for e in got], streamer.text(0)
 
 
@@ -68,18 +65,20 @@ def test_bytes_that_form_no_character_are_dropped_and_the_rest_is_exact(tiny_mod
     assert text == "这款AB鑫C"  # what the result and the history keep: no U+FFFD, nothing else lost
 
 
-def test_one_batched_generate_call_for_all_variants(tiny_model, monkeypatch):
+def test_the_prompt_is_read_once_and_all_variants_step_together(tiny_model):
     lm = load_model(tiny_model)
+    lm.prompts.clear()  # not the prompt an earlier test left
     shapes = []
-    real = lm.model.generate
-
-    def spy(*args, **kwargs):
-        shapes.append(tuple(kwargs["input_ids"].shape))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(lm.model, "generate", spy)
-    generate(tiny_model, GenerateConfig(prompt="青禾", n=5, max_new_tokens=8, seed=1))
-    assert len(shapes) == 1 and shapes[0][0] == 5
+    hook = lm.model.register_forward_pre_hook(lambda m, args, kwargs: shapes.append(tuple(kwargs["input_ids"].shape)),
+                                              with_kwargs=True)
+    try:
+        generate(tiny_model, GenerateConfig(prompt="青禾竹纤维毛巾，吸水快，手感软", n=5, max_new_tokens=8, seed=1))
+    finally:
+        hook.remove()
+    assert shapes[0][0] == 1 and shapes[0][1] > 3  # the prompt, one row for all variants
+    steps = shapes[1:]
+    assert 1 <= len(steps) <= 8 and steps[0] == (5, 1)  # then one token for every variant at a time
+    assert all(rows <= 5 and length == 1 for rows, length in steps)
 
 
 def test_same_seed_same_text(tiny_model):

@@ -87,7 +87,7 @@ def test_a_prompt_that_fills_the_model_is_cut_at_its_start_and_says_so(tiny_mode
 @pytest.mark.parametrize("err", OOM_ERRORS[:3], ids=["cpu-linux", "cpu-windows", "cuda"])
 def test_out_of_memory_while_generating_becomes_advice_and_the_next_try_works(tiny_model, monkeypatch, err):
     lm = load_model(tiny_model, "cpu")  # the advice below is the CPU's
-    fail_once(monkeypatch, lm.model, "generate", err)
+    fail_once(monkeypatch, lm.model, "forward", err)
     cfg = GenerateConfig(prompt="青禾", n=4, max_new_tokens=12, seed=3)
     with pytest.raises(OutOfMemoryError) as caught:
         generate(tiny_model, cfg, device="cpu")
@@ -143,7 +143,7 @@ def test_cli_human_output_names_the_device_and_the_cap(tiny_model, capsys):
 
 
 def test_cli_out_of_memory_is_one_line_and_the_app_stays_usable(tiny_model, capsys, monkeypatch):
-    fail_once(monkeypatch, load_model(tiny_model, "cpu").model, "generate", RuntimeError(CPU_WINDOWS))
+    fail_once(monkeypatch, load_model(tiny_model, "cpu").model, "forward", RuntimeError(CPU_WINDOWS))
     args = ("generate", tiny_model, "--prompt", "青禾", "-n", "3", "--max-new-tokens", "8", "--device", "cpu")
     code, out, err = run_cli(capsys, *args)
     lines = [line for line in err.splitlines() if line.strip()]

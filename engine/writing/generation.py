@@ -1,11 +1,10 @@
 """Drafting copy: N variants from one batched `generate` call, streamed as they grow."""
 from __future__ import annotations
 
-import inspect
 import random
 import threading
 import time
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 from ..common.errors import ConfigError
@@ -20,6 +19,7 @@ from ..models.loading import load_adapter, load_causal_lm, load_tokenizer, max_p
 from ..models.prompt_style import PromptStyle
 from ..models.scratch import COPY, PROMPT
 from .briefing import request_language, system_message
+from .decoding import PromptCache, Sampling, decode, use_fast_attention
 from .scenarios import SCENARIOS
 
 
@@ -89,6 +89,7 @@ class LoadedModel:
     trained: bool = False     # trained in this app (it has a model card), not a base as found
     data_file: str = ""       # a trained model's data file, by name
     ngram: object = None      # a scratch model's n-gram partner (models.token_ngram): writing samples the mixture
+    prompts: PromptCache = field(default_factory=PromptCache)  # the last prompt's keys and values
 
 
 _cache: dict[tuple, LoadedModel] = {}
@@ -138,6 +139,7 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
     else:
         model = load_causal_lm(ref.folder, dtype=dtype)
     model.to(choice.kind).eval()
+    use_fast_attention(model)
     stop = set()
     for ids in (model.generation_config.eos_token_id, tokenizer.eos_token_id,
                 tokenizer.convert_tokens_to_ids(PROMPT) if PROMPT in tokenizer.get_vocab() else None,
@@ -159,7 +161,7 @@ def clear_cache() -> None:
 
 
 class _VariantStreamer:
-    """Receives one token per variant per step; sends each variant's new text.
+    """Receives the new tokens of the variants still writing; sends each variant's new text.
 
     Byte-level tokens can split a character's UTF-8 bytes; the incomplete tail
     decodes to U+FFFD, so text is held back until the character is whole.
@@ -168,31 +170,18 @@ class _VariantStreamer:
     the stream and the final text alike: copy never shows a U+FFFD box.
     """
 
-    def __init__(self, tokenizer, n: int, stop_ids: tuple[int, ...], on_text: Callable[[TextEvent], None],
-                 opening: str, started: float):
-        self.tokenizer, self.stop_ids, self.on_text = tokenizer, set(stop_ids), on_text
+    def __init__(self, tokenizer, n: int, on_text: Callable[[TextEvent], None], opening: str, started: float):
+        self.tokenizer, self.on_text = tokenizer, on_text
         self.tokens: list[list[int]] = [[] for _ in range(n)]
         self.sent = [""] * n
-        self.done = [False] * n
         self.opening, self.started = opening, started
         self.first_text_s: float | None = None
-        self.prompt_seen = False
 
-    def put(self, value) -> None:
-        if not self.prompt_seen:  # generate() first hands over the prompt itself
-            self.prompt_seen = True
-            return
-        for i, token in enumerate(value.view(-1).tolist()):
-            if self.done[i]:
-                continue
-            if token in self.stop_ids:
-                self.done[i] = True
-                continue
+    def add(self, rows: list[int], tokens: list[int]) -> None:
+        """The new token of each row still writing."""
+        for i, token in zip(rows, tokens):
             self.tokens[i].append(token)
             self._flush(i)
-
-    def end(self) -> None:
-        pass
 
     def text(self, i: int) -> str:
         raw = self.tokenizer.decode(self.tokens[i], skip_special_tokens=True)
@@ -207,22 +196,10 @@ class _VariantStreamer:
             self.on_text(TextEvent(i, delta))
 
 
-class _CancelCriteria:
-    def __init__(self, cancel: threading.Event):
-        self.cancel = cancel
-
-    def __call__(self, input_ids, scores, **kwargs):
-        import torch
-        return torch.full((input_ids.shape[0],), self.cancel.is_set(), dtype=torch.bool, device=input_ids.device)
-
-
 def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextEvent], None] = lambda e: None,
              cancel: threading.Event | None = None, device: str = "auto",
              reserve_for_gui: bool = False) -> GenerateResult:
     """Sample `cfg.n` variants for `cfg.prompt`, streaming text through `on_text`."""
-    import torch
-    from transformers import StoppingCriteriaList
-
     _check(cfg)
     started = time.perf_counter()
     cancel = cancel or threading.Event()
@@ -234,26 +211,15 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
     max_new = max(1, min(cfg.max_new_tokens, limit - len(prompt_ids)))
     prompt_cut = len(prompt_ids) > limit - max_new
     prompt_ids = prompt_ids[-(limit - max_new):]  # the end holds the chat template's turn to answer
-    input_ids = torch.tensor([prompt_ids] * cfg.n, dtype=torch.long, device=lm.device)
 
     seed = cfg.seed if cfg.seed is not None else random.randrange(2**31)
-    torch.manual_seed(seed)
-    streamer = _VariantStreamer(tok, cfg.n, lm.stop_ids, on_text, opening, started)
-    sampling = cfg.temperature > 0
-    pad_id = tok.pad_token_id if tok.pad_token_id is not None else lm.stop_ids[0]
+    streamer = _VariantStreamer(tok, cfg.n, on_text, opening, started)
+    sampling = Sampling(cfg.temperature, cfg.top_k, cfg.top_p, cfg.repetition_penalty,
+                        min_new_tokens=min(max_new, lm.model.generation_config.min_new_tokens or 0))
     # The loaded model stays cached on out of memory: a retry with fewer variants or tokens needs no reload.
     with memory_advice(lm.device, "generate_out_of_memory", device=lm.device_name, n=cfg.n, max_new_tokens=max_new):
-        with torch.inference_mode():
-            lm.model.generate(
-                input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                **shared_prompt_cache(lm.model, input_ids),
-                max_new_tokens=max_new, do_sample=sampling,
-                temperature=cfg.temperature if sampling else None, top_p=cfg.top_p if sampling else None,
-                top_k=cfg.top_k if sampling else None, repetition_penalty=cfg.repetition_penalty,
-                eos_token_id=list(lm.stop_ids), pad_token_id=pad_id,
-                streamer=streamer, stopping_criteria=StoppingCriteriaList([_CancelCriteria(cancel)]),
-                logits_processor=_mixture(lm),
-            )
+        decode(lm.model, prompt_ids, cfg.n, max_new, sampling, stop_ids=lm.stop_ids, on_tokens=streamer.add,
+               cancel=cancel, seed=seed, prompts=lm.prompts, processors=_mixture(lm))
     variants, indices, seen = [], [], set()
     for i in range(cfg.n):
         text = streamer.text(i).strip()
@@ -268,35 +234,12 @@ def generate(name_or_path: str, cfg: GenerateConfig, *, on_text: Callable[[TextE
                           lm.style.kind == "chat" and not lm.text_format)
 
 
-def _mixture(lm: LoadedModel):
+def _mixture(lm: LoadedModel) -> tuple:
     """A scratch model writes from its mixture with its n-gram, which predicts unseen copy better."""
     if lm.ngram is None:
-        return None
-    from transformers import LogitsProcessorList
-
+        return ()
     from ..models.token_ngram import mix_processor
-    return LogitsProcessorList([mix_processor(lm.ngram)])
-
-
-def shared_prompt_cache(model, input_ids) -> dict:
-    """The prompt's keys and values, computed once and repeated for every variant, as the keyword
-    argument `generate` takes them in (`cache`; `past_key_values` before transformers 5.2x); {} for one.
-
-    All variants share one prompt, and its forward pass is most of the wait for the first text
-    (a chat prompt with examples is hundreds of tokens): `generate` would run it once per variant.
-    The last prompt token is left out of the cache, as `generate` needs one token to start from.
-    """
-    from transformers import DynamicCache
-
-    n, length = input_ids.shape
-    if n == 1 or length < 2:
-        return {}
-    name = "cache" if "cache" in inspect.signature(model.forward).parameters else "past_key_values"
-    cache = DynamicCache(config=model.config)
-    kwargs = {"logits_to_keep": 1} if model._supports_logits_to_keep() else {}
-    model(input_ids=input_ids[:1, :-1], use_cache=True, **{name: cache}, **kwargs)
-    cache.batch_repeat_interleave(n)
-    return {name: cache}
+    return (mix_processor(lm.ngram),)
 
 
 def _examples(lm: LoadedModel, cfg: GenerateConfig) -> tuple[list, str]:
