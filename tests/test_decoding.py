@@ -8,7 +8,7 @@ import threading
 import pytest
 import torch
 
-from engine.writing.decoding import MIN_REUSED, PromptCache, Sampling, _attention, decode, use_fast_attention
+from engine.writing.decoding import PromptCache, Sampling, _attention, decode, use_fast_attention
 
 
 def _decode(model, prompt, n, max_new, sampling, stop_ids=(), prompts=None, seed=0):
@@ -107,34 +107,49 @@ def test_attention_for_one_query_equals_sdpa(heads, kv_heads, masked):
     torch.testing.assert_close(ours, theirs, rtol=1e-5, atol=1e-5)
 
 
-def test_prompt_cache_computes_only_what_differs(qwen2_base):
+def test_prompt_cache_computes_only_the_parts_not_shared_and_exactly_as_afresh(qwen2_base):
     from engine.models import load_causal_lm
 
     model = load_causal_lm(qwen2_base).eval()
     read: list[int] = []
     model.register_forward_pre_hook(lambda m, args, kwargs: read.append(kwargs["input_ids"].shape[1]),
                                     with_kwargs=True)
-    first = list(range(10, 50))
-    second = first[:30] + list(range(100, 110))
-    prompts = PromptCache()
+    end = 3  # the token that ends a turn
+    system = list(range(10, 40)) + [end]  # the first turn: 31 tokens
+    first = system + list(range(50, 70))
+    second = system + list(range(100, 110))
+
+    def keys(cache):
+        return [layer.keys for layer in cache.layers] + [layer.values for layer in cache.layers]
+
+    prompts = PromptCache(turn_ends=[end])
     with torch.inference_mode():
         prompts.prefill(model, first)
+        assert read == [31, 20]  # read in two parts
         cache = prompts.prefill(model, second)
-        assert read == [40, 10]  # the common 30 tokens are not read again
-        fresh = PromptCache().prefill(model, second)
-        for a, b in zip(cache.layers, fresh.layers):
-            torch.testing.assert_close(a.keys, b.keys)
-            torch.testing.assert_close(a.values, b.values)
+        assert read == [31, 20, 10]  # the first turn is not read again
+        fresh = PromptCache(turn_ends=[end]).prefill(model, second)
+        assert all(torch.equal(a, b) for a, b in zip(keys(cache), keys(fresh)))  # bit for bit
         # what a call does to the cache it was given does not reach the kept one
         cache.batch_repeat_interleave(3)
         cache.crop(-5)
         read.clear()
         again = prompts.prefill(model, second)
-        assert read == [] and again.get_seq_length() == 40
-        torch.testing.assert_close(again.layers[0].keys, fresh.layers[0].keys)
-        # too little in common: computed afresh
-        prompts.prefill(model, second[:MIN_REUSED - 1] + [7] * 20)
-        assert read == [MIN_REUSED - 1 + 20]
+        assert read == [] and all(torch.equal(a, b) for a, b in zip(keys(again), keys(fresh)))
+        # sharing more than the first turn but not all: only the first turn is kept
+        prompts.prefill(model, second[:-2] + [7, 7])
+        assert read == [10]
+        # another first turn: all read afresh
+        read.clear()
+        prompts.prefill(model, [11] + second[1:])
+        assert read == [31, 10]
+        # no turn ends in it: one part, kept only when written again
+        plain = PromptCache()
+        read.clear()
+        plain.prefill(model, first)
+        plain.prefill(model, first)
+        plain.prefill(model, first[:-1])
+        assert read == [51, 50]
 
 
 def test_writing_the_same_request_again_gives_the_same_drafts(qwen2_base, wenan_home):
@@ -146,3 +161,30 @@ def test_writing_the_same_request_again_gives_the_same_drafts(qwen2_base, wenan_
     assert load_model(str(qwen2_base)).prompts.ids  # the prompt was kept
     warm = generate(str(qwen2_base), cfg)
     assert warm.variants == cold.variants and warm.indices == cold.indices
+    # after another request of the same scenario, whose system message is kept
+    generate(str(qwen2_base), GenerateConfig("玻璃密封罐，防潮", n=2, max_new_tokens=4, seed=1, scenario="detail"))
+    after = generate(str(qwen2_base), cfg)
+    assert after.variants == cold.variants
+
+
+def test_a_chat_model_reads_its_system_message_ahead_and_the_request_only_its_own_part(qwen2_base, wenan_home):
+    from engine.writing import GenerateConfig, generate, load_model, read_ahead
+
+    lm = load_model(str(qwen2_base))
+    lm.prompts.clear()
+    assert read_ahead(str(qwen2_base), "detail", None, "zh")
+    system_part = lm.prompts.parts(lm.prompts.ids)[0]
+    assert lm.tokenizer.decode(lm.prompts.ids[:system_part]).count("<|im_start|>") == 1  # the system turn alone
+    read: list[int] = []
+    hook = lm.model.register_forward_pre_hook(lambda m, args, kwargs: read.append(kwargs["input_ids"].shape[1]),
+                                              with_kwargs=True)
+    try:
+        cfg = GenerateConfig("竹纤维毛巾，吸水快", n=2, max_new_tokens=3, seed=2, scenario="detail")
+        ahead = generate(str(qwen2_base), cfg)
+    finally:
+        hook.remove()
+    prompt_tokens = len(lm.prompts.ids) + 1  # the last token is the first step's input
+    assert read[0] == prompt_tokens - 1 - system_part  # the request's own part, not the system message
+    assert not read_ahead(str(qwen2_base), "detail", None, "zh")  # a request's prompt is the better one to keep
+    lm.prompts.clear()
+    assert generate(str(qwen2_base), cfg).variants == ahead.variants  # as written without reading ahead

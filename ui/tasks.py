@@ -36,8 +36,8 @@ def import_heavy() -> None:
             return
         import torch  # noqa: F401
         from accelerate import Accelerator  # noqa: F401
-        from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer, GPT2LMHeadModel,  # noqa: F401
-                                  PreTrainedTokenizerFast, StoppingCriteriaList)
+        from transformers import (AutoConfig, AutoModelForCausalLM, AutoTokenizer, DynamicCache,  # noqa: F401
+                                  GPT2LMHeadModel, PreTrainedTokenizerFast)
 
         import engine.history.store  # noqa: F401
         import engine.quality.checks  # noqa: F401  -- every generation is checked and saved
@@ -147,15 +147,19 @@ def generate(ctx, request: RerunRequest, device: str, threads: int | None) -> Ch
     return check_drafts(request, result)
 
 
-def preload(ctx, name: str, device: str, threads: int | None) -> str:
-    """Load a model before the user asks for drafts; it stays loaded in the engine process."""
+def preload(ctx, name: str, device: str, threads: int | None, start: tuple | None = None) -> str:
+    """Load a model before the user asks for drafts; it stays loaded in the engine process. `start`:
+    (scenario, platform, language) of the request the form is set for, whose system message a chat
+    model then reads ahead, so the first draft's text comes sooner."""
     from engine.quality import memo_for_model
-    from engine.writing import load_model
+    from engine.writing import load_model, read_ahead
 
     import_heavy()
     _threads(threads)
     load_model(name, device, reserve_for_gui=True)
     memo_for_model(name)  # the copy check's index, read once per model
+    if start is not None:
+        read_ahead(name, *start, device, reserve_for_gui=True)
     return name
 
 

@@ -4,12 +4,12 @@
 `batch` drafts every row of a sheet, resumably.
 """
 from .generation import (GENERATE_FIELDS, PRESETS, GenerateConfig, GenerateResult, clear_cache, generate, is_loaded,
-                         load_model, with_preset)
+                         load_model, read_ahead, with_preset)
 from .scenarios import FIELDS, SCENARIOS, Scenario, build_prompt
 
 __all__ = ["BatchEvent", "BatchResult", "FIELDS", "GENERATE_FIELDS", "GenerateConfig", "GenerateResult", "PRESETS",
            "ProductSheet", "SCENARIOS", "Scenario", "build_prompt", "clear_cache", "generate", "is_loaded",
-           "load_model", "read_products", "rows_done", "run_batch", "with_preset"]
+           "load_model", "read_ahead", "read_products", "rows_done", "run_batch", "with_preset"]
 
 _BATCH = ("BatchEvent", "BatchResult", "ProductSheet", "read_products", "rows_done", "run_batch")
 

@@ -4,9 +4,9 @@ transformers' `generate` serves every model and every kind of search. The app as
 n copies of one prompt, no padding, sampling. A loop of its own does that with less per token, which
 on a CPU is most of the gap to the memory-bandwidth limit (bench/qwen_cpu.py, docs/PERFORMANCE.md):
 
-- the prompt's keys and values are computed once for all variants, and its longest common beginning
-  with the previous request (the system message, the same examples, a "write again") is not computed
-  again at all (`PromptCache`);
+- the prompt's keys and values are computed once for all variants, and what it shares with the
+  previous request (the system message of the same scenario, or all of it when written again) is
+  not computed again at all (`PromptCache`);
 - top-k before top-p: top-p sorts only the k kept logits, not the whole vocabulary;
 - a variant that has finished leaves the batch, so the others run on fewer rows;
 - one query token attends on a CPU without SDPA's flash kernel, which is slower than two plain
@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 ATTENTION = "wenan_sdpa"  # SDPA, except one query token on a CPU (`_attention`)
-MIN_REUSED = 16           # a shorter common beginning is computed again rather than copied
+MIN_REUSED = 16           # a shorter first turn is not a part of its own
 
 
 def _attention(module, query, key, value, attention_mask, dropout=0.0, scaling=None, is_causal=None, **kwargs):
@@ -125,32 +125,47 @@ class Sampling:
 
 class PromptCache:
     """The keys and values of the last prompt a model read, so that the next one computes only what
-    differs from it. One prompt is kept (the seller's last request); it goes with the loaded model."""
+    it doesn't share with it. One prompt is kept (the seller's last request); it goes with the model.
 
-    def __init__(self):
+    A prompt is read in two parts: its first turn (for a chat model the system message, which the
+    same scenario repeats), then the rest. The parts are the same whether a part was kept or is
+    computed afresh, so a kept part gives exactly the keys and values a fresh reading would: a
+    request written again with the same seed writes the same text. (Reading from any other point
+    would round differently, and sampling from those logits can then choose other tokens.)
+    """
+
+    def __init__(self, turn_ends: Sequence[int] = ()):
+        self.turn_ends = frozenset(turn_ends)  # the tokens that end a turn: a prompt's first part ends after one
         self.ids: tuple[int, ...] = ()
         self.cache = None
         self.lock = threading.Lock()
 
+    def parts(self, ids: Sequence[int]) -> list[int]:
+        """Where each part of `ids` ends: after the first turn (when it ends before the prompt does), and at the end."""
+        first = next((i + 1 for i, t in enumerate(ids) if t in self.turn_ends), len(ids))
+        return [first, len(ids)] if MIN_REUSED <= first < len(ids) else [len(ids)]
+
     def prefill(self, model, ids: Sequence[int]):
-        """A one-row cache holding `ids`, computed from their longest common beginning with the last ones."""
+        """A one-row cache holding `ids`: the parts the kept prompt has in common with them, and the rest computed."""
         from transformers import DynamicCache
 
         ids = tuple(ids)
+        ends = self.parts(ids)
         with self.lock:
-            common = 0
-            for a, b in zip(self.ids, ids):
-                if a != b:
-                    break
-                common += 1
-            cache = None
-            if common >= min(MIN_REUSED, len(ids)) and self.cache is not None and _croppable(self.cache):
-                cache = copy.deepcopy(self.cache)
-                cache.crop(common - len(self.ids))
+            kept = 0
+            if self.cache is not None and _croppable(self.cache):
+                shared = set(self.parts(self.ids)) & set(ends)
+                kept = max((end for end in shared if self.ids[:end] == ids[:end]), default=0)
+            cache = copy.deepcopy(self.cache) if kept else None
         if cache is None:
-            cache, common = DynamicCache(config=model.config), 0
-        if common < len(ids):
-            _forward(model, ids[common:], cache)
+            cache = DynamicCache(config=model.config)
+        elif kept < len(self.ids):
+            cache.crop(kept - cache.get_seq_length())
+        start = kept
+        for end in ends:
+            if end > start:
+                _forward(model, ids[start:end], cache)
+                start = end
         with self.lock:
             self.ids, self.cache = ids, copy.deepcopy(cache) if _croppable(cache) else None
         return cache

@@ -152,7 +152,25 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
         ngram = TokenKneserNey.load(ref.folder)
     return LoadedModel(model, tokenizer, style, card is not None and card.is_text, choice.kind, choice.name,
                        tuple(sorted(stop)), ref.identity, str(ref.folder), card is not None,
-                       card.data.file if card is not None else "", ngram)
+                       card.data.file if card is not None else "", ngram, PromptCache(turn_ends=stop))
+
+
+def read_ahead(name_or_path: str, scenario: str | None, platform: str | None, lang: str, device: str = "auto", *,
+               reserve_for_gui: bool = False) -> bool:
+    """Load a chat model and read the system message its next request will most likely begin with
+    (this scenario and platform, in `lang`), so that request computes only its own part and its first
+    text comes sooner (`PromptCache`). Nothing for a text model, or when a request was written since
+    loading (its prompt is the better beginning to keep). Returns whether it read anything."""
+    lm = load_model(name_or_path, device, reserve_for_gui=reserve_for_gui)
+    if lm.text_format or lm.style.kind != "chat" or lm.prompts.ids:
+        return False
+    system = system_message(scenario, platform, lang)
+    ids = lm.style.prompt_ids(lm.tokenizer, "", system=system, examples=[])
+    import torch
+
+    with torch.inference_mode():
+        lm.prompts.prefill(lm.model, ids)
+    return True
 
 
 def clear_cache() -> None:

@@ -51,7 +51,7 @@ class WritePage(QWidget):
         self._status_text: Callable[[], str] | None = None
         self._message_text: Callable[[], str] | None = None
         self.keeper = DraftKeeper(state, self)
-        self.preloader = ModelPreloader(state, self)
+        self.preloader = ModelPreloader(state, self, start=self._request_start)
         self.keeper.failed.connect(self._show_history_error)
         self.keeper.recovered.connect(self._show_recovery)
         self._build()
@@ -189,6 +189,11 @@ class WritePage(QWidget):
     def model_names(self) -> list[str]:
         return [self.model_combo.itemData(i) for i in range(self.model_combo.count())
                 if self.model_combo.itemData(i) is not None]
+
+    def _request_start(self) -> tuple:
+        """(scenario, platform, language) of the request the form is set for: how its prompt begins."""
+        fields = self.form.request_fields() or {}
+        return self.form.request_scenario(), fields.get("platform") or None, i18n.current()
 
     def _follow_history(self) -> None:
         self.keeper.follow(self.cards)  # stars and edits made on the History page

@@ -4,12 +4,14 @@ The first Generate after picking a model would otherwise load it then: seconds f
 big model before the first words, and the heaviest work of the request, which can hold
 the GIL long enough to stall the window (PERFORMANCE.md). The Write page asks for its
 model as soon as it shows one; the load waits until nothing else runs (a training or a
-batch keeps the CPU). A request that starts meanwhile waits for the load (the engine's model
+batch keeps the CPU). A chat model then reads the system message of the scenario the form is set
+for, which the first request shares (engine.writing.decoding.PromptCache). A request that starts meanwhile waits for the load (the engine's model
 lock) before it seeds its sampling, so a re-run still writes the same text.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
@@ -27,10 +29,11 @@ class ModelPreloader(QObject):
 
     loaded = Signal(str)  # the model is in memory (tests and the benchmark wait for it)
 
-    def __init__(self, state: AppState, page: QWidget):
+    def __init__(self, state: AppState, page: QWidget, start: Callable[[], tuple] | None = None):
         super().__init__(page)
         self.state = state
         self.page = page
+        self.start = start  # (scenario, platform, language) of the request the page is set for
         self.job: Job | None = None
         self.name: str | None = None  # the model asked for last
         self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
@@ -58,7 +61,8 @@ class ModelPreloader(QObject):
 
         # No parent: a page deleted mid-load must not take a running thread with it. The job
         # list keeps it alive, and closing the window waits for it as for any other job.
-        self.job = Job(tasks.preload, args=(name, device, threads), name="preload", process="engine")
+        start = self.start() if self.start is not None else None
+        self.job = Job(tasks.preload, args=(name, device, threads, start), name="preload", process="engine")
         self.job.returned.connect(self.loaded.emit)
         # A broken model is reported by Generate, in words, when the user asks; here only logged.
         self.job.failed.connect(lambda err, details: log.info("preloading %s failed: %s", name, err))
