@@ -229,7 +229,7 @@ def work_write_engine(args) -> dict:
             from engine.writing import read_ahead
 
             prompts.clear()
-            read_ahead(str(STANDIN), args.scenario, None, "zh")
+            read_ahead(str(STANDIN), GenerateConfig("", **cfg), "zh")
             first = generate(str(STANDIN), GenerateConfig(PROMPT, max_new_tokens=4, seed=r + 1, **cfg))
             runs[-1]["first_text_ahead_s"] = first.first_text_s
     return {"runs": runs, "peak_rss_mb": peak_rss_mb(), "rss_after_load_mb": rss_loaded,

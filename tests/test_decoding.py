@@ -172,7 +172,8 @@ def test_a_chat_model_reads_its_system_message_ahead_and_the_request_only_its_ow
 
     lm = load_model(str(qwen2_base))
     lm.prompts.clear()
-    assert read_ahead(str(qwen2_base), "detail", None, "zh")
+    form = GenerateConfig("", n=2, scenario="detail")  # as the Write page is set, nothing written yet
+    assert read_ahead(str(qwen2_base), form, "zh")
     system_part = lm.prompts.parts(lm.prompts.ids)[0]
     assert lm.tokenizer.decode(lm.prompts.ids[:system_part]).count("<|im_start|>") == 1  # the system turn alone
     read: list[int] = []
@@ -185,6 +186,33 @@ def test_a_chat_model_reads_its_system_message_ahead_and_the_request_only_its_ow
         hook.remove()
     prompt_tokens = len(lm.prompts.ids) + 1  # the last token is the first step's input
     assert read[0] == prompt_tokens - 1 - system_part  # the request's own part, not the system message
-    assert not read_ahead(str(qwen2_base), "detail", None, "zh")  # a request's prompt is the better one to keep
+    assert not read_ahead(str(qwen2_base), form, "zh")  # a request's prompt is the better one to keep
     lm.prompts.clear()
     assert generate(str(qwen2_base), cfg).variants == ahead.variants  # as written without reading ahead
+
+
+def test_reading_ahead_follows_the_examples_the_request_will_show(qwen2_base, wenan_home, tmp_path):
+    from engine.writing import GenerateConfig, generate, load_model, read_ahead
+
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("prompt,text\n竹纤维毛巾,软乎乎，吸水快。\n玻璃密封罐,防潮好用，厨房更整洁。\n", encoding="utf-8")
+    plain = tmp_path / "copy.txt"
+    plain.write_text("软乎乎，吸水快。\n防潮好用，厨房更整洁。\n", encoding="utf-8")
+    lm = load_model(str(qwen2_base))
+    read: list[int] = []
+    hook = lm.model.register_forward_pre_hook(lambda m, args, kwargs: read.append(kwargs["input_ids"].shape[1]),
+                                              with_kwargs=True)
+    try:
+        lm.prompts.clear()
+        form = GenerateConfig("", n=1, scenario="slogan", examples=str(pairs))
+        assert read_ahead(str(qwen2_base), form, "zh")
+        system_part = lm.prompts.parts(lm.prompts.ids)[0]
+        read.clear()
+        generate(str(qwen2_base), GenerateConfig("竹纤维毛巾", n=1, max_new_tokens=2, scenario="slogan",
+                                                 examples=str(pairs)))
+        assert read[0] == len(lm.prompts.ids) - system_part  # the system message, example turns announced, kept
+        lm.prompts.clear()
+        # past copy without requests is quoted in the system message: nothing to read ahead
+        assert not read_ahead(str(qwen2_base), GenerateConfig("", scenario="slogan", examples=str(plain)), "zh")
+    finally:
+        hook.remove()

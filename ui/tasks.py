@@ -149,8 +149,8 @@ def generate(ctx, request: RerunRequest, device: str, threads: int | None) -> Ch
 
 def preload(ctx, name: str, device: str, threads: int | None, start: tuple | None = None) -> str:
     """Load a model before the user asks for drafts; it stays loaded in the engine process. `start`:
-    (scenario, platform, language) of the request the form is set for, whose system message a chat
-    model then reads ahead, so the first draft's text comes sooner."""
+    (GenerateConfig, language) of the request the form is set for, whose system message a chat model
+    then reads ahead, so the first draft's text comes sooner."""
     from engine.quality import memo_for_model
     from engine.writing import load_model, read_ahead
 

@@ -181,8 +181,8 @@ class TokenKneserNey:
 def mix_processor(ngram: TokenKneserNey):
     """A transformers logits processor that samples from λ·p_model + (1 − λ)·p_ngram.
 
-    It runs before temperature, top-k and top-p (transformers puts given processors first), so
-    those shape the mixture as they would the model's own distribution.
+    It runs before temperature, top-k and top-p (engine.writing.decoding.Sampling), so those shape
+    the mixture as they would the model's own distribution.
     """
     import torch
     from transformers import LogitsProcessor

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import copy
 import inspect
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 ATTENTION = "wenan_sdpa"  # SDPA, except one query token on a CPU (`_attention`)
 MIN_REUSED = 16           # a shorter first turn is not a part of its own
@@ -75,7 +78,10 @@ def use_fast_attention(model) -> None:
         AttentionInterface.register(ATTENTION, _attention)
         ALL_MASK_ATTENTION_FUNCTIONS.register(ATTENTION, sdpa_mask)
         _registered = True
-    model.set_attn_implementation(ATTENTION)
+    try:
+        model.set_attn_implementation(ATTENTION)
+    except (ValueError, ImportError, NotImplementedError) as err:  # a model class that takes no custom attention
+        log.info("keeping SDPA for %s: %s", type(model).__name__, err)
 
 
 @dataclass(frozen=True)

@@ -155,16 +155,24 @@ def _load(ref: ModelRef, choice) -> LoadedModel:
                        card.data.file if card is not None else "", ngram, PromptCache(turn_ends=stop))
 
 
-def read_ahead(name_or_path: str, scenario: str | None, platform: str | None, lang: str, device: str = "auto", *,
+def read_ahead(name_or_path: str, cfg: GenerateConfig, lang: str, device: str = "auto", *,
                reserve_for_gui: bool = False) -> bool:
-    """Load a chat model and read the system message its next request will most likely begin with
-    (this scenario and platform, in `lang`), so that request computes only its own part and its first
-    text comes sooner (`PromptCache`). Nothing for a text model, or when a request was written since
-    loading (its prompt is the better beginning to keep). Returns whether it read anything."""
+    """Load a chat model and read the system message its next request will begin with (`cfg` as the
+    form is set, its prompt not yet written; `lang` the language it will likely be in), so that request
+    computes only its own part and its first text comes sooner (`PromptCache`). Nothing for a text model,
+    when a request was written since loading (its prompt is the better one to keep), or when the
+    examples are past copy without requests (they are quoted in the system message, which then differs
+    from one request to the next). Returns whether it read anything."""
     lm = load_model(name_or_path, device, reserve_for_gui=reserve_for_gui)
     if lm.text_format or lm.style.kind != "chat" or lm.prompts.ids:
         return False
-    system = system_message(scenario, platform, lang)
+    index = None
+    if cfg.n_examples:
+        index = index_for_file(cfg.examples) if cfg.examples else index_for_model(lm.folder, source=lm.data_file)
+    if index is not None and len(index) and not all(e.prompt for e in index.examples):
+        return False
+    turns = index is not None and len(index) > 0  # request → copy pairs: earlier turns, as `_prompt` puts them
+    system = system_message(cfg.scenario, cfg.platform, lang, example_turns=turns)
     ids = lm.style.prompt_ids(lm.tokenizer, "", system=system, examples=[])
     import torch
 

@@ -191,9 +191,8 @@ class WritePage(QWidget):
                 if self.model_combo.itemData(i) is not None]
 
     def _request_start(self) -> tuple:
-        """(scenario, platform, language) of the request the form is set for: how its prompt begins."""
-        fields = self.form.request_fields() or {}
-        return self.form.request_scenario(), fields.get("platform") or None, i18n.current()
+        """(request, language) as the form is set before the prompt is written: how its prompt will begin."""
+        return self.current_config(""), i18n.current()
 
     def _follow_history(self) -> None:
         self.keeper.follow(self.cards)  # stars and edits made on the History page

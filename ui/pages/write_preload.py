@@ -33,7 +33,7 @@ class ModelPreloader(QObject):
         super().__init__(page)
         self.state = state
         self.page = page
-        self.start = start  # (scenario, platform, language) of the request the page is set for
+        self.start = start  # (GenerateConfig, language) of the request the page is set for
         self.job: Job | None = None
         self.name: str | None = None  # the model asked for last
         self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
