@@ -56,11 +56,12 @@ def test_a_finished_variant_leaves_and_the_others_go_on(qwen2_base):
     # a token the first variant wrote that the others did not write up to then
     stop = next(t for k, t in enumerate(rows[0]) if all(t not in r[:k + 1] for r in rows[1:]))
     ended_at = rows[0].index(stop)
-    torch.manual_seed(0)
     again, steps = _decode(model, prompt, 3, 12, sampling, stop_ids=[stop], seed=4)
     assert again[0] == rows[0][:ended_at]  # the same draws up to its stop token, which is not written
     assert all(0 not in which for which in steps[ended_at:])
-    assert len(steps) == 12 or all(stop in r for r in again[1:])  # the others write on to the limit
+    # the others write on without it, each to the limit or to its own stop token (never written either)
+    assert len(steps) == 12 and all(stop not in r for r in again)
+    assert any(len(r) == 12 for r in again[1:])
 
 
 def test_sampling_keeps_what_generates_warpers_keep():

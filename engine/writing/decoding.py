@@ -27,7 +27,7 @@ from dataclasses import dataclass
 log = logging.getLogger(__name__)
 
 ATTENTION = "wenan_sdpa"  # SDPA, except one query token on a CPU (`_attention`)
-MIN_REUSED = 16           # a shorter first turn is not a part of its own
+MIN_PART = 16             # a shorter first turn is read with the rest, not as a part of its own
 
 
 def _attention(module, query, key, value, attention_mask, dropout=0.0, scaling=None, is_causal=None, **kwargs):
@@ -149,7 +149,7 @@ class PromptCache:
     def parts(self, ids: Sequence[int]) -> list[int]:
         """Where each part of `ids` ends: after the first turn (when it ends before the prompt does), and at the end."""
         first = next((i + 1 for i, t in enumerate(ids) if t in self.turn_ends), len(ids))
-        return [first, len(ids)] if MIN_REUSED <= first < len(ids) else [len(ids)]
+        return [first, len(ids)] if MIN_PART <= first < len(ids) else [len(ids)]
 
     def prefill(self, model, ids: Sequence[int]):
         """A one-row cache holding `ids`: the parts the kept prompt has in common with them, and the rest computed."""

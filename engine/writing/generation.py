@@ -166,14 +166,12 @@ def read_ahead(name_or_path: str, cfg: GenerateConfig, lang: str, device: str = 
     lm = load_model(name_or_path, device, reserve_for_gui=reserve_for_gui)
     if lm.text_format or lm.style.kind != "chat" or lm.prompts.ids:
         return False
-    index = None
-    if cfg.n_examples:
-        index = index_for_file(cfg.examples) if cfg.examples else index_for_model(lm.folder, source=lm.data_file)
-    if index is not None and len(index) and not all(e.prompt for e in index.examples):
+    index = _example_index(lm, cfg)
+    examples = index.examples if index is not None else []
+    if not all(e.prompt for e in examples):
         return False
-    turns = index is not None and len(index) > 0  # request → copy pairs: earlier turns, as `_prompt` puts them
-    system = system_message(cfg.scenario, cfg.platform, lang, example_turns=turns)
-    ids = lm.style.prompt_ids(lm.tokenizer, "", system=system, examples=[])
+    # any of the pairs gives the system message the request's will have: they only announce the turns
+    ids = lm.style.prompt_ids(lm.tokenizer, "", system=_system(lm, cfg, lang, examples[:1]), examples=[])
     import torch
 
     with torch.inference_mode():
@@ -270,12 +268,25 @@ def _mixture(lm: LoadedModel) -> tuple:
 
 def _examples(lm: LoadedModel, cfg: GenerateConfig) -> tuple[list, str]:
     """The shop's copy closest to the request, and the name of the file it came from."""
-    if cfg.n_examples == 0 or lm.style.kind == "scratch":
-        return [], ""
-    index = index_for_file(cfg.examples) if cfg.examples else index_for_model(lm.folder, source=lm.data_file)
+    index = _example_index(lm, cfg)
     if index is None:
         return [], ""
     return index.select(cfg.prompt, cfg.n_examples), index.source
+
+
+def _example_index(lm: LoadedModel, cfg: GenerateConfig):
+    """The index of the shop's copy a request's examples come from: the chosen file, or a trained
+    model's own samples; None when the request shows none."""
+    if cfg.n_examples == 0 or lm.style.kind == "scratch":
+        return None
+    return index_for_file(cfg.examples) if cfg.examples else index_for_model(lm.folder, source=lm.data_file)
+
+
+def _system(lm: LoadedModel, cfg: GenerateConfig, lang: str, shown: list) -> str:
+    """The system message of a request showing `shown`: request → copy pairs follow as earlier turns,
+    past copy without a request is quoted in it (chat models)."""
+    listed = [e.text for e in shown if not e.prompt] if lm.style.kind == "chat" else ()
+    return system_message(cfg.scenario, cfg.platform, lang, listed=listed, example_turns=any(e.prompt for e in shown))
 
 
 def _prompt(lm: LoadedModel, cfg: GenerateConfig, examples: list, limit: int) -> tuple[list[int], str, int]:
@@ -287,10 +298,7 @@ def _prompt(lm: LoadedModel, cfg: GenerateConfig, examples: list, limit: int) ->
     def build(shown: list) -> list[int]:
         if lm.text_format:
             return lm.style.text_prefix_ids(tok, opening, examples=shown)
-        listed = [e.text for e in shown if not e.prompt] if lm.style.kind == "chat" else ()
-        system = system_message(cfg.scenario, cfg.platform, lang, listed=listed,
-                                example_turns=any(e.prompt for e in shown))
-        return lm.style.prompt_ids(tok, cfg.prompt.strip(), system=system, examples=shown)
+        return lm.style.prompt_ids(tok, cfg.prompt.strip(), system=_system(lm, cfg, lang, shown), examples=shown)
 
     room = limit - max(1, min(cfg.max_new_tokens, limit) // 2)
     for shown in range(len(examples), 0, -1):
