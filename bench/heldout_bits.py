@@ -25,6 +25,7 @@ from pathlib import Path
 import workspace
 
 SPLIT_SEED = 7
+UNICODE_SCALARS = 0x110000 - 0x800  # every character a line could hold (code points less surrogates)
 
 
 def split_lines(lines: list[str], share: float, seed: int = SPLIT_SEED) -> tuple[list[str], list[str], list[str]]:
@@ -48,6 +49,17 @@ def ngram_rows(train: list[str], unseen: list[str], seen: list[str], orders: lis
         rows.append({"model": f"Kneser–Ney, characters, order {order}", "order": order, "cpu_s": round(cpu, 1),
                      "bpc": bits_per_char(model, unseen), "bpc_seen": bits_per_char(model, seen) if seen else None})
     return rows
+
+
+def named_unknowns(row: dict, train: list[str], unseen: list[str]) -> dict:
+    """`row` (an n-gram's) with each unknown character named: the n-gram predicts one symbol for "some
+    character not in training", which a byte-level model must spell out. Naming it, uniformly among the
+    characters outside the alphabet, costs log2 of their number in bits; this row adds that cost."""
+    alphabet = set("".join(train))
+    unknown = sum(1 for line in unseen for c in line if c not in alphabet)
+    extra = unknown * math.log2(UNICODE_SCALARS - len(alphabet)) / sum(len(line) + 1 for line in unseen)
+    return dict(row, model=row["model"] + ", unknowns named", bpc=row["bpc"] + extra, bpc_seen=None,
+                unknown_chars=unknown, named=True)
 
 
 def neural_token_probs(model, tokenizer, lines: list[str], batch: int = 16) -> list:
@@ -98,12 +110,14 @@ def line_bits(scored: list, lines: list[str], ngram=None) -> float:
     return bits / sum(len(line) + 1 for line in lines)
 
 
-def force_scratch(size: str | None, vocab: int | None, tokenizer: str | None = None) -> None:
+def force_scratch(size: str | None, vocab: int | None, tokenizer: str | None = None,
+                  dropout: float | None = None) -> None:
     """Replace the engine's choice of scratch model size, vocabulary and tokenizer (for comparing choices)."""
     import functools
 
     import engine.models.scratch
     import engine.training.bases
+    import engine.training.schedule
     from engine.models import ScratchSize
 
     if size:
@@ -112,6 +126,8 @@ def force_scratch(size: str | None, vocab: int | None, tokenizer: str | None = N
         engine.models.scratch.scratch_size = lambda train_tokens: forced
     if vocab:
         engine.training.bases.scratch_vocab_size = lambda chars: vocab
+    if dropout is not None:
+        engine.training.schedule.scratch_dropout = lambda epochs: dropout
     if tokenizer:
         engine.training.bases.train_tokenizer = functools.partial(engine.models.scratch.train_tokenizer,
                                                                   cjk_whole=tokenizer == "cjk")
@@ -174,9 +190,12 @@ def main() -> int:
                     "or with every CJK character kept whole and never joined (cjk)")
     ap.add_argument("--precision", choices=("fp32", "bf16"), help="force the CPU training precision")
     ap.add_argument("--lr", type=float)
+    ap.add_argument("--weight-decay", type=float)
+    ap.add_argument("--dropout", type=float, help="force the scratch model's residual and embedding dropout")
     ap.add_argument("--block-size", type=int)
     ap.add_argument("--batch-size", type=int)
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores, as the CLI)")
+    ap.add_argument("--keep", type=Path, help="copy the trained model folder here (for scoring it again)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
 
@@ -190,23 +209,30 @@ def main() -> int:
         options = {"max_steps": args.max_steps} if args.max_steps else {}
         if args.minutes:
             options["minutes"] = args.minutes
-        options.update({k: getattr(args, k) for k in ("lr", "block_size", "batch_size") if getattr(args, k)})
-        force_scratch(args.size, args.vocab, args.tokenizer)
+        options.update({k: getattr(args, k) for k in ("lr", "block_size", "batch_size", "weight_decay")
+                        if getattr(args, k) is not None})
+        force_scratch(args.size, args.vocab, args.tokenizer, args.dropout)
         if args.precision:
             import engine.training.loop
             engine.training.loop.cpu_autocast = lambda device, scratch: args.precision == "bf16"
         with workspace.CpuWatch() as watch:
             run = train_neural(train_path, "heldout", **options)
+        if args.keep:
+            import shutil
+            shutil.copytree(run["path"], args.keep, dirs_exist_ok=True)
         for row in neural_rows(run, unseen, seen):
             rows.append(dict(row, threads=threads, others_cpu=round(watch.others, 3)))
     best = min((r for r in rows if "order" in r), key=lambda r: r["bpc"])
+    rows.insert(rows.index(best) + 1, named_unknowns(best, train, unseen))
     out = {"bench": "heldout_bits", "data": args.data.name, "train_lines": len(train), "heldout_lines": len(unseen),
            "heldout_seen_lines": len(seen), "rows": rows, "best_ngram_order": best["order"]}
     if args.json:
         print(json.dumps(out, ensure_ascii=False))
         return 0
+    named = next(r for r in rows if r.get("named"))
     print(f"{args.data.name}: {len(train):,} training lines; held out {len(unseen):,} lines not in the training "
-          f"file (+{len(seen)} that are in it, reported apart)\n")
+          f"file (+{len(seen)} that are in it, reported apart); {named['unknown_chars']} held-out characters "
+          f"never occur in training\n")
     print(f"{'model':46}{'bits/char':>10}{'seen lines':>12}{'CPU s':>8}")
     for r in rows:
         seen_bpc = f"{r['bpc_seen']:.3f}" if r.get("bpc_seen") is not None else "-"
@@ -214,7 +240,8 @@ def main() -> int:
         if "steps" in r:
             print(f"  {r['steps']} steps, {r['params']:,} parameters, loop {r['loop_s']} s, wall {r['wall_s']} s, "
                   f"{r['tokens_per_s']:,.0f} tokens/s, {r['threads']} threads, others' CPU {r['others_cpu']:.0%}; "
-                  f"{r['bpc'] / best['bpc'] - 1:+.1%} against order {best['order']}")
+                  f"{r['bpc'] / best['bpc'] - 1:+.1%} against order {best['order']}, "
+                  f"{r['bpc'] / named['bpc'] - 1:+.1%} against it with unknowns named")
     return 0
 
 

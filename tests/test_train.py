@@ -11,6 +11,7 @@ from safetensors.torch import load_file
 
 from engine.common import ModelLoadError, OutOfMemoryError, TrainingError
 from engine.models import library
+from engine.models.card import read_card
 from engine.training import TrainConfig, checkpoint, choose_method, train
 from engine.writing import GenerateConfig, generate
 
@@ -57,32 +58,42 @@ def _weights(name: str) -> dict:
     return load_file(str(library.get_model(name).path / "model.safetensors"))
 
 
-def test_cancel_then_resume_continues_exactly():
-    cfg = dict(data=str(SAMPLE), max_steps=12, eval_every=3, batch_size=4, device="cpu")  # bit-exact on the CPU
-    train(TrainConfig(name="straight", **cfg))
+# the second case stops after the plan was fitted to the first steps' speed (budget.PROBE_STEPS), which the
+# resumed run then reads from the checkpoint
+@pytest.mark.parametrize("lines,steps,cut_from", [(None, 12, 5), (12, 40, 10)])
+def test_cancel_then_resume_continues_exactly(lines, steps, cut_from, tmp_path):
+    data = SAMPLE
+    if lines:  # a few lines seen many times: the plan raises a scratch model's dropout, which a resume must keep
+        data = tmp_path / "few.txt"
+        data.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:lines]) + "\n", encoding="utf-8")
+    cfg = dict(data=str(data), max_steps=steps, eval_every=3, batch_size=4, device="cpu")  # bit-exact on the CPU
+    straight_run = train(TrainConfig(name="straight", **cfg))
+    dropout = read_card(straight_run.path).hyperparameters["dropout"]
+    assert dropout == 0.1 if lines is None else dropout > 0.2
 
     cancel = threading.Event()
     stopped_at = []
 
-    def stop_after_5(e):  # progress events are throttled, so the first one from step 5 on
-        if e.step >= 5 and not cancel.is_set():
+    def stop_mid_run(e):  # progress events are throttled, so the first one from step `cut_from` on
+        if e.step >= cut_from and not cancel.is_set():
             stopped_at.append(e.step)
             cancel.set()
 
-    first = train(TrainConfig(name="interrupted", **cfg), on_event=stop_after_5, cancel=cancel)
+    first = train(TrainConfig(name="interrupted", **cfg), on_event=stop_mid_run, cancel=cancel)
     cut = stopped_at[0]
-    assert 5 <= cut < 12, "the cancel must land mid-run for this test to mean anything"
+    assert cut_from <= cut < steps, "the cancel must land mid-run for this test to mean anything"
     assert first.cancelled and first.path is None and first.step == cut  # no step starts after the cancel
     assert not library.exists("interrupted")
     assert checkpoint.read_state("interrupted")["checkpoint"] == f"checkpoint-{cut}"
 
     events = []
     second = train(TrainConfig(name="interrupted", **cfg), resume=True, on_event=events.append)
-    assert not second.cancelled and second.step == 12
+    assert not second.cancelled and second.step == steps
     # it continues after the cut, not from the start: only the later evaluations happen again, and
     # the cut's own if one was due there, since the cancel stops it (evaluation events are never throttled)
     redone = [cut] if cut % 3 == 0 else []
-    assert [e.step for e in events if e.phase == "evaluating"] == redone + [s for s in (3, 6, 9, 12) if s > cut]
+    later = [s for s in range(3, steps + 1, 3) if s > cut] + ([steps] if steps % 3 else [])
+    assert [e.step for e in events if e.phase == "evaluating"] == redone + later
     straight, resumed = _weights("straight"), _weights("interrupted")
     assert straight.keys() == resumed.keys()
     for key in straight:

@@ -12,6 +12,11 @@ PROMPT = "<|prompt|>"
 COPY = "<|copy|>"
 
 
+# Small data overfits quickly; dropout on the residual stream and embeddings keeps validation loss
+# falling longer. (Training turns the attention dropout off: models.tune_for_training.)
+SCRATCH_DROPOUT = 0.1
+
+
 @dataclass(frozen=True)
 class ScratchSize:
     n_layer: int
@@ -92,9 +97,7 @@ def build_scratch_model(tokenizer, train_tokens: int, block_size: int, seed: int
         n_layer=size.n_layer,
         n_head=size.n_head,
         n_embd=size.n_embd,
-        # Small data overfits quickly; dropout keeps validation loss falling longer. (Training turns
-        # the attention dropout off: models.tune_for_training.)
-        resid_pdrop=0.1, embd_pdrop=0.1, attn_pdrop=0.1,
+        resid_pdrop=SCRATCH_DROPOUT, embd_pdrop=SCRATCH_DROPOUT, attn_pdrop=SCRATCH_DROPOUT,
         bos_token_id=tokenizer.eos_token_id,
         eos_token_id=tokenizer.eos_token_id,
         pad_token_id=tokenizer.pad_token_id,

@@ -46,6 +46,7 @@ def save_finished(run: Run, cfg: TrainConfig, data: DataSet, base: Base, split: 
                         data.encoding),
         hyperparameters=dict(asdict(cfg), lr=run.plan.lr, block_size=base.block_size,
                              total_steps=run.plan.total_steps, stopped_early=state.stopped_early,
+                             **({"dropout": run.plan.dropout} if run.plan.dropout is not None else {}),
                              **({"mixture": mixture} if mixture else {})),
         metrics=Metrics(state.train_loss, state.best_val,
                         math.exp(min(state.best_val, 50)) if state.best_val is not None else None, state.best_step),

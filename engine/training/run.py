@@ -19,6 +19,7 @@ from .config import TrainResult
 from .loss import causal_lm_loss
 from .pace import Pace, Throttle
 from .schedule import Plan, Schedule
+from .tuning import set_dropout
 
 SAVE_SHARE = 0.03        # checkpoints take at most this share of the run's time...
 MIN_CHECKPOINT_S = 10.0  # ...and come no closer than this, however cheap they are
@@ -134,6 +135,8 @@ class Run:
         self.warmup_frac, self.fixed_eval_every = warmup_frac, fixed_eval_every
         if state.plan:  # resumed: the plan as it was fitted
             self.plan = Plan(**state.plan)
+        if self.plan.dropout is not None:  # a scratch model's, for the passes the plan makes
+            set_dropout(self.raw_model, self.plan.dropout)
         self.pace = Pace(state.step)
         self.last_save = time.monotonic()
         self.save_s: float | None = None  # what the last checkpoint took; sets the next interval
@@ -153,6 +156,8 @@ class Run:
 
     @plan.setter
     def plan(self, plan: Plan) -> None:
+        if plan.dropout is not None:
+            set_dropout(self.raw_model, plan.dropout)
         self.schedule.plan = plan
         self.state.plan = dataclasses.asdict(plan)
         self.meta["total_steps"] = plan.total_steps
@@ -242,7 +247,7 @@ class Run:
         costs, val_batches = self.costs(), -(-self.val_ids.shape[0] // self.batch_size)
         if self.ends_at is not None:
             self.plan = budget.plan_budget(self.plan, costs, self.state.step, self.agreed_time_left(), val_batches,
-                                           self.warmup_frac)
+                                           self.warmup_frac).with_dropout()
         else:
             run_s = self.plan.total_steps * costs.step_s
             self.plan = budget.fit_evaluation(self.plan, costs, run_s, budget.EVALUATIONS_PER_RUN, val_batches,

@@ -29,3 +29,15 @@ def tune_for_training(model, attention_dropout: float | None, device_kind: str =
 
         if scalar_bernoulli():
             use_cpu_dropout(model)
+
+
+def set_dropout(model, p: float) -> int:
+    """Set the dropout on a GPT-2's residual stream, MLP and embeddings to `p` (attention dropout is
+    left as `tune_for_training` set it); the config says so too. Returns how many modules changed."""
+    changed = 0
+    for name, module in model.named_modules():
+        if hasattr(module, "p") and name.rsplit(".", 1)[-1] in ("drop", "resid_dropout", "dropout"):
+            module.p = p  # torch.nn.Dropout and CpuDropout both read it at every call
+            changed += 1
+    model.config.resid_pdrop = model.config.embd_pdrop = p
+    return changed
