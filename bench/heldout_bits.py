@@ -180,7 +180,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("data", type=Path, help=".txt, one sample per line")
     ap.add_argument("--heldout", type=float, default=0.05, help="share of lines held out (default 0.05)")
-    ap.add_argument("--orders", default="3,4,5,6", help="n-gram orders (default 3,4,5,6)")
+    ap.add_argument("--orders", default="3,4,5,6,8,12,20",
+                    help="n-gram orders (default 3,4,5,6,8,12,20: long contexts pay on English prose)")
     ap.add_argument("--minutes", type=float, help="the scratch model's training budget")
     ap.add_argument("--max-steps", type=int, help="train this many steps instead of a budget")
     ap.add_argument("--no-neural", action="store_true", help="the n-gram only")

@@ -132,3 +132,38 @@ def test_early_stopping_keeps_the_best_weights(wenan_home, tmp_path):
     recomputed = float(torch.stack(losses).mean())  # in fp32; the run evaluated under bf16 autocast on such CPUs
     assert recomputed == pytest.approx(card.metrics.val_loss, rel=2e-3)
     assert abs(recomputed - card.metrics.val_loss) < abs(recomputed - val[-1])
+
+
+def test_a_scratch_plan_sets_more_dropout_the_more_passes_it_makes():
+    from engine.training.schedule import make_plan
+
+    def plan(scratch=True, **options):
+        return make_plan(TrainConfig(data="copy.txt", name="n", **options), n_blocks=800, train_tokens=102_400,
+                         world=1, scratch=scratch, method="full")
+
+    assert plan(epochs=3).dropout == 0.1
+    assert 0.1 < plan(epochs=21).dropout < 0.3
+    assert plan(epochs=40).dropout == plan(epochs=400).dropout == 0.3
+    assert plan(scratch=False, epochs=40).dropout is None  # a pretrained base keeps its own
+    # a budget: once fitted to the measured speed, the dropout follows the passes its steps make
+    fast, slow = (plan_budget(_plan(dropout=0.1), costs, step=7, remaining_s=300.0, val_batches=100,
+                              warmup_frac=0.05).with_dropout() for costs in (Costs(0.01, 0.001), Costs(1.0, 0.1)))
+    assert fast.epoch(fast.total_steps) > 28 and fast.dropout == 0.3
+    assert slow.epoch(slow.total_steps) < 14 and slow.dropout == 0.1
+
+
+def test_set_dropout_changes_the_residual_mlp_and_embedding_dropout_but_not_attention():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from engine.training.tuning import set_dropout, tune_for_training
+
+    model = GPT2LMHeadModel(GPT2Config(n_layer=2, n_head=2, n_embd=32, vocab_size=64, n_positions=16,
+                                       resid_pdrop=0.1, embd_pdrop=0.1, attn_pdrop=0.1))
+    tune_for_training(model, attention_dropout=0.0, device_kind="cpu")
+    assert set_dropout(model, 0.3) == 5  # the embeddings', and each layer's attention output and MLP
+    rates = {name: module.p for name, module in model.named_modules() if hasattr(module, "p")}
+    assert {n: p for n, p in rates.items() if "attn_dropout" not in n} == {
+        "transformer.drop": 0.3, "transformer.h.0.attn.resid_dropout": 0.3, "transformer.h.0.mlp.dropout": 0.3,
+        "transformer.h.1.attn.resid_dropout": 0.3, "transformer.h.1.mlp.dropout": 0.3}
+    assert all(p == 0.0 for n, p in rates.items() if "attn_dropout" in n)
+    assert model.config.resid_pdrop == model.config.embd_pdrop == 0.3

@@ -83,7 +83,7 @@ def scratch_dropout(epochs: float) -> float:
 
     A run that sees its data a few times needs little; one that sees it many times overfits without
     more. Measured on 3,800 real reviews (docs/PERFORMANCE.md, bench/heldout_bits.py): at about 14
-    passes 0.1 and 0.2 end equal, at about 28 0.3 ends lowest (0.1, 0.2 and 0.5 higher).
+    passes 0.1 ends lowest (0.2 and 0.3 higher), at about 28 0.3 does (0.1, 0.2 and 0.5 higher).
     """
     return 0.1 if epochs <= DROPOUT_LOW_EPOCHS else 0.3 if epochs >= DROPOUT_HIGH_EPOCHS else \
         0.1 + 0.2 * (epochs - DROPOUT_LOW_EPOCHS) / (DROPOUT_HIGH_EPOCHS - DROPOUT_LOW_EPOCHS)
