@@ -15,7 +15,7 @@ from .config import TrainConfig
 LR_SCRATCH, LR_LORA, LR_FULL = 1e-3, 2e-4, 5e-5
 EVALUATIONS_PER_RUN = 10
 PATIENCE = 3  # evaluations without a new best before a time-budget run stops early
-DROPOUT_LOW_EPOCHS, DROPOUT_HIGH_EPOCHS = 14, 28  # scratch_dropout's ramp
+DROPOUT_LOW_EPOCHS, DROPOUT_HIGH_EPOCHS = 15, 30  # scratch_dropout's ramp
 UNTIL_PLATEAU_MINUTES = 120.0  # "until it stops improving": a budget this long, ended by early stopping
 
 
@@ -82,8 +82,8 @@ def scratch_dropout(epochs: float) -> float:
     """Dropout on a scratch model's residual stream and embeddings, for `epochs` passes over its data.
 
     A run that sees its data a few times needs little; one that sees it many times overfits without
-    more. Measured on 3,800 real reviews (docs/PERFORMANCE.md, bench/heldout_bits.py): at about 14
-    passes 0.1 ends lowest (0.2 and 0.3 higher), at about 28 0.3 does (0.1, 0.2 and 0.5 higher).
+    more. Measured on 3,800 real reviews (docs/PERFORMANCE.md, bench/heldout_bits.py): at 15 passes
+    0.1 ends lowest (0.2 and 0.3 higher), at 31 0.3 does (0.1, 0.2 and 0.5 higher).
     """
     return 0.1 if epochs <= DROPOUT_LOW_EPOCHS else 0.3 if epochs >= DROPOUT_HIGH_EPOCHS else \
         0.1 + 0.2 * (epochs - DROPOUT_LOW_EPOCHS) / (DROPOUT_HIGH_EPOCHS - DROPOUT_LOW_EPOCHS)
