@@ -7,7 +7,6 @@ import math
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from ..models.scratch import SCRATCH_DROPOUT
 from .config import TrainConfig
 
 # Peak learning rates by what is trained: a model learning from nothing takes big steps; a
@@ -109,4 +108,4 @@ def make_plan(cfg: TrainConfig, *, n_blocks: int, train_tokens: int, world: int,
                 eval_every=eval_every, lr=cfg.lr if cfg.lr is not None else default_lr(scratch, method),
                 warmup_steps=max(1, int(cfg.warmup_frac * total)), min_lr_frac=cfg.min_lr_frac,
                 eval_batches=cfg.eval_max_batches, budget_s=budget_s, patience=patience,
-                dropout=SCRATCH_DROPOUT if scratch else None).with_dropout()
+                dropout=scratch_dropout(total / steps_per_epoch) if scratch else None)
