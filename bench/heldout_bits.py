@@ -11,7 +11,7 @@ The scratch model is scored alone and mixed with the token n-gram it keeps (`ngr
 mixture its writing samples from), with the weight chosen on its own validation split.
 
 Run: .venv/bin/python bench/heldout_bits.py DATA.txt [--minutes 5] [--max-steps N] [--orders 3,4,5]
-     [--heldout 0.05] [--threads 2] [--json]
+     [--heldout 0.05] [--threads 2] [--dropout P] [--weight-decay W] [--keep DIR] [--json]
 """
 from __future__ import annotations
 

@@ -133,9 +133,9 @@ class Run:
         self.selective = selective    # the causal LM whose loss training.loss computes selectively, or None
         self.autocast = autocast or ctx.accelerator.autocast  # the forward pass's precision context
         self.warmup_frac, self.fixed_eval_every = warmup_frac, fixed_eval_every
-        if state.plan:  # resumed: the plan as it was fitted
+        if state.plan:  # resumed: the plan as it was fitted (the setter sets its dropout)
             self.plan = Plan(**state.plan)
-        if self.plan.dropout is not None:  # a scratch model's, for the passes the plan makes
+        elif self.plan.dropout is not None:  # a scratch model's, for the passes the plan makes
             set_dropout(self.raw_model, self.plan.dropout)
         self.pace = Pace(state.step)
         self.last_save = time.monotonic()
