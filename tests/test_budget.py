@@ -134,22 +134,28 @@ def test_early_stopping_keeps_the_best_weights(wenan_home, tmp_path):
     assert abs(recomputed - card.metrics.val_loss) < abs(recomputed - val[-1])
 
 
-def test_a_scratch_plan_sets_more_dropout_the_more_passes_it_makes():
+def test_a_scratch_plan_regularises_more_the_more_passes_it_makes():
     from engine.training.schedule import make_plan
 
     def plan(scratch=True, **options):
         return make_plan(TrainConfig(data="copy.txt", name="n", **options), n_blocks=800, train_tokens=102_400,
                          world=1, scratch=scratch, method="full")
 
-    assert plan(epochs=3).dropout == 0.1
-    assert 0.1 < plan(epochs=21).dropout < 0.3
+    assert (plan(epochs=3).dropout, plan(epochs=3).weight_decay) == (0.1, 0.1)
+    assert 0.1 < plan(epochs=21).dropout < 0.3 and 0.1 < plan(epochs=21).weight_decay < 0.5
     assert plan(epochs=40).dropout == plan(epochs=400).dropout == 0.3
+    assert plan(epochs=40).weight_decay == plan(epochs=400).weight_decay == 0.5
     assert plan(scratch=False, epochs=40).dropout is None  # a pretrained base keeps its own
-    # a budget: once fitted to the measured speed, the dropout follows the passes its steps make
-    fast, slow = (plan_budget(_plan(dropout=0.1), costs, step=7, remaining_s=300.0, val_batches=100,
-                              warmup_frac=0.05).with_dropout() for costs in (Costs(0.01, 0.001), Costs(1.0, 0.1)))
-    assert fast.epoch(fast.total_steps) > 30 and fast.dropout == 0.3
-    assert slow.epoch(slow.total_steps) < 15 and slow.dropout == 0.1
+    assert plan(scratch=False, epochs=40).weight_decay == 0.1
+    assert plan(epochs=40, weight_decay=0.2).weight_decay == 0.2  # a chosen weight decay is kept
+    # a budget: once fitted to the measured speed, the regularisation follows the passes its steps make
+    fitted = [plan_budget(start, costs, step=7, remaining_s=300.0, val_batches=100, warmup_frac=0.05)
+              .with_regularisation() for start in (_plan(dropout=0.1, decay_by_passes=True), _plan(dropout=0.1))
+              for costs in (Costs(0.01, 0.001), Costs(1.0, 0.1))]
+    fast, slow, fast_chosen, _ = fitted
+    assert fast.epoch(fast.total_steps) > 30 and (fast.dropout, fast.weight_decay) == (0.3, 0.5)
+    assert slow.epoch(slow.total_steps) < 15 and (slow.dropout, slow.weight_decay) == (0.1, 0.1)
+    assert (fast_chosen.dropout, fast_chosen.weight_decay) == (0.3, 0.1)
 
 
 def test_set_dropout_changes_the_residual_mlp_and_embedding_dropout_but_not_attention():

@@ -63,13 +63,15 @@ def _weights(name: str) -> dict:
 @pytest.mark.parametrize("lines,steps,cut_from", [(None, 12, 5), (12, 40, 10)])
 def test_cancel_then_resume_continues_exactly(lines, steps, cut_from, tmp_path):
     data = SAMPLE
-    if lines:  # a few lines seen many times: the plan raises a scratch model's dropout, which a resume must keep
+    if lines:  # a few lines seen many times: the plan raises a scratch model's dropout and weight decay,
+        # which a resume must keep
         data = tmp_path / "few.txt"
         data.write_text("\n".join(SAMPLE.read_text(encoding="utf-8").splitlines()[:lines]) + "\n", encoding="utf-8")
     cfg = dict(data=str(data), max_steps=steps, eval_every=3, batch_size=4, device="cpu")  # bit-exact on the CPU
     straight_run = train(TrainConfig(name="straight", **cfg))
-    dropout = read_card(straight_run.path).hyperparameters["dropout"]
-    assert dropout == 0.1 if lines is None else dropout > 0.2
+    hyperparameters = read_card(straight_run.path).hyperparameters
+    regularisation = hyperparameters["dropout"], hyperparameters["weight_decay"]
+    assert regularisation == ((0.1, 0.1) if lines is None else (0.3, 0.5))
 
     cancel = threading.Event()
     stopped_at = []
@@ -85,6 +87,8 @@ def test_cancel_then_resume_continues_exactly(lines, steps, cut_from, tmp_path):
     assert first.cancelled and first.path is None and first.step == cut  # no step starts after the cancel
     assert not library.exists("interrupted")
     assert checkpoint.read_state("interrupted")["checkpoint"] == f"checkpoint-{cut}"
+    saved = torch.load(checkpoint.run_dir("interrupted") / f"checkpoint-{cut}" / "optimizer.pt", weights_only=True)
+    assert [group["weight_decay"] for group in saved["param_groups"]] == [regularisation[1], 0.0]  # the optimizer's own
 
     events = []
     second = train(TrainConfig(name="interrupted", **cfg), resume=True, on_event=events.append)

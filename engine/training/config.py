@@ -34,7 +34,7 @@ class TrainConfig:
     grad_accum: int = 1               # micro-batches per optimizer step
     block_size: int | None = None     # tokens per block; None: 128 scratch, 256 pretrained
     lr: float | None = None           # None: 1e-3 scratch, 5e-5 full fine-tune, 2e-4 LoRA
-    weight_decay: float = 0.1
+    weight_decay: float | None = None  # None: 0.1, rising with a scratch model's passes (training.schedule)
     warmup_frac: float = 0.05         # share of steps spent warming up the learning rate
     min_lr_frac: float = 0.1          # cosine decays to this share of the peak
     grad_clip: float = 1.0            # 0: no clipping
@@ -76,7 +76,6 @@ def check_options(cfg) -> None:
     at_least("eval_max_batches", cfg.eval_max_batches, 1)
     at_least("lora_r", cfg.lora_r, 1)
     at_least("lora_alpha", cfg.lora_alpha, 1)
-    at_least("weight_decay", cfg.weight_decay, 0)
     at_least("grad_clip", cfg.grad_clip, 0)  # 0 turns clipping off
     at_least("checkpoint_every_s", cfg.checkpoint_every_s, 0)
     within("--val-fraction", cfg.val_fraction, 0, 0.5)  # at least half of the copy is for learning
@@ -95,5 +94,7 @@ def check_options(cfg) -> None:
     if cfg.patience is not None:
         at_least("patience", cfg.patience, 1)
     positive("--lr", cfg.lr)
+    if cfg.weight_decay is not None:
+        at_least("weight_decay", cfg.weight_decay, 0)
     if cfg.attention_dropout is not None:
         within("attention_dropout", cfg.attention_dropout, 0, 1)

@@ -152,7 +152,7 @@ def _start(cfg: TrainConfig, ctx: Context, prepared: Prepared) -> Run:
                      scratch=base.scratch, method=base.method)
     # weight decay on matrices only, as in nanoGPT
     params = [p for p in base.model.parameters() if p.requires_grad]
-    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": cfg.weight_decay},
+    groups = [{"params": [p for p in params if p.dim() >= 2], "weight_decay": plan.weight_decay},
               {"params": [p for p in params if p.dim() < 2], "weight_decay": 0.0}]
     # fused: one kernel for all parameters rather than a loop over them (CUDA and CPU)
     optimizer = torch.optim.AdamW(groups, lr=plan.lr, betas=(0.9, 0.95),

@@ -133,7 +133,7 @@ class Run:
         self.selective = selective    # the causal LM whose loss training.loss computes selectively, or None
         self.autocast = autocast or ctx.accelerator.autocast  # the forward pass's precision context
         self.warmup_frac, self.fixed_eval_every = warmup_frac, fixed_eval_every
-        if state.plan:  # resumed: the plan as it was fitted (the setter sets its dropout)
+        if state.plan:  # resumed: the plan as it was fitted (the setter sets its regularisation)
             self.plan = Plan(**state.plan)
         elif self.plan.dropout is not None:  # a scratch model's, for the passes the plan makes
             set_dropout(self.raw_model, self.plan.dropout)
@@ -158,6 +158,7 @@ class Run:
     def plan(self, plan: Plan) -> None:
         if plan.dropout is not None:
             set_dropout(self.raw_model, plan.dropout)
+        self.optimizer.param_groups[0]["weight_decay"] = plan.weight_decay  # the matrices' group (training.loop)
         self.schedule.plan = plan
         self.state.plan = dataclasses.asdict(plan)
         self.meta["total_steps"] = plan.total_steps
@@ -247,7 +248,7 @@ class Run:
         costs, val_batches = self.costs(), -(-self.val_ids.shape[0] // self.batch_size)
         if self.ends_at is not None:
             self.plan = budget.plan_budget(self.plan, costs, self.state.step, self.agreed_time_left(), val_batches,
-                                           self.warmup_frac).with_dropout()
+                                           self.warmup_frac).with_regularisation()
         else:
             run_s = self.plan.total_steps * costs.step_s
             self.plan = budget.fit_evaluation(self.plan, costs, run_s, budget.EVALUATIONS_PER_RUN, val_batches,

@@ -14,7 +14,8 @@ from .config import TrainConfig
 LR_SCRATCH, LR_LORA, LR_FULL = 1e-3, 2e-4, 5e-5
 EVALUATIONS_PER_RUN = 10
 PATIENCE = 3  # evaluations without a new best before a time-budget run stops early
-DROPOUT_LOW_EPOCHS, DROPOUT_HIGH_EPOCHS = 15, 30  # scratch_dropout's ramp
+WEIGHT_DECAY = 0.1  # AdamW's, on matrices: a pretrained base's, and a scratch model's over few passes
+FEW_EPOCHS, MANY_EPOCHS = 15, 30  # a scratch model's regularisation rises between these passes
 UNTIL_PLATEAU_MINUTES = 120.0  # "until it stops improving": a budget this long, ended by early stopping
 
 
@@ -33,6 +34,8 @@ class Plan:
     budget_s: float | None = None  # a time budget: the steps are revised to end the run then
     patience: int | None = None    # evaluations without a new best before stopping; None: never
     dropout: float | None = None   # a scratch model's dropout, by the passes the plan makes; None: the model's own
+    weight_decay: float = WEIGHT_DECAY
+    decay_by_passes: bool = False  # a scratch model's weight decay follows the passes (none was chosen)
 
     def epoch(self, step: int) -> float:
         return step / self.steps_per_epoch
@@ -48,9 +51,12 @@ class Plan:
         progress = (step - warmup) / max(1, total - warmup)
         return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
-    def with_dropout(self) -> Plan:
-        """A scratch model's plan with its dropout set for the passes over the data it now makes."""
-        return self if self.dropout is None else replace(self, dropout=scratch_dropout(self.epoch(self.total_steps)))
+    def with_regularisation(self) -> Plan:
+        """A scratch model's plan with its dropout and weight decay set for the passes over the data it
+        now makes (a weight decay that was chosen is kept)."""
+        epochs = self.epoch(self.total_steps)
+        plan = self if self.dropout is None else replace(self, dropout=scratch_dropout(epochs))
+        return replace(plan, weight_decay=scratch_weight_decay(epochs)) if self.decay_by_passes else plan
 
     def with_steps(self, total_steps: int, warmup_frac: float | None = None) -> Plan:
         """The same plan ending at `total_steps` (the warm-up re-derived when `warmup_frac` is given)."""
@@ -84,8 +90,19 @@ def scratch_dropout(epochs: float) -> float:
     more. Measured on 3,800 real reviews (docs/PERFORMANCE.md, bench/heldout_bits.py): at 15 passes
     0.1 ends lowest (0.2 and 0.3 higher), at 31 0.3 does (0.1, 0.2 and 0.5 higher).
     """
-    return 0.1 if epochs <= DROPOUT_LOW_EPOCHS else 0.3 if epochs >= DROPOUT_HIGH_EPOCHS else \
-        0.1 + 0.2 * (epochs - DROPOUT_LOW_EPOCHS) / (DROPOUT_HIGH_EPOCHS - DROPOUT_LOW_EPOCHS)
+    return _by_passes(epochs, 0.1, 0.3)
+
+
+def scratch_weight_decay(epochs: float) -> float:
+    """AdamW's weight decay on a scratch model's matrices, for `epochs` passes over its data: measured
+    on the same reviews, 0.5 ends level with 0.1 at 15 passes (1.0 higher) and lower at 31 and 44."""
+    return _by_passes(epochs, WEIGHT_DECAY, 0.5)
+
+
+def _by_passes(epochs: float, few: float, many: float) -> float:
+    """`few` up to FEW_EPOCHS passes, `many` from MANY_EPOCHS, linear between."""
+    share = min(1.0, max(0.0, (epochs - FEW_EPOCHS) / (MANY_EPOCHS - FEW_EPOCHS)))
+    return few + (many - few) * share
 
 
 def default_lr(scratch: bool, method: str) -> float:
@@ -104,8 +121,13 @@ def make_plan(cfg: TrainConfig, *, n_blocks: int, train_tokens: int, world: int,
         total = max(total, 1000)  # provisional: the budget's steps are known once the first are timed
     eval_every = max(1, total // EVALUATIONS_PER_RUN) if cfg.eval_every is None else cfg.eval_every
     patience = cfg.patience if cfg.patience is not None else PATIENCE if budget_s is not None else None
+    passes = total / steps_per_epoch  # a budget's are known once its plan is fitted (with_regularisation)
+    weight_decay = WEIGHT_DECAY if cfg.weight_decay is None else cfg.weight_decay
+    decay_by_passes = scratch and cfg.weight_decay is None
     return Plan(total_steps=total, steps_per_epoch=steps_per_epoch, blocks_per_step=per_step,
                 eval_every=eval_every, lr=cfg.lr if cfg.lr is not None else default_lr(scratch, method),
                 warmup_steps=max(1, int(cfg.warmup_frac * total)), min_lr_frac=cfg.min_lr_frac,
                 eval_batches=cfg.eval_max_batches, budget_s=budget_s, patience=patience,
-                dropout=scratch_dropout(total / steps_per_epoch) if scratch else None)
+                dropout=scratch_dropout(passes) if scratch else None,
+                weight_decay=scratch_weight_decay(passes) if decay_by_passes else weight_decay,
+                decay_by_passes=decay_by_passes)
