@@ -149,10 +149,13 @@ def test_a_scratch_plan_regularises_more_the_more_passes_it_makes():
     assert plan(scratch=False, epochs=40).weight_decay == 0.1
     assert plan(epochs=40, weight_decay=0.2).weight_decay == 0.2  # a chosen weight decay is kept
     # a budget: once fitted to the measured speed, the regularisation follows the passes its steps make
-    fitted = [plan_budget(start, costs, step=7, remaining_s=300.0, val_batches=100, warmup_frac=0.05)
-              .with_regularisation() for start in (_plan(dropout=0.1, decay_by_passes=True), _plan(dropout=0.1))
-              for costs in (Costs(0.01, 0.001), Costs(1.0, 0.1))]
-    fast, slow, fast_chosen, _ = fitted
+    def fitted(start: Plan, costs: Costs) -> Plan:
+        return plan_budget(start, costs, step=7, remaining_s=300.0, val_batches=100,
+                           warmup_frac=0.05).with_regularisation()
+
+    quick, dear = Costs(0.01, 0.001), Costs(1.0, 0.1)  # step and evaluation-batch seconds
+    fast, slow = (fitted(_plan(dropout=0.1, decay_by_passes=True), costs) for costs in (quick, dear))
+    fast_chosen = fitted(_plan(dropout=0.1), quick)  # a weight decay chosen in the config (the plan's 0.1)
     assert fast.epoch(fast.total_steps) > 30 and (fast.dropout, fast.weight_decay) == (0.3, 0.5)
     assert slow.epoch(slow.total_steps) < 15 and (slow.dropout, slow.weight_decay) == (0.1, 0.1)
     assert (fast_chosen.dropout, fast_chosen.weight_decay) == (0.3, 0.1)

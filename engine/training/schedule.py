@@ -122,12 +122,12 @@ def make_plan(cfg: TrainConfig, *, n_blocks: int, train_tokens: int, world: int,
     eval_every = max(1, total // EVALUATIONS_PER_RUN) if cfg.eval_every is None else cfg.eval_every
     patience = cfg.patience if cfg.patience is not None else PATIENCE if budget_s is not None else None
     passes = total / steps_per_epoch  # a budget's are known once its plan is fitted (with_regularisation)
-    weight_decay = WEIGHT_DECAY if cfg.weight_decay is None else cfg.weight_decay
     decay_by_passes = scratch and cfg.weight_decay is None
+    weight_decay = scratch_weight_decay(passes) if decay_by_passes else \
+        WEIGHT_DECAY if cfg.weight_decay is None else cfg.weight_decay
     return Plan(total_steps=total, steps_per_epoch=steps_per_epoch, blocks_per_step=per_step,
                 eval_every=eval_every, lr=cfg.lr if cfg.lr is not None else default_lr(scratch, method),
                 warmup_steps=max(1, int(cfg.warmup_frac * total)), min_lr_frac=cfg.min_lr_frac,
                 eval_batches=cfg.eval_max_batches, budget_s=budget_s, patience=patience,
                 dropout=scratch_dropout(passes) if scratch else None,
-                weight_decay=scratch_weight_decay(passes) if decay_by_passes else weight_decay,
-                decay_by_passes=decay_by_passes)
+                weight_decay=weight_decay, decay_by_passes=decay_by_passes)
